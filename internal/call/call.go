@@ -1,0 +1,114 @@
+// Package call describes a call for applications (utlysning) inside a
+// programme: when it is open, how much it may grant in all and per grant.
+package call
+
+import (
+	"strings"
+	"time"
+
+	"github.com/icld/partnerskap/internal/validate"
+)
+
+// Status is where a call stands at a moment. It follows from the opening
+// and closing times unless an officer has cancelled the call.
+type Status string
+
+const (
+	Upcoming  Status = "upcoming"
+	Open      Status = "open"
+	Closed    Status = "closed"
+	Cancelled Status = "cancelled"
+)
+
+// Call is a call for applications.
+type Call struct {
+	ID          int64
+	ProgrammeID int64
+	TitleSV     string
+	TitleEN     string
+	OpensAt     time.Time // UTC; open from this instant
+	ClosesAt    time.Time // UTC; closed from this instant
+	Ceiling     int64     // öre: the most the call may grant in all
+	MaxPerGrant int64     // öre: the most one grant may be
+	Cancelled   bool
+	Version     int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Status returns the call's status at now.
+func (c *Call) Status(now time.Time) Status {
+	switch {
+	case c.Cancelled:
+		return Cancelled
+	case now.Before(c.OpensAt):
+		return Upcoming
+	case now.Before(c.ClosesAt):
+		return Open
+	default:
+		return Closed
+	}
+}
+
+// Title returns the title in lang, falling back to Swedish.
+func (c *Call) Title(lang string) string {
+	if lang == "en" && c.TitleEN != "" {
+		return c.TitleEN
+	}
+	return c.TitleSV
+}
+
+// Normalize trims what was typed and keeps times in UTC.
+func (c *Call) Normalize() {
+	c.TitleSV = strings.TrimSpace(c.TitleSV)
+	c.TitleEN = strings.TrimSpace(c.TitleEN)
+	c.OpensAt = c.OpensAt.UTC()
+	c.ClosesAt = c.ClosesAt.UTC()
+}
+
+// Validate checks the call on its own; CheckProgrammeBudget checks it
+// against the other calls of its programme.
+func (c *Call) Validate() validate.Errors {
+	errs := validate.Errors{}
+	if c.ProgrammeID == 0 {
+		errs.Add("programme", "error.required")
+	}
+	errs.Required("title_sv", c.TitleSV)
+	errs.MaxLen("title_sv", c.TitleSV, 200)
+	errs.MaxLen("title_en", c.TitleEN, 200)
+	if c.OpensAt.IsZero() {
+		errs.Add("opens_at", "error.required")
+	}
+	if c.ClosesAt.IsZero() {
+		errs.Add("closes_at", "error.required")
+	}
+	if !c.OpensAt.IsZero() && !c.ClosesAt.IsZero() && !c.ClosesAt.After(c.OpensAt) {
+		errs.Add("closes_at", "error.call.closes_before_opens")
+	}
+	if c.Ceiling <= 0 {
+		errs.Add("ceiling", "error.money.not_positive")
+	}
+	if c.MaxPerGrant <= 0 {
+		errs.Add("max_per_grant", "error.money.not_positive")
+	} else if c.Ceiling > 0 && c.MaxPerGrant > c.Ceiling {
+		errs.Add("max_per_grant", "error.call.max_above_ceiling")
+	}
+	return errs
+}
+
+// CheckProgrammeBudget reports an error when the ceilings of the programme's
+// calls, this one included, would add up to more than its total budget.
+// others holds the programme's calls; a cancelled call reserves nothing.
+func (c *Call) CheckProgrammeBudget(totalBudget int64, others []*Call) validate.Errors {
+	errs := validate.Errors{}
+	sum := c.Ceiling
+	for _, o := range others {
+		if o.ID != c.ID && !o.Cancelled {
+			sum += o.Ceiling
+		}
+	}
+	if sum > totalBudget {
+		errs.Add("ceiling", "error.call.over_programme_budget")
+	}
+	return errs
+}

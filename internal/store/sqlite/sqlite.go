@@ -1,0 +1,212 @@
+// Package sqlite implements store.Store on an embedded SQLite file, the
+// default engine, through the pure-Go driver modernc.org/sqlite (no cgo, so
+// the binary stays static).
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/icld/partnerskap/internal/audit"
+	"github.com/icld/partnerskap/internal/clock"
+	"github.com/icld/partnerskap/internal/store"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is the SQLite store. It keeps two pools on one file: a single
+// writer connection, so writers queue in Go instead of starving each other
+// on SQLite's lock, and several reader connections, which WAL lets run
+// beside the writer.
+type Store struct {
+	w, r  *sql.DB
+	clock clock.Clock
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the database file at path and applies
+// the migrations it has not yet seen.
+func Open(ctx context.Context, path string, clk clock.Clock) (*Store, error) {
+	// WAL lets readers run while one writer commits. synchronous=FULL syncs
+	// the WAL on every commit, so an acknowledged write survives a power
+	// cut, not only a crash of the process; it still commits thousands of
+	// times a second (docs/PERFORMANCE.md). For historical reasons SQLite
+	// does not check foreign keys unless asked. busy_timeout makes a
+	// connection wait for the lock rather than fail at once, and
+	// _txlock=immediate takes the write lock at BEGIN, so a transaction
+	// never fails half-way when it tries to upgrade a read lock.
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)", "busy_timeout(10000)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + path + "?" + q.Encode()
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	r, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	s := &Store{w: w, r: r, clock: clk}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Engine returns "sqlite".
+func (s *Store) Engine() string { return "sqlite" }
+
+// Ping checks that the file can be read.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// migrate applies each embedded migration not yet applied, each in its own
+// transaction together with its row in schema_migrations.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlite: migrations table: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		version, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(name, "migrations/"), "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("sqlite: migration %s: bad name", name)
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		err = s.tx(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", version).Scan(&n); err != nil || n > 0 {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", version, ts(s.clock.Now()))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("sqlite: migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// tx runs fn in a write transaction and commits it if fn returns nil.
+func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// writeAudit records a change in the transaction that makes it.
+func (s *Store) writeAudit(ctx context.Context, tx *sql.Tx, by audit.Actor, action, entity string, id int64, before, after any) error {
+	var actorID any
+	if by.UserID != 0 {
+		actorID = by.UserID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before, after)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		ts(s.clock.Now()), actorID, by.Name, action, entity, id,
+		string(audit.Snapshot(before)), string(audit.Snapshot(after)))
+	if err != nil {
+		return fmt.Errorf("audit %s %s %d: %w", action, entity, id, err)
+	}
+	return nil
+}
+
+// Times are stored as fixed-width UTC text so they sort as they compare.
+const tsLayout = "2006-01-02T15:04:05.000000000Z"
+
+func ts(t time.Time) string { return t.UTC().Format(tsLayout) }
+
+func parseTS(s string) time.Time {
+	t, err := time.Parse(tsLayout, s)
+	if err != nil {
+		t, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	return t.UTC()
+}
+
+// Dates are stored as ISO dates.
+func date(t time.Time) string { return t.Format("2006-01-02") }
+
+func nullDate(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return date(t)
+}
+
+func parseDate(s sql.NullString) time.Time {
+	if !s.Valid {
+		return time.Time{}
+	}
+	t, _ := time.Parse("2006-01-02", s.String)
+	return t
+}
+
+func nullInt(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+func isUnique(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+// notFound turns sql.ErrNoRows into store.ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+// placeholders returns "?, ?, ?" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}

@@ -1,0 +1,112 @@
+// Package user describes the people who sign in and the roles they hold.
+package user
+
+import (
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/icld/partnerskap/internal/validate"
+)
+
+// RoleKind is what a user may do in the programme.
+type RoleKind string
+
+const (
+	Administrator RoleKind = "admin"     // administratör: users, organisations, settings
+	Officer       RoleKind = "officer"   // handläggare: programmes, calls, decisions
+	Reviewer      RoleKind = "reviewer"  // bedömare: scores applications
+	Applicant     RoleKind = "applicant" // sökande: contact person of a Swedish organisation
+	PartnerRole   RoleKind = "partner"   // partner: contact person of a partner abroad
+)
+
+// RoleKinds lists every kind, in the order forms offer them.
+var RoleKinds = []RoleKind{Administrator, Officer, Reviewer, Applicant, PartnerRole}
+
+// Role is a role held by a user. Applicant and partner roles concern one
+// organisation; an officer role concerns one programme, or every programme
+// when ProgrammeID is 0.
+type Role struct {
+	Kind           RoleKind
+	OrganisationID int64
+	ProgrammeID    int64
+}
+
+// User is a person who can sign in.
+type User struct {
+	ID           int64
+	Email        string
+	Name         string
+	PasswordHash string // argon2id, PHC string format
+	Lang         string // preferred language, "sv" or "en"
+	Roles        []Role
+	Disabled     bool
+	Version      int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Has reports whether the user holds a role of kind k.
+func (u *User) Has(k RoleKind) bool {
+	return u != nil && slices.ContainsFunc(u.Roles, func(r Role) bool { return r.Kind == k })
+}
+
+// MinPasswordLength follows NIST SP 800-63B's advice for chosen passwords,
+// with a margin: length matters more than composition rules.
+const MinPasswordLength = 10
+
+// CheckPassword adds an error for a password too short to be safe.
+func CheckPassword(errs validate.Errors, field, pw string) {
+	if len([]rune(pw)) < MinPasswordLength {
+		errs.Add(field, "error.user.password_short")
+	}
+}
+
+// Normalize trims what was typed and lower-cases the e-mail address.
+func (u *User) Normalize() {
+	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	u.Name = strings.TrimSpace(u.Name)
+	if u.Lang != "en" {
+		u.Lang = "sv"
+	}
+}
+
+// Validate checks the user's own fields and the shape of the roles; the
+// store checks that a scoped organisation or programme exists and has the
+// right kind.
+func (u *User) Validate() validate.Errors {
+	errs := validate.Errors{}
+	errs.Required("email", u.Email)
+	if u.Email != "" {
+		if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
+			errs.Add("email", "error.user.email")
+		}
+	}
+	errs.Required("name", u.Name)
+	errs.MaxLen("name", u.Name, 200)
+	for _, r := range u.Roles {
+		switch r.Kind {
+		case Applicant, PartnerRole:
+			if r.OrganisationID == 0 {
+				errs.Add("roles", "error.user.role_needs_organisation")
+			}
+		case Administrator, Officer, Reviewer:
+			if r.OrganisationID != 0 {
+				errs.Add("roles", "error.user.role_no_organisation")
+			}
+		default:
+			errs.Add("roles", "error.invalid_choice")
+		}
+	}
+	return errs
+}
+
+// Session is a signed-in browser. The token itself is only in the cookie;
+// the database holds its SHA-256 hash, so a leaked database signs no one in.
+type Session struct {
+	TokenHash []byte
+	UserID    int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
