@@ -16,8 +16,8 @@ type Grant struct {
 	ID             int64
 	CallID         int64
 	PartnershipID  int64
-	OrganisationID int64 // the applicant: a Swedish member of the partnership
-	Amount         int64 // öre
+	OrganisationID int64     // the applicant: a Swedish member of the partnership
+	Amount         int64     // öre
 	AwardedOn      time.Time // a date
 	Version        int
 	CreatedAt      time.Time

@@ -373,4 +373,3 @@ func (s *Store) CreateGrant(ctx context.Context, by audit.Actor, g *grant.Grant)
 	}
 	return nil
 }
-

@@ -1,0 +1,213 @@
+// Command partnerskap runs the grant programme system: partnerskap serve
+// starts the web server; see README.md for the commands and settings.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/icld/partnerskap/internal/app"
+	"github.com/icld/partnerskap/internal/user"
+	"github.com/icld/partnerskap/internal/validate"
+	"golang.org/x/term"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `partnerskap – grants for international municipal partnerships
+
+Usage:
+  partnerskap serve [flags]         start the web server (--demo loads the 2021 pilot)
+  partnerskap migrate [flags]       apply database migrations and exit
+  partnerskap user create [flags]   create a user (password from a prompt or stdin)
+  partnerskap version               print the version
+
+Run "partnerskap <command> -h" for the flags. Every flag can also be set
+with an environment variable PARTNERSKAP_<NAME> (e.g. PARTNERSKAP_DATA_DIR).
+`
+
+func main() {
+	if err := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "partnerskap:", explain(err))
+		os.Exit(1)
+	}
+}
+
+// explain turns field errors into a line a person can act on.
+func explain(err error) string {
+	var v validate.Errors
+	if errors.As(err, &v) {
+		var parts []string
+		for f, k := range v {
+			parts = append(parts, f+": "+k)
+		}
+		return "invalid " + strings.Join(parts, ", ")
+	}
+	return err.Error()
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		fs, cfg := flags("serve", stderr)
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return app.Serve(ctx, *cfg, logger(*cfg, stderr), stdout, nil)
+	case "migrate":
+		fs, cfg := flags("migrate", stderr)
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		if err := app.Migrate(context.Background(), *cfg); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "migrations applied to", cfg.DatabaseName())
+		return nil
+	case "user":
+		if len(args) < 2 || args[1] != "create" {
+			return errors.New(`usage: partnerskap user create --email … --name … [--role admin]`)
+		}
+		return createUser(args[2:], stdin, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "partnerskap", buildVersion())
+		return nil
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// flags defines the settings every command shares; each flag's default
+// comes from its PARTNERSKAP_* variable when set.
+func flags(name string, stderr io.Writer) (*flag.FlagSet, *app.Config) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := &app.Config{}
+	str := func(p *string, flagName, def, help string) {
+		fs.StringVar(p, flagName, env(flagName, def), help+" ($"+envName(flagName)+")")
+	}
+	str(&cfg.Listen, "listen", "localhost:8080", "web server address")
+	str(&cfg.OpsListen, "ops-listen", "127.0.0.1:9090", "address for /metrics and /healthz (empty to turn off)")
+	str(&cfg.DataDir, "data-dir", "data", "directory for the SQLite database and files")
+	str(&cfg.Database, "database", "", "postgres://… to use PostgreSQL; empty for SQLite in the data directory")
+	str(&cfg.BaseURL, "base-url", "http://localhost:8080", "public address of the site")
+	str(&cfg.LogFormat, "log-format", "text", "log format: text or json")
+	str(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	str(&cfg.SMTP.Host, "smtp-host", "", "SMTP server for e-mail")
+	port, _ := strconv.Atoi(env("smtp-port", "587"))
+	fs.IntVar(&cfg.SMTP.Port, "smtp-port", port, "SMTP port ($PARTNERSKAP_SMTP_PORT)")
+	str(&cfg.SMTP.Username, "smtp-username", "", "SMTP user name")
+	str(&cfg.SMTP.Password, "smtp-password", "", "SMTP password (prefer the environment variable)")
+	str(&cfg.SMTP.From, "smtp-from", "partnership@icld.se", "sender address of e-mail")
+	demo, _ := strconv.ParseBool(env("demo", "false"))
+	fs.BoolVar(&cfg.Demo, "demo", demo, "load the demo programme (the 2021 pilot) into an empty database ($PARTNERSKAP_DEMO)")
+	return fs, cfg
+}
+
+func envName(flagName string) string {
+	return "PARTNERSKAP_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func env(flagName, def string) string {
+	if v, ok := os.LookupEnv(envName(flagName)); ok {
+		return v
+	}
+	return def
+}
+
+func logger(cfg app.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func createUser(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs, cfg := flags("user create", stderr)
+	email := fs.String("email", "", "e-mail address (required)")
+	name := fs.String("name", "", "full name (required)")
+	role := fs.String("role", "admin", "role: admin, officer or reviewer")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	switch user.RoleKind(*role) {
+	case user.Administrator, user.Officer, user.Reviewer:
+	default:
+		return fmt.Errorf("--role must be admin, officer or reviewer (applicants and partners are created in the workspace)")
+	}
+	pw, err := readPassword(stdin, stderr)
+	if err != nil {
+		return err
+	}
+	u, err := app.CreateUser(context.Background(), *cfg, *email, *name, user.RoleKind(*role), pw)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created %s %s (id %d)\n", *role, u.Email, u.ID)
+	return nil
+}
+
+// readPassword asks twice on a terminal; from a pipe it reads one line.
+// It never comes from a flag, which would leave it in the shell history
+// and the process list.
+func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(stderr, "Password: ")
+		a, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprint(stderr, "Repeat password: ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		if string(a) != string(b) {
+			return "", errors.New("the passwords differ")
+		}
+		return string(a), nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		return "", errors.New("no password on standard input")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func buildVersion() string {
+	if version != "dev" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return version
+}

@@ -1,0 +1,138 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/icld/partnerskap/internal/store"
+	"github.com/icld/partnerskap/internal/validate"
+)
+
+// field is what the "field" partial renders: a labelled control with its
+// hint and error tied to it by aria-describedby.
+type field struct {
+	Name         string
+	Label        string
+	Value        string
+	Values       []string // selected values of a multiple choice
+	Type         string   // text, email, password, date, datetime-local, textarea, select, checkboxes
+	Error        string
+	Hint         string
+	Required     bool
+	Autocomplete string
+	InputMode    string
+	Options      []option
+	Size         int // rows of a textarea or a multiple select
+}
+
+type option struct {
+	Value string
+	Label string
+	Group string // optgroup or fieldset legend, when set
+}
+
+// Selected reports whether v is the field's value or one of its values.
+func (f field) Selected(v string) bool {
+	if f.Value == v {
+		return true
+	}
+	for _, x := range f.Values {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Field builds a form field. opts are flags: "required", "hint" (the hint
+// key is label key + ".hint"), "autocomplete=…", "inputmode=…", "rows=N".
+func (b *Base) Field(name, labelKey, typ string, value any, opts ...string) field {
+	f := field{Name: name, Label: b.T(labelKey), Type: typ}
+	switch v := value.(type) {
+	case string:
+		f.Value = v
+	case []string:
+		f.Values = v
+	}
+	if key, ok := b.Errors[name]; ok {
+		f.Error = b.T(key)
+	}
+	for _, o := range opts {
+		k, v, _ := strings.Cut(o, "=")
+		switch k {
+		case "required":
+			f.Required = true
+		case "hint":
+			f.Hint = b.T(labelKey + ".hint")
+		case "autocomplete":
+			f.Autocomplete = v
+		case "inputmode":
+			f.InputMode = v
+		case "rows":
+			for _, r := range v {
+				f.Size = f.Size*10 + int(r-'0')
+			}
+		}
+	}
+	return f
+}
+
+// Choice builds a select or a group of checkboxes with options.
+func (b *Base) Choice(name, labelKey, typ string, value any, options []option, opts ...string) field {
+	f := b.Field(name, labelKey, typ, value, opts...)
+	f.Options = options
+	return f
+}
+
+// ErrorSummary is the form's errors in the order of the fields, for the
+// summary at the top of a form that failed.
+func (b *Base) ErrorSummary(order ...string) errorSummary {
+	var out []fieldError
+	seen := map[string]bool{}
+	for _, name := range order {
+		if key, ok := b.Errors[name]; ok {
+			out = append(out, fieldError{Name: name, Message: b.T(key)})
+			seen[name] = true
+		}
+	}
+	rest := make([]string, 0, len(b.Errors))
+	for name := range b.Errors {
+		if !seen[name] {
+			rest = append(rest, name)
+		}
+	}
+	sort.Strings(rest)
+	for _, name := range rest {
+		out = append(out, fieldError{Name: name, Message: b.T(b.Errors[name])})
+	}
+	return errorSummary{Heading: b.T("form.errors", "Count", len(out)), Items: out}
+}
+
+type errorSummary struct {
+	Heading string
+	Items   []fieldError
+}
+
+type fieldError struct {
+	Name    string
+	Message string
+}
+
+// formFailed reports whether err is one a form shows to the user, and with
+// which status: field errors (422), or a conflict (409) when someone else
+// saved the record first. A conflict becomes a message at the top of the
+// form, which keeps what the user typed.
+func formFailed(err error, b *Base) (int, bool) {
+	var verr validate.Errors
+	switch {
+	case errors.As(err, &verr):
+		b.Errors = verr
+		return http.StatusUnprocessableEntity, true
+	case errors.Is(err, store.ErrConflict):
+		b.Errors = validate.Errors{"form": "error.conflict"}
+		return http.StatusConflict, true
+	}
+	return 0, false
+}

@@ -1,0 +1,89 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/icld/partnerskap/internal/audit"
+	"github.com/icld/partnerskap/internal/auth"
+	"github.com/icld/partnerskap/internal/store"
+	"github.com/icld/partnerskap/internal/validate"
+)
+
+type loginPage struct {
+	*Base
+	Email string
+	Next  string
+}
+
+// safeNext keeps a post-login destination only if it is a local path.
+func safeNext(next string) string {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return ""
+	}
+	return next
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, b *Base) error {
+	w.Header().Set("Cache-Control", "no-store")
+	b.Title = b.T("login.title")
+	return s.render(w, b, http.StatusOK, "login", loginPage{Base: b, Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+// dummyHash is compared against when no user has the e-mail address, so
+// the answer takes as long whether or not the account exists.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := auth.HashPassword("no such user")
+	return h
+})
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request, b *Base) error {
+	w.Header().Set("Cache-Control", "no-store")
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	pw := r.PostFormValue("password")
+	next := safeNext(r.PostFormValue("next"))
+	b.Title = b.T("login.title")
+	b.Errors = validate.Errors{}
+	b.Errors.Required("email", email)
+	if pw == "" {
+		b.Errors.Add("password", "error.required")
+	}
+	if len(b.Errors) == 0 {
+		u, err := s.store.UserByEmail(r.Context(), email)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			auth.CheckPassword(pw, dummyHash())
+			b.Errors.Add("password", "error.login.failed")
+		case err != nil:
+			return err
+		case !auth.CheckPassword(pw, u.PasswordHash) || u.Disabled:
+			b.Errors.Add("password", "error.login.failed")
+		default:
+			if err := s.startSession(w, r, u); err != nil {
+				return err
+			}
+			if err := s.store.RecordEvent(r.Context(), audit.Actor{UserID: u.ID, Name: u.Name}, "login", "user", u.ID); err != nil {
+				return err
+			}
+			if next == "" {
+				next = b.URL("staff")
+				if u.Lang == "en" && b.Lang == "sv" {
+					next = b.urlIn("en", "staff")
+				}
+			}
+			http.Redirect(w, r, next, http.StatusSeeOther)
+			return nil
+		}
+	}
+	return s.render(w, b, http.StatusUnprocessableEntity, "login", loginPage{Base: b, Email: email, Next: next})
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, b *Base) error {
+	if err := s.endSession(w, r); err != nil {
+		return err
+	}
+	http.Redirect(w, r, b.URL("home"), http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,87 @@
+package web
+
+import (
+	"net/http"
+)
+
+// route is one page: its name (used to build links), method, and its path
+// in Swedish (unprefixed) and English (under /en/). Both paths take the same
+// {parameters}, so the language switch can map one onto the other.
+type route struct {
+	name   string
+	method string
+	sv, en string
+	h      handlerFunc
+	staff  bool // only for signed-in staff: loads the user, never cached
+}
+
+// handlerFunc handles a request; the error it returns becomes a page.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, b *Base) error
+
+// table lists every page, so the URL space fits on a screen.
+func (s *Server) table() []route {
+	return []route{
+		{"home", "GET", "/{$}", "/en/{$}", s.home, false},
+		{"partnerships", "GET", "/partnerskap", "/en/partnerships", s.partnerships, false},
+		{"partnership", "GET", "/partnerskap/{id}", "/en/partnerships/{id}", s.partnershipPage, false},
+		{"goals", "GET", "/mal", "/en/goals", s.goals, false},
+		{"goal", "GET", "/mal/{n}", "/en/goals/{n}", s.goalPage, false},
+		{"login", "GET", "/logga-in", "/en/login", s.loginForm, false},
+		{"login.post", "POST", "/logga-in", "/en/login", s.login, false},
+		{"logout", "POST", "/logga-ut", "/en/logout", s.logout, false},
+
+		{"staff", "GET", "/personal", "/en/staff", s.staffHome, true},
+		{"orgs", "GET", "/personal/organisationer", "/en/staff/organisations", s.orgList, true},
+		{"org.new", "GET", "/personal/organisationer/ny", "/en/staff/organisations/new", s.orgNew, true},
+		{"org.create", "POST", "/personal/organisationer/ny", "/en/staff/organisations/new", s.orgCreate, true},
+		{"org.edit", "GET", "/personal/organisationer/{id}", "/en/staff/organisations/{id}", s.orgEdit, true},
+		{"org.update", "POST", "/personal/organisationer/{id}", "/en/staff/organisations/{id}", s.orgUpdate, true},
+		{"pships", "GET", "/personal/partnerskap", "/en/staff/partnerships", s.pshipList, true},
+		{"pship.new", "GET", "/personal/partnerskap/ny", "/en/staff/partnerships/new", s.pshipNew, true},
+		{"pship.create", "POST", "/personal/partnerskap/ny", "/en/staff/partnerships/new", s.pshipCreate, true},
+		{"pship.edit", "GET", "/personal/partnerskap/{id}", "/en/staff/partnerships/{id}", s.pshipEdit, true},
+		{"pship.update", "POST", "/personal/partnerskap/{id}", "/en/staff/partnerships/{id}", s.pshipUpdate, true},
+		{"progs", "GET", "/personal/program", "/en/staff/programmes", s.progList, true},
+		{"prog.new", "GET", "/personal/program/ny", "/en/staff/programmes/new", s.progNew, true},
+		{"prog.create", "POST", "/personal/program/ny", "/en/staff/programmes/new", s.progCreate, true},
+		{"prog.edit", "GET", "/personal/program/{id}", "/en/staff/programmes/{id}", s.progEdit, true},
+		{"prog.update", "POST", "/personal/program/{id}", "/en/staff/programmes/{id}", s.progUpdate, true},
+		{"call.new", "GET", "/personal/program/{id}/utlysningar/ny", "/en/staff/programmes/{id}/calls/new", s.callNew, true},
+		{"call.create", "POST", "/personal/program/{id}/utlysningar/ny", "/en/staff/programmes/{id}/calls/new", s.callCreate, true},
+		{"call.edit", "GET", "/personal/utlysningar/{id}", "/en/staff/calls/{id}", s.callEdit, true},
+		{"call.update", "POST", "/personal/utlysningar/{id}", "/en/staff/calls/{id}", s.callUpdate, true},
+		{"audit", "GET", "/personal/logg", "/en/staff/log", s.auditLog, true},
+	}
+}
+
+// routes builds the handler: every page in both languages, static assets,
+// the language switch and health check, wrapped in the security middleware.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.table() {
+		for _, lang := range []string{"sv", "en"} {
+			pattern := rt.sv
+			if lang == "en" {
+				pattern = rt.en
+			}
+			mux.Handle(rt.method+" "+pattern, s.metrics.wrap(rt.name, s.page(rt, lang)))
+		}
+	}
+	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(s.static)))
+	mux.HandleFunc("GET /static/goals.css", s.goalsCSS)
+	mux.HandleFunc("GET /sprak", s.switchLanguage)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("/", s.page(route{name: "notfound", h: s.notFound}, "sv"))
+	mux.Handle("/en/", s.page(route{name: "notfound", h: s.notFound}, "en"))
+	return securityHeaders(http.NewCrossOriginProtection().Handler(mux))
+}
+
+// routeByName finds a route for building links.
+func (s *Server) routeByName(name string) (route, bool) {
+	for _, rt := range s.routeList {
+		if rt.name == name {
+			return rt, true
+		}
+	}
+	return route{}, false
+}

@@ -1,0 +1,71 @@
+// Package web serves the public portal and the staff workspace as
+// server-rendered pages, in Swedish (unprefixed URLs) and English (/en/).
+package web
+
+import (
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/icld/partnerskap/internal/clock"
+	"github.com/icld/partnerskap/internal/i18n"
+	"github.com/icld/partnerskap/internal/store"
+)
+
+//go:embed templates static
+var embedded embed.FS
+
+// Config is what the web layer needs to know about its deployment.
+type Config struct {
+	// BaseURL is the public address, e.g. https://partnerskap.icld.se;
+	// when it is https, cookies are marked Secure.
+	BaseURL string
+	// DemoNote, when set, is shown on every page: what in the demo is
+	// illustrative. Keys "sv" and "en".
+	DemoNote map[string]string
+}
+
+// Server holds what handlers share. It has no package globals, so tests
+// can run several servers side by side.
+type Server struct {
+	store     store.Store
+	clock     clock.Clock
+	log       *slog.Logger
+	cfg       Config
+	msgs      *i18n.Catalogue
+	pages     map[string]*pageTemplate
+	static    fs.FS
+	metrics   *metrics
+	handler   http.Handler
+	routeList []route
+}
+
+// New builds the server and parses its templates once.
+func New(s store.Store, clk clock.Clock, log *slog.Logger, cfg Config) (*Server, error) {
+	msgs, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	static, err := fs.Sub(embedded, "static")
+	if err != nil {
+		return nil, err
+	}
+	srv := &Server{store: s, clock: clk, log: log, cfg: cfg, msgs: msgs, static: static, metrics: newMetrics()}
+	if srv.pages, err = parseTemplates(); err != nil {
+		return nil, err
+	}
+	srv.routeList = srv.table()
+	srv.handler = srv.routes()
+	return srv, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// secureCookies reports whether cookies must carry the Secure flag: under
+// TLS, or when the public address is https (TLS ends at a proxy).
+func (s *Server) secureCookies(r *http.Request) bool {
+	return r.TLS != nil || strings.HasPrefix(s.cfg.BaseURL, "https://")
+}

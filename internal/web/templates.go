@@ -1,0 +1,76 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/icld/partnerskap/internal/country"
+	"github.com/icld/partnerskap/internal/partnership"
+	"github.com/icld/partnerskap/internal/sdg"
+)
+
+// pageTemplate is a page parsed together with the layout and partials.
+type pageTemplate = template.Template
+
+var funcs = template.FuncMap{
+	"goal":    sdg.GoalByNumber,
+	"target":  sdg.TargetByCode,
+	"goals":   sdg.Goals,
+	"country": country.Name,
+	"join":    strings.Join,
+	"inc":     func(i int) int { return i + 1 },
+	"hasInt":  func(list []int, v int) bool { return slices.Contains(list, v) },
+	"hasStr":  func(list []string, v string) bool { return slices.Contains(list, v) },
+	"lines":   func(s string) []string { return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") },
+}
+
+// parseTemplates parses each page under templates/pages with the layout
+// and partials, once, at start-up.
+func parseTemplates() (map[string]*pageTemplate, error) {
+	base, err := template.New("layout").Funcs(funcs).ParseFS(embedded, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	files, err := fs.Glob(embedded, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*pageTemplate{}
+	for _, f := range files {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if t, err = t.ParseFS(embedded, f); err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", f, err)
+		}
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		out[name] = t.Lookup("layout")
+	}
+	return out, nil
+}
+
+// pager is any page struct: they all embed *Base.
+type pager interface{ base() *Base }
+
+func (b *Base) base() *Base { return b }
+
+// card is what the partnership-card partial renders.
+type card struct {
+	*Base
+	P *partnership.Partnership
+}
+
+type callTableData struct {
+	*Base
+	Calls []callSummary
+}
+
+func init() {
+	funcs["cardOf"] = func(pg pager, p *partnership.Partnership) card { return card{Base: pg.base(), P: p} }
+	funcs["callTable"] = func(pg pager, calls []callSummary) callTableData { return callTableData{Base: pg.base(), Calls: calls} }
+}
