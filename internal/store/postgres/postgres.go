@@ -1,0 +1,264 @@
+// Package postgres implements store.Store on PostgreSQL, the engine for
+// running several instances against one database. It talks database/sql
+// through pgx's stdlib driver, so its code stays a near-copy of
+// store/sqlite's, with $1 placeholders. Where SQLite relies on its single
+// write lock, this store takes row locks (SELECT … FOR UPDATE) on the rows
+// a business rule depends on, under READ COMMITTED.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/icld/partnerskap/internal/audit"
+	"github.com/icld/partnerskap/internal/clock"
+	"github.com/icld/partnerskap/internal/store"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is the PostgreSQL store: one pool of connections. Unlike SQLite,
+// PostgreSQL lets writers run side by side, so there is no separate writer.
+type Store struct {
+	db    *sql.DB
+	clock clock.Clock
+}
+
+var _ store.Store = (*Store)(nil)
+
+// maxConns bounds each instance's pool. PostgreSQL allows 100 connections
+// by default, and several instances (and their tests) share them; a
+// request waiting on a row lock holds its connection, so a small pool also
+// bounds how many pile up behind one hot call.
+const maxConns = 10
+
+// connectTimeout is used when the URL names none, so an unreachable host
+// fails start-up within seconds rather than after the kernel's TCP timeout.
+const connectTimeout = 10 * time.Second
+
+// Open connects to the database at url (postgres://user@host:port/db?…),
+// checks that it answers, and applies the migrations it has not yet seen.
+func Open(ctx context.Context, url string, clk clock.Clock) (*Store, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open: %w", err)
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = connectTimeout
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: connect to %s:%d/%s: %w", cfg.Host, cfg.Port, cfg.Database, err)
+	}
+	s := &Store{db: db, clock: clk}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Engine returns "postgres".
+func (s *Store) Engine() string { return "postgres" }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.db.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Close closes the pool.
+func (s *Store) Close() error {
+	return s.db.Close()
+}
+
+// migrationLockKey is the pg_advisory_lock key held while migrating. Any
+// fixed number does, as long as nothing else in the database takes it;
+// this one is "partners" in ASCII.
+const migrationLockKey int64 = 0x706172746e657273
+
+// migrate applies each embedded migration not yet applied, each in its own
+// transaction together with its row in schema_migrations. It holds an
+// advisory lock on one dedicated connection throughout, so when several
+// instances start together one migrates and the others wait, then find
+// nothing left to do.
+func (s *Store) migrate(ctx context.Context) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
+		return fmt.Errorf("postgres: migration lock: %w", err)
+	}
+	defer func() {
+		// Unlock even if ctx is done. A session's advisory lock outlives
+		// its transactions, so should the unlock fail, the connection is
+		// thrown away (ending the session frees the lock) rather than
+		// going back to the pool still holding it.
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if _, err := conn.ExecContext(uctx, "SELECT pg_advisory_unlock($1)", migrationLockKey); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)`); err != nil {
+		return fmt.Errorf("postgres: migrations table: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		version, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(name, "migrations/"), "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("postgres: migration %s: bad name", name)
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		err = inTx(ctx, conn, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = $1", version).Scan(&n); err != nil || n > 0 {
+				return err
+			}
+			// Without arguments pgx sends the file by the simple query
+			// protocol, which runs several statements in one go.
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", version, s.now())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("postgres: migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// txBeginner is a *sql.DB or a *sql.Conn.
+type txBeginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// inTx runs fn in a READ COMMITTED transaction on db and commits it if fn
+// returns nil. READ COMMITTED, named even though it is PostgreSQL's
+// default so a server configured otherwise changes nothing: each statement
+// sees what was committed before it, so after a SELECT … FOR UPDATE has
+// waited for a lock, the sums read next include the work of the
+// transaction that held it.
+func inTx(ctx context.Context, db txBeginner, fn func(tx *sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// tx runs fn in a transaction from the pool.
+func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return inTx(ctx, s.db, fn)
+}
+
+// writeAudit records a change in the transaction that makes it.
+func (s *Store) writeAudit(ctx context.Context, tx *sql.Tx, by audit.Actor, action, entity string, id int64, before, after any) error {
+	var actorID any
+	if by.UserID != 0 {
+		actorID = by.UserID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before, after)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		s.now(), actorID, by.Name, action, entity, id,
+		string(audit.Snapshot(before)), string(audit.Snapshot(after)))
+	if err != nil {
+		return fmt.Errorf("audit %s %s %d: %w", action, entity, id, err)
+	}
+	return nil
+}
+
+// now returns the clock's time cut to whole microseconds, the precision of
+// TIMESTAMPTZ, so a record handed back by a change equals the record read
+// back later.
+func (s *Store) now() time.Time {
+	return s.clock.Now().UTC().Truncate(time.Microsecond)
+}
+
+// Instants come back from TIMESTAMPTZ in the driver's local zone; the
+// system keeps them in UTC.
+func utc(t time.Time) time.Time { return t.UTC() }
+
+// dateOf keeps a date as midnight UTC of its calendar date, the system's
+// form for dates, whatever zone the driver reads a DATE in; as a parameter
+// pgx writes the calendar date of the time it is given.
+func dateOf(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func nullDateOf(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return dateOf(t.Time)
+}
+
+// nullDate is the DATE parameter for t: NULL for the zero time.
+func nullDate(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return dateOf(t)
+}
+
+func nullInt(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+// uniqueViolation is PostgreSQL's SQLSTATE for unique_violation.
+const uniqueViolation = "23505"
+
+// isUnique reports whether err is a unique violation of constraint. The
+// store checks uniqueness before it inserts, but under READ COMMITTED a
+// transaction cannot see a row another has inserted and not yet committed;
+// the index catches that race, and this turns it into the same field error.
+func isUnique(err error, constraint string) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == uniqueViolation && pe.ConstraintName == constraint
+}
+
+// notFound turns sql.ErrNoRows into store.ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	return err
+}

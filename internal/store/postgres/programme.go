@@ -1,0 +1,386 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/icld/partnerskap/internal/audit"
+	"github.com/icld/partnerskap/internal/call"
+	"github.com/icld/partnerskap/internal/grant"
+	"github.com/icld/partnerskap/internal/programme"
+	"github.com/icld/partnerskap/internal/store"
+	"github.com/icld/partnerskap/internal/swedish"
+	"github.com/icld/partnerskap/internal/validate"
+)
+
+const programmeColumns = `id, name_sv, name_en, funder, operator, currency, total_budget, description_sv, description_en, version, created_at, updated_at`
+
+func scanProgramme(row scanner) (*programme.Programme, error) {
+	var p programme.Programme
+	var created, updated time.Time
+	if err := row.Scan(&p.ID, &p.NameSV, &p.NameEN, &p.Funder, &p.Operator, &p.Currency, &p.TotalBudget, &p.DescriptionSV, &p.DescriptionEN, &p.Version, &created, &updated); err != nil {
+		return nil, err
+	}
+	p.CreatedAt, p.UpdatedAt = utc(created), utc(updated)
+	return &p, nil
+}
+
+// Programme returns the programme with id.
+func (s *Store) Programme(ctx context.Context, id int64) (*programme.Programme, error) {
+	p, err := scanProgramme(s.db.QueryRowContext(ctx, `SELECT `+programmeColumns+` FROM programmes WHERE id = $1`, id))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: programme %d: %w", id, notFound(err))
+	}
+	return p, nil
+}
+
+// ProgrammeList returns every programme, in Swedish order of name.
+func (s *Store) ProgrammeList(ctx context.Context) ([]*programme.Programme, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+programmeColumns+` FROM programmes`)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: programmes: %w", err)
+	}
+	defer rows.Close()
+	var out []*programme.Programme
+	for rows.Next() {
+		p, err := scanProgramme(rows)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: programmes: %w", err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: programmes: %w", err)
+	}
+	swedish.Sort(out, func(p *programme.Programme) string { return p.NameSV })
+	return out, nil
+}
+
+// CreateProgramme validates p and inserts it.
+func (s *Store) CreateProgramme(ctx context.Context, by audit.Actor, p *programme.Programme) error {
+	p.Normalize()
+	if err := p.Validate().Err(); err != nil {
+		return err
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		p.CreatedAt, p.UpdatedAt, p.Version = now, now, 1
+		err := tx.QueryRowContext(ctx, `INSERT INTO programmes (name_sv, name_en, funder, operator, currency, total_budget, description_sv, description_en, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10) RETURNING id`,
+			p.NameSV, p.NameEN, p.Funder, p.Operator, p.Currency, p.TotalBudget, p.DescriptionSV, p.DescriptionEN, now, now).Scan(&p.ID)
+		if err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, by, "create", "programme", p.ID, nil, p)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: create programme: %w", err)
+	}
+	return nil
+}
+
+// UpdateProgramme saves p; its budget may not fall below its calls'
+// ceilings. It locks the programme's row, which every change to its calls
+// also locks, so the calls cannot grow while the budget is checked.
+func (s *Store) UpdateProgramme(ctx context.Context, by audit.Actor, p *programme.Programme) error {
+	p.Normalize()
+	if err := p.Validate().Err(); err != nil {
+		return err
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		before, err := scanProgramme(tx.QueryRowContext(ctx, `SELECT `+programmeColumns+` FROM programmes WHERE id = $1 FOR UPDATE`, p.ID))
+		if err != nil {
+			return notFound(err)
+		}
+		if before.Version != p.Version {
+			return store.ErrConflict
+		}
+		calls, err := s.callsOf(ctx, tx, p.ID)
+		if err != nil {
+			return err
+		}
+		if err := programme.CheckBudgetCoversCalls(p.TotalBudget, calls).Err(); err != nil {
+			return err
+		}
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE programmes SET name_sv = $1, name_en = $2, funder = $3, operator = $4, currency = $5, total_budget = $6,
+			description_sv = $7, description_en = $8, version = version + 1, updated_at = $9 WHERE id = $10`,
+			p.NameSV, p.NameEN, p.Funder, p.Operator, p.Currency, p.TotalBudget, p.DescriptionSV, p.DescriptionEN, now, p.ID); err != nil {
+			return err
+		}
+		p.Version, p.UpdatedAt, p.CreatedAt = before.Version+1, now, before.CreatedAt
+		return s.writeAudit(ctx, tx, by, "update", "programme", p.ID, before, p)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: update programme %d: %w", p.ID, err)
+	}
+	return nil
+}
+
+const callColumns = `id, programme_id, title_sv, title_en, opens_at, closes_at, ceiling, max_per_grant, cancelled, version, created_at, updated_at`
+
+func scanCall(row scanner) (*call.Call, error) {
+	var c call.Call
+	var opens, closes, created, updated time.Time
+	if err := row.Scan(&c.ID, &c.ProgrammeID, &c.TitleSV, &c.TitleEN, &opens, &closes, &c.Ceiling, &c.MaxPerGrant, &c.Cancelled, &c.Version, &created, &updated); err != nil {
+		return nil, err
+	}
+	c.OpensAt, c.ClosesAt = utc(opens), utc(closes)
+	c.CreatedAt, c.UpdatedAt = utc(created), utc(updated)
+	return &c, nil
+}
+
+// Call returns the call with id.
+func (s *Store) Call(ctx context.Context, id int64) (*call.Call, error) {
+	c, err := scanCall(s.db.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE id = $1`, id))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: call %d: %w", id, notFound(err))
+	}
+	return c, nil
+}
+
+// CallList returns the calls of a programme (all when 0), newest first.
+func (s *Store) CallList(ctx context.Context, programmeID int64) ([]*call.Call, error) {
+	out, err := s.callsOf(ctx, s.db, programmeID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: calls: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Store) callsOf(ctx context.Context, db querier, programmeID int64) ([]*call.Call, error) {
+	q := `SELECT ` + callColumns + ` FROM calls`
+	var args []any
+	if programmeID != 0 {
+		q += ` WHERE programme_id = $1`
+		args = append(args, programmeID)
+	}
+	rows, err := db.QueryContext(ctx, q+` ORDER BY opens_at DESC, id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*call.Call
+	for rows.Next() {
+		c, err := scanCall(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CreateCall validates c and, holding the programme's row lock, checks the
+// programme's budget, so two calls created at once cannot together exceed it.
+func (s *Store) CreateCall(ctx context.Context, by audit.Actor, c *call.Call) error {
+	c.Normalize()
+	if err := c.Validate().Err(); err != nil {
+		return err
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		prog, err := scanProgramme(tx.QueryRowContext(ctx, `SELECT `+programmeColumns+` FROM programmes WHERE id = $1 FOR UPDATE`, c.ProgrammeID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return validate.Errors{"programme": "error.invalid_choice"}
+		}
+		if err != nil {
+			return err
+		}
+		others, err := s.callsOf(ctx, tx, c.ProgrammeID)
+		if err != nil {
+			return err
+		}
+		if err := c.CheckProgrammeBudget(prog.TotalBudget, others).Err(); err != nil {
+			return err
+		}
+		now := s.now()
+		c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
+		err = tx.QueryRowContext(ctx, `INSERT INTO calls (programme_id, title_sv, title_en, opens_at, closes_at, ceiling, max_per_grant, cancelled, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10) RETURNING id`,
+			c.ProgrammeID, c.TitleSV, c.TitleEN, c.OpensAt, c.ClosesAt, c.Ceiling, c.MaxPerGrant, c.Cancelled, now, now).Scan(&c.ID)
+		if err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, by, "create", "call", c.ID, nil, c)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: create call: %w", err)
+	}
+	return nil
+}
+
+// UpdateCall saves c if nobody saved it since c.Version; the ceiling may
+// not fall below what the call has granted, nor the programme's budget be
+// exceeded. It locks the call's row (as CreateGrant does, so no grant is
+// added meanwhile) and then the programme's (as CreateCall does); locks are
+// always taken in that order, call before programme, so they cannot
+// deadlock.
+func (s *Store) UpdateCall(ctx context.Context, by audit.Actor, c *call.Call) error {
+	c.Normalize()
+	if err := c.Validate().Err(); err != nil {
+		return err
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		before, err := scanCall(tx.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE id = $1 FOR UPDATE`, c.ID))
+		if err != nil {
+			return notFound(err)
+		}
+		if before.Version != c.Version {
+			return store.ErrConflict
+		}
+		c.ProgrammeID = before.ProgrammeID // a call does not move between programmes
+		prog, err := scanProgramme(tx.QueryRowContext(ctx, `SELECT `+programmeColumns+` FROM programmes WHERE id = $1 FOR UPDATE`, c.ProgrammeID))
+		if err != nil {
+			return err
+		}
+		others, err := s.callsOf(ctx, tx, c.ProgrammeID)
+		if err != nil {
+			return err
+		}
+		errs := c.CheckProgrammeBudget(prog.TotalBudget, others)
+		granted, err := granted(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		if c.Ceiling < granted {
+			errs.Add("ceiling", "error.call.ceiling_below_granted")
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE calls SET title_sv = $1, title_en = $2, opens_at = $3, closes_at = $4, ceiling = $5, max_per_grant = $6,
+			cancelled = $7, version = version + 1, updated_at = $8 WHERE id = $9`,
+			c.TitleSV, c.TitleEN, c.OpensAt, c.ClosesAt, c.Ceiling, c.MaxPerGrant, c.Cancelled, now, c.ID); err != nil {
+			return err
+		}
+		c.Version, c.UpdatedAt, c.CreatedAt = before.Version+1, now, before.CreatedAt
+		return s.writeAudit(ctx, tx, by, "update", "call", c.ID, before, c)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: update call %d: %w", c.ID, err)
+	}
+	return nil
+}
+
+func granted(ctx context.Context, db queryRower, callID int64) (int64, error) {
+	var sum int64
+	err := db.QueryRowContext(ctx, "SELECT COALESCE(SUM(amount), 0) FROM grants WHERE call_id = $1", callID).Scan(&sum)
+	return sum, err
+}
+
+const grantColumns = `id, call_id, partnership_id, organisation_id, amount, awarded_on, version, created_at, updated_at`
+
+func scanGrant(row scanner) (*grant.Grant, error) {
+	var g grant.Grant
+	var awarded, created, updated time.Time
+	if err := row.Scan(&g.ID, &g.CallID, &g.PartnershipID, &g.OrganisationID, &g.Amount, &awarded, &g.Version, &created, &updated); err != nil {
+		return nil, err
+	}
+	g.AwardedOn = dateOf(awarded)
+	g.CreatedAt, g.UpdatedAt = utc(created), utc(updated)
+	return &g, nil
+}
+
+// Grant returns the grant with id.
+func (s *Store) Grant(ctx context.Context, id int64) (*grant.Grant, error) {
+	g, err := scanGrant(s.db.QueryRowContext(ctx, `SELECT `+grantColumns+` FROM grants WHERE id = $1`, id))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: grant %d: %w", id, notFound(err))
+	}
+	return g, nil
+}
+
+// GrantList returns the grants f selects, oldest first.
+func (s *Store) GrantList(ctx context.Context, f grant.Filter) ([]*grant.Grant, error) {
+	q := `SELECT ` + grantColumns + ` FROM grants WHERE 1 = 1`
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.CallID != 0 {
+		q += ` AND call_id = ` + arg(f.CallID)
+	}
+	if f.ProgrammeID != 0 {
+		q += ` AND call_id IN (SELECT id FROM calls WHERE programme_id = ` + arg(f.ProgrammeID) + `)`
+	}
+	if f.PartnershipID != 0 {
+		q += ` AND partnership_id = ` + arg(f.PartnershipID)
+	}
+	if f.OrganisationID != 0 {
+		q += ` AND organisation_id = ` + arg(f.OrganisationID)
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: grants: %w", err)
+	}
+	defer rows.Close()
+	var out []*grant.Grant
+	for rows.Next() {
+		g, err := scanGrant(rows)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: grants: %w", err)
+		}
+		out = append(out, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: grants: %w", err)
+	}
+	return out, nil
+}
+
+// GrantedInCall returns the sum granted in a call.
+func (s *Store) GrantedInCall(ctx context.Context, callID int64) (int64, error) {
+	sum, err := granted(ctx, s.db, callID)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: granted in call %d: %w", callID, err)
+	}
+	return sum, nil
+}
+
+// CreateGrant checks g against its call and partnership and inserts it.
+// It locks the call's row first, so concurrent grants in one call queue
+// there, and each reads the sum only after the one before it committed:
+// the sum cannot change before this insert commits.
+func (s *Store) CreateGrant(ctx context.Context, by audit.Actor, g *grant.Grant) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		c, err := scanCall(tx.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE id = $1 FOR UPDATE`, g.CallID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return validate.Errors{"call": "error.invalid_choice"}
+		}
+		if err != nil {
+			return err
+		}
+		p, err := s.readPartnership(ctx, tx, g.PartnershipID, false)
+		if errors.Is(err, store.ErrNotFound) {
+			return validate.Errors{"partnership": "error.invalid_choice"}
+		}
+		if err != nil {
+			return err
+		}
+		sum, err := granted(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		if err := g.Check(c, p, sum).Err(); err != nil {
+			return err
+		}
+		now := s.now()
+		g.CreatedAt, g.UpdatedAt, g.Version = now, now, 1
+		err = tx.QueryRowContext(ctx, `INSERT INTO grants (call_id, partnership_id, organisation_id, amount, awarded_on, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id`, g.CallID, g.PartnershipID, g.OrganisationID, g.Amount, dateOf(g.AwardedOn), now, now).Scan(&g.ID)
+		if err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, by, "create", "grant", g.ID, nil, g)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: create grant: %w", err)
+	}
+	return nil
+}
