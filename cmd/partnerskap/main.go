@@ -10,14 +10,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/icld/partnerskap/internal/app"
+	"github.com/icld/partnerskap/internal/i18n"
 	"github.com/icld/partnerskap/internal/user"
 	"github.com/icld/partnerskap/internal/validate"
 	"golang.org/x/term"
@@ -45,17 +48,23 @@ func main() {
 	}
 }
 
-// explain turns field errors into a line a person can act on.
+// explain turns field errors into a line a person can act on, with the
+// messages the web forms show, in English.
 func explain(err error) string {
 	var v validate.Errors
-	if errors.As(err, &v) {
-		var parts []string
-		for f, k := range v {
-			parts = append(parts, f+": "+k)
-		}
-		return "invalid " + strings.Join(parts, ", ")
+	if !errors.As(err, &v) {
+		return err.Error()
 	}
-	return err.Error()
+	msgs, lerr := i18n.Load()
+	var parts []string
+	for _, f := range slices.Sorted(maps.Keys(v)) {
+		msg := v[f]
+		if lerr == nil {
+			msg = msgs.T("en", v[f], nil)
+		}
+		parts = append(parts, f+": "+msg)
+	}
+	return "invalid " + strings.Join(parts, "; ")
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
