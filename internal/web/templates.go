@@ -74,3 +74,24 @@ func init() {
 	funcs["cardOf"] = func(pg pager, p *partnership.Partnership) card { return card{Base: pg.base(), P: p} }
 	funcs["callTable"] = func(pg pager, calls []callSummary) callTableData { return callTableData{Base: pg.base(), Calls: calls} }
 }
+
+// linkify escapes text and turns the http(s) addresses in it into links,
+// so the sources in a description can be followed.
+func linkify(s string) template.HTML {
+	var b strings.Builder
+	for i, word := range strings.Split(s, " ") {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if strings.HasPrefix(word, "https://") || strings.HasPrefix(word, "http://") {
+			trimmed := strings.TrimRight(word, ".,;)")
+			esc := template.HTMLEscapeString(trimmed)
+			b.WriteString(`<a href="` + esc + `">` + esc + `</a>` + template.HTMLEscapeString(word[len(trimmed):]))
+			continue
+		}
+		b.WriteString(template.HTMLEscapeString(word))
+	}
+	return template.HTML(b.String())
+}
+
+func init() { funcs["linkify"] = linkify }
