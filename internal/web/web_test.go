@@ -24,13 +24,13 @@ import (
 var now = time.Date(2021, 6, 1, 10, 0, 0, 0, time.UTC)
 
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	store store.Store
 	srv   *httptest.Server
 }
 
 // newEnv starts the real handler on a real SQLite store with the demo.
-func newEnv(t *testing.T, baseURL string) *env {
+func newEnv(t testing.TB, baseURL string) *env {
 	t.Helper()
 	clk := clock.NewFixed(now)
 	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), clk)
