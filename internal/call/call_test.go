@@ -1,0 +1,65 @@
+package call
+
+import (
+	"testing"
+	"time"
+
+	"github.com/icld/partnerskap/internal/clock"
+)
+
+func TestStatusFollowsTimes(t *testing.T) {
+	opens, _ := clock.ParseLocal("2022-02-15 00:00")
+	closes, _ := clock.ParseLocal("2022-03-15 00:00")
+	c := &Call{OpensAt: opens, ClosesAt: closes}
+	tests := []struct {
+		at   time.Time
+		want Status
+	}{
+		{opens.Add(-time.Nanosecond), Upcoming},
+		{opens, Open}, // open from the opening instant
+		{closes.Add(-time.Nanosecond), Open},
+		{closes, Closed}, // closed from the closing instant
+	}
+	for _, tt := range tests {
+		if got := c.Status(tt.at); got != tt.want {
+			t.Errorf("at %v: %s, want %s", tt.at, got, tt.want)
+		}
+	}
+	c.Cancelled = true
+	if c.Status(opens) != Cancelled {
+		t.Error("a cancelled call is not cancelled")
+	}
+	// 00:00 in Stockholm in winter is 23:00 UTC the day before.
+	if opens.Format(time.RFC3339) != "2022-02-14T23:00:00Z" {
+		t.Errorf("opens %v", opens)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	base := func() *Call {
+		return &Call{ProgrammeID: 1, TitleSV: "Utlysning", OpensAt: time.Unix(0, 0), ClosesAt: time.Unix(3600, 0), Ceiling: 100, MaxPerGrant: 100}
+	}
+	if errs := base().Validate(); len(errs) != 0 {
+		t.Fatalf("valid call: %v", errs)
+	}
+	tests := []struct {
+		name  string
+		edit  func(c *Call)
+		field string
+		key   string
+	}{
+		{"closes before opens", func(c *Call) { c.ClosesAt = c.OpensAt.Add(-time.Second) }, "closes_at", "error.call.closes_before_opens"},
+		{"closes when opens", func(c *Call) { c.ClosesAt = c.OpensAt }, "closes_at", "error.call.closes_before_opens"},
+		{"zero ceiling", func(c *Call) { c.Ceiling = 0 }, "ceiling", "error.money.not_positive"},
+		{"negative ceiling", func(c *Call) { c.Ceiling = -1 }, "ceiling", "error.money.not_positive"},
+		{"max above ceiling", func(c *Call) { c.MaxPerGrant = 101 }, "max_per_grant", "error.call.max_above_ceiling"},
+		{"no title", func(c *Call) { c.TitleSV = "" }, "title_sv", "error.required"},
+	}
+	for _, tt := range tests {
+		c := base()
+		tt.edit(c)
+		if got := c.Validate()[tt.field]; got != tt.key {
+			t.Errorf("%s: %s=%q, want %q", tt.name, tt.field, got, tt.key)
+		}
+	}
+}
