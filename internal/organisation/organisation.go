@@ -48,6 +48,14 @@ type Filter struct {
 	Query   string // a part of the name
 }
 
+// MatchesQuery reports whether the organisation's name contains f.Query,
+// ignoring case in every letter (SQL engines disagree on å, ä and ö), so
+// both stores apply it in Go after selecting by kind and country.
+func (f Filter) MatchesQuery(o *Organisation) bool {
+	q := strings.ToLower(strings.TrimSpace(f.Query))
+	return q == "" || strings.Contains(strings.ToLower(o.Name), q)
+}
+
 // Normalize trims what was typed and applies the rules that follow from the
 // kind (Swedish organisations are in Sweden; Region Gotland is one
 // organisation under the kommun code 0980).

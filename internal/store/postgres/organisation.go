@@ -68,22 +68,18 @@ func (s *Store) OrganisationList(ctx context.Context, f organisation.Filter) ([]
 	if f.Country != "" {
 		where = append(where, "country = "+arg(f.Country))
 	}
-	if f.Query != "" {
-		// ILIKE: SQLite's LIKE ignores case (for ASCII), PostgreSQL's does not.
-		where = append(where, "name ILIKE "+arg("%"+likeEscape(f.Query)+"%")+" ESCAPE '\\'")
-	}
 	q := `SELECT ` + orgColumns + ` FROM organisations`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	return s.queryOrganisations(ctx, s.db, q, args...)
+	return s.queryOrganisations(ctx, s.db, q, f, args...)
 }
 
 type querier interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 }
 
-func (s *Store) queryOrganisations(ctx context.Context, db querier, q string, args ...any) ([]*organisation.Organisation, error) {
+func (s *Store) queryOrganisations(ctx context.Context, db querier, q string, f organisation.Filter, args ...any) ([]*organisation.Organisation, error) {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: organisations: %w", err)
@@ -95,17 +91,15 @@ func (s *Store) queryOrganisations(ctx context.Context, db querier, q string, ar
 		if err != nil {
 			return nil, fmt.Errorf("postgres: organisations: %w", err)
 		}
-		out = append(out, o)
+		if f.MatchesQuery(o) {
+			out = append(out, o)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("postgres: organisations: %w", err)
 	}
 	swedish.Sort(out, func(o *organisation.Organisation) string { return o.Name })
 	return out, nil
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // errDuplicateCode is the field error for a Swedish code already taken.

@@ -63,22 +63,18 @@ func (s *Store) OrganisationList(ctx context.Context, f organisation.Filter) ([]
 		where = append(where, "country = ?")
 		args = append(args, f.Country)
 	}
-	if f.Query != "" {
-		where = append(where, "name LIKE ? ESCAPE '\\'")
-		args = append(args, "%"+likeEscape(f.Query)+"%")
-	}
 	q := `SELECT ` + orgColumns + ` FROM organisations`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	return s.queryOrganisations(ctx, s.r, q, args...)
+	return s.queryOrganisations(ctx, s.r, q, f, args...)
 }
 
 type querier interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 }
 
-func (s *Store) queryOrganisations(ctx context.Context, db querier, q string, args ...any) ([]*organisation.Organisation, error) {
+func (s *Store) queryOrganisations(ctx context.Context, db querier, q string, f organisation.Filter, args ...any) ([]*organisation.Organisation, error) {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: organisations: %w", err)
@@ -90,17 +86,15 @@ func (s *Store) queryOrganisations(ctx context.Context, db querier, q string, ar
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: organisations: %w", err)
 		}
-		out = append(out, o)
+		if f.MatchesQuery(o) {
+			out = append(out, o)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: organisations: %w", err)
 	}
 	swedish.Sort(out, func(o *organisation.Organisation) string { return o.Name })
 	return out, nil
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // CreateOrganisation validates o and inserts it.

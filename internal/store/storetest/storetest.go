@@ -157,6 +157,14 @@ func testReferenceOrganisations(t *testing.T, s store.Store, _ *clock.Fixed) {
 	if !strings.HasPrefix(last, "Ö") {
 		t.Errorf("last in Swedish order is %q, want a name beginning with Ö", last)
 	}
+	// Search ignores case in å, ä and ö too, on every engine.
+	for _, q := range []string{"örebro", "ÖREBRO", "Örebro"} {
+		found, err := s.OrganisationList(ctx(), organisation.Filter{Query: q})
+		must(t, err)
+		if len(found) != 2 { // Örebro kommun and Region Örebro län
+			t.Errorf("query %q: %d found, want 2", q, len(found))
+		}
+	}
 	regions, err := s.OrganisationList(ctx(), organisation.Filter{Kind: organisation.Region})
 	must(t, err)
 	if len(regions) != 20 {
@@ -181,8 +189,8 @@ func testOrganisationCRUD(t *testing.T, s store.Store, _ *clock.Fixed) {
 	if got.Name != masaka.Name || got.Country != "UG" || got.Kind != organisation.Partner || got.Code != "" {
 		t.Errorf("round-trip: got %+v", got)
 	}
-	if !got.CreatedAt.Equal(Start) {
-		t.Errorf("created at %v, want %v", got.CreatedAt, Start)
+	if !got.CreatedAt.Equal(Start) || got.CreatedAt.Location() != time.UTC {
+		t.Errorf("created at %v, want %v in UTC", got.CreatedAt, Start)
 	}
 	// Duplicate and unknown codes are field errors, and nothing is saved.
 	wantField(t, s.CreateOrganisation(ctx(), officer, &organisation.Organisation{Kind: organisation.Municipality, Code: "2514", Name: "Kalix igen"}), "code", "error.org.duplicate_code")
