@@ -38,6 +38,12 @@ func newEnv(t testing.TB, baseURL string) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	return newEnvOn(t, baseURL, s, clk)
+}
+
+// newEnvOn starts the real handler on s, loading the demo into it.
+func newEnvOn(t testing.TB, baseURL string, s store.Store, clk clock.Clock) *env {
+	t.Helper()
 	if _, err := demo.Load(context.Background(), s, clk); err != nil {
 		t.Fatal(err)
 	}
