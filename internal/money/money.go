@@ -118,15 +118,16 @@ func ParsePositive(s string) (int64, error) {
 	return ore, nil
 }
 
-// Input writes öre back as the kronor a form field shows, in the form Parse
-// reads ("1800000" or "1800000,50"), so a re-shown form round-trips.
+// Input writes öre back as the kronor a form field shows, grouped as the
+// hints suggest and in the form Parse reads ("1 800 000" or "1 800 000,50"),
+// so a re-shown form round-trips.
 func Input(ore int64) string {
 	sign := ""
 	if ore < 0 {
 		sign = "-"
 		ore = -ore
 	}
-	s := sign + strconv.FormatInt(ore/100, 10)
+	s := sign + group(strconv.FormatInt(ore/100, 10), " ")
 	if r := ore % 100; r != 0 {
 		s += "," + twoDigits(r)
 	}

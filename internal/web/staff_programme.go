@@ -81,6 +81,8 @@ type progFormPage struct {
 	ID      int64
 	Calls   []callSummary
 	CanEdit bool
+	Budget  int64 // the stored budget
+	Used    int64 // what the calls' ceilings take of it
 }
 
 func (s *Server) renderProgForm(w http.ResponseWriter, r *http.Request, b *Base, status int, id int64, f progForm) error {
@@ -90,6 +92,11 @@ func (s *Server) renderProgForm(w http.ResponseWriter, r *http.Request, b *Base,
 		if err != nil {
 			return err
 		}
+		prog, err := s.store.Programme(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		page.Budget = prog.TotalBudget
 		now := s.clock.Now()
 		for _, c := range calls {
 			g, err := s.store.GrantedInCall(r.Context(), c.ID)
@@ -97,6 +104,9 @@ func (s *Server) renderProgForm(w http.ResponseWriter, r *http.Request, b *Base,
 				return err
 			}
 			page.Calls = append(page.Calls, callSummary{Call: c, Status: c.Status(now), Granted: g})
+			if !c.Cancelled {
+				page.Used += c.Ceiling
+			}
 		}
 		b.Title = b.T("prog.edit", "Name", f.NameSV)
 		if b.Lang == "en" && f.NameEN != "" {

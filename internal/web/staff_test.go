@@ -26,7 +26,7 @@ func TestLogin(t *testing.T) {
 	if res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("wrong password: %d", res.status)
 	}
-	wantContains(t, "wrong password", res.body, "Fel e-postadress eller lösenord.", `value="`+officer+`"`, `aria-describedby=" password-error"`, `aria-invalid="true"`)
+	wantContains(t, "wrong password", res.body, "<title>Fel: Logga in – Partnerskap</title>", "Fel e-postadress eller lösenord.", `value="`+officer+`"`, `aria-describedby=" password-error"`, `aria-invalid="true"`)
 	res = e.post(c, "/en/login", url.Values{"email": {"nobody@example.se"}, "password": {"x"}})
 	wantContains(t, "unknown user", res.body, "Wrong e-mail address or password.")
 	// The right password: a session cookie, then the page asked for.
@@ -201,9 +201,10 @@ func TestProgrammeAndCallForms(t *testing.T) {
 		t.Errorf("call stored as %+v", cl)
 	}
 	res = e.get(c, progPath)
-	wantContains(t, "programme page", res.body, "Våromgången", "Kommande", "1\u00a0800\u00a0000\u00a0kr")
+	wantContains(t, "programme page", res.body, "Våromgången", "Kommande", "1\u00a0800\u00a0000\u00a0kr",
+		"Utlysningarnas tak: 1\u00a0800\u00a0000\u00a0kr av budgeten 5\u00a0000\u00a0000\u00a0kr. Kvar att fördela i nya utlysningar: 3\u00a0200\u00a0000\u00a0kr.")
 	res = e.get(c, "/en/staff/calls/"+strconv.FormatInt(cl.ID, 10))
-	wantContains(t, "call in English", res.body, `value="2022-02-15T00:00"`, `value="1800000"`, `value="300000,50"`, "Upcoming")
+	wantContains(t, "call in English", res.body, `value="2022-02-15T00:00"`, `value="1 800 000"`, `value="300 000,50"`, "Upcoming")
 }
 
 func mustProgramme(t *testing.T, e *env, id string) *programme.Programme {

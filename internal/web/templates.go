@@ -23,6 +23,7 @@ var funcs = template.FuncMap{
 	"country": country.Name,
 	"join":    strings.Join,
 	"inc":     func(i int) int { return i + 1 },
+	"sub":     func(a, b int64) int64 { return a - b },
 	"hasInt":  func(list []int, v int) bool { return slices.Contains(list, v) },
 	"hasStr":  func(list []string, v string) bool { return slices.Contains(list, v) },
 	"lines":   func(s string) []string { return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") },
