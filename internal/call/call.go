@@ -3,9 +3,13 @@
 package call
 
 import (
+	"errors"
 	"strings"
 	"time"
 
+	"github.com/icld/partnerskap/internal/application"
+	"github.com/icld/partnerskap/internal/form"
+	"github.com/icld/partnerskap/internal/review"
 	"github.com/icld/partnerskap/internal/validate"
 )
 
@@ -31,9 +35,47 @@ type Call struct {
 	Ceiling     int64     // öre: the most the call may grant in all
 	MaxPerGrant int64     // öre: the most one grant may be
 	Cancelled   bool
+	Config      Config // questions, lists, assessment and steps, as data
 	Version     int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+}
+
+// Config is what an officer configures about a call without code: the
+// questions asked, the lists the built-in blocks offer, how applications
+// are assessed, and which steps they pass.
+type Config struct {
+	Form       form.Form         `json:"form"`
+	Lists      form.Lists        `json:"lists"`
+	Assessment review.Setup      `json:"assessment"`
+	Steps      application.Steps `json:"steps"`
+}
+
+// DefaultConfig is the information and communication support's setup, the
+// starting point for a new call: formal check and review, not blind.
+func DefaultConfig() Config {
+	return Config{Form: form.CommunicationForm(), Lists: form.DefaultLists(), Assessment: review.DefaultSetup(),
+		Steps: application.Steps{FormalCheck: true, Review: true}}
+}
+
+// CheckConfig checks the configuration; a form problem is reported under
+// "config" with the form's own explanation.
+func (c *Call) CheckConfig() validate.Errors {
+	errs := validate.Errors{}
+	var def *form.DefinitionError
+	if err := c.Config.Form.Check(); errors.As(err, &def) {
+		errs.Add("config", "error.call.form")
+	}
+	if c.Config.Form.FieldOfKind(form.Budget) == nil {
+		errs.Add("config", "error.call.no_budget")
+	}
+	for _, key := range c.Config.Assessment.Check() {
+		errs.Add("config", key)
+	}
+	if c.Config.Steps.BlindReview && !c.Config.Steps.Review {
+		errs.Add("config", "error.call.blind_without_review")
+	}
+	return errs
 }
 
 // Status returns the call's status at now.

@@ -8,13 +8,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"path"
 	"sort"
+	"strings"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 )
 
-//go:embed messages/*.json
+// Messages are split by area (messages/<lang>/<area>.json), so work on one
+// part of the site touches its own file.
+//
+//go:embed messages
 var files embed.FS
 
 // Langs are the supported languages, the default first.
@@ -31,8 +36,20 @@ func Load() (*Catalogue, error) {
 	b := goi18n.NewBundle(language.Swedish)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
 	for _, l := range Langs {
-		if _, err := b.LoadMessageFileFS(files, "messages/"+l+".json"); err != nil {
-			return nil, fmt.Errorf("i18n: %w", err)
+		names, err := fs.Glob(files, "messages/"+l+"/*.json")
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range names {
+			// go-i18n takes the language from the file name's last part
+			// before the extension, so read and parse under "<area>.<lang>.json".
+			data, err := fs.ReadFile(files, name)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := b.ParseMessageFileBytes(data, path.Base(strings.TrimSuffix(name, ".json"))+"."+l+".json"); err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", name, err)
+			}
 		}
 	}
 	c := &Catalogue{bundle: b, localizers: map[string]*goi18n.Localizer{}}
@@ -63,18 +80,32 @@ func (c *Catalogue) T(lang, key string, data any) string {
 	return s
 }
 
-// Keys returns the message keys defined for lang, sorted.
+// Keys returns the message keys defined for lang, sorted. A key defined in
+// two files of one language is an error.
 func Keys(lang string) ([]string, error) {
-	b, err := fs.ReadFile(files, "messages/"+lang+".json")
+	names, err := fs.Glob(files, "messages/"+lang+"/*.json")
 	if err != nil {
 		return nil, err
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
+	seen := map[string]string{}
+	for _, name := range names {
+		b, err := fs.ReadFile(files, name)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for k := range m {
+			if other, dup := seen[k]; dup {
+				return nil, fmt.Errorf("i18n: %q is defined in %s and %s", k, other, name)
+			}
+			seen[k] = name
+		}
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
+	keys := make([]string, 0, len(seen))
+	for k := range seen {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)

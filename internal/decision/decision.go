@@ -1,0 +1,89 @@
+// Package decision describes the officer's decision on an application:
+// granted, partly granted (less than requested, with a reason) or rejected
+// (with a reason), with optional conditions.
+package decision
+
+import (
+	"strings"
+	"time"
+
+	"github.com/icld/partnerskap/internal/application"
+	"github.com/icld/partnerskap/internal/validate"
+)
+
+// Outcome is what was decided.
+type Outcome string
+
+const (
+	Granted       Outcome = "granted"
+	PartlyGranted Outcome = "partly_granted"
+	Rejected      Outcome = "rejected"
+)
+
+// Outcomes lists them in the order forms offer them.
+var Outcomes = []Outcome{Granted, PartlyGranted, Rejected}
+
+// State is the application state the outcome leads to.
+func (o Outcome) State() application.State {
+	switch o {
+	case Granted:
+		return application.Granted
+	case PartlyGranted:
+		return application.PartlyGranted
+	}
+	return application.Rejected
+}
+
+// Decision is an officer's decision on one application.
+type Decision struct {
+	ApplicationID int64
+	Outcome       Outcome
+	Amount        int64 // öre; 0 when rejected
+	Reason        string
+	Conditions    string
+	DecidedBy     int64
+	DeciderName   string
+	DecidedAt     time.Time
+	RegNumber     string // the decision's registration number
+	GrantID       int64  // the grant it created, when granted
+}
+
+// Check applies the rules to a decision on an application that asked for
+// requested öre in a call with maxPerGrant: a grant is the amount
+// requested (or a smaller one, which makes it a partial grant that needs a
+// reason), never above the maximum; a rejection has a reason and no money.
+// The call's ceiling is checked by the store, under lock.
+func (d *Decision) Check(requested, maxPerGrant int64) validate.Errors {
+	e := validate.Errors{}
+	d.Reason = strings.TrimSpace(d.Reason)
+	d.Conditions = strings.TrimSpace(d.Conditions)
+	switch d.Outcome {
+	case Granted:
+		if d.Amount == 0 {
+			d.Amount = requested
+		}
+		if d.Amount != requested {
+			e.Add("amount", "error.decision.granted_is_requested")
+		}
+	case PartlyGranted:
+		e.Required("reason", d.Reason)
+		if d.Amount <= 0 {
+			e.Add("amount", "error.money.not_positive")
+		} else if d.Amount >= requested {
+			e.Add("amount", "error.decision.partly_below_requested")
+		}
+	case Rejected:
+		e.Required("reason", d.Reason)
+		if d.Amount != 0 {
+			e.Add("amount", "error.decision.rejected_no_money")
+		}
+	default:
+		e.Add("outcome", "error.required")
+	}
+	if d.Amount > maxPerGrant && d.Outcome != Rejected {
+		e.Add("amount", "error.grant.over_max")
+	}
+	e.MaxLen("reason", d.Reason, 5000)
+	e.MaxLen("conditions", d.Conditions, 5000)
+	return e
+}
