@@ -129,6 +129,7 @@ func flags(name string, stderr io.Writer) (*flag.FlagSet, *app.Config) {
 	str(&cfg.SMTP.Username, "smtp-username", "", "SMTP user name")
 	str(&cfg.SMTP.Password, "smtp-password", "", "SMTP password (prefer the environment variable)")
 	str(&cfg.SMTP.From, "smtp-from", "partnership@icld.se", "sender address of e-mail")
+	str(&cfg.SMTP.TLS, "smtp-tls", "", "SMTP TLS: empty for automatic (TLS on 465, none on localhost, else STARTTLS when offered), or starttls, tls, opportunistic, none")
 	demo, _ := strconv.ParseBool(env("demo", "false"))
 	fs.BoolVar(&cfg.Demo, "demo", demo, "load the demo programme (the 2021 pilot) into an empty database ($PARTNERSKAP_DEMO)")
 	return fs, cfg

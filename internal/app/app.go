@@ -93,7 +93,16 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 	if err != nil {
 		return err
 	}
-	wcfg := web.Config{BaseURL: cfg.BaseURL}
+	stopMail, err := startMail(ctx, cfg, s, clk, log)
+	if err != nil {
+		return err
+	}
+	defer stopMail() // before s.Close: the message being sent is finished and recorded
+	files, err := FileStore(cfg, s)
+	if err != nil {
+		return err
+	}
+	wcfg := web.Config{BaseURL: cfg.BaseURL, Files: files}
 	if ok, err := demoLoaded(ctx, s); err != nil {
 		return err
 	} else if ok {

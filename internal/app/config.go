@@ -23,13 +23,17 @@ type Config struct {
 	SMTP      SMTP
 }
 
-// SMTP is where e-mail is sent (notifications come with a later issue).
+// SMTP is where e-mail is sent; with no Host, none is.
 type SMTP struct {
 	Host     string
 	Port     int
 	Username string
 	Password string
 	From     string
+	// TLS is "starttls" (required), "opportunistic", "tls" (implicit, SMTPS)
+	// or "none"; empty chooses: tls on port 465, none for a server on
+	// localhost, otherwise STARTTLS when the server offers it.
+	TLS string
 }
 
 // IsPostgres reports whether the configuration names PostgreSQL.

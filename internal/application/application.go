@@ -5,6 +5,8 @@ package application
 
 import (
 	"errors"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/icld/partnerskap/internal/form"
@@ -128,6 +130,15 @@ type Application struct {
 
 // Title is the project title the applicant gave, if any.
 func (a *Application) Title() string { return a.Answers.Values["title"] }
+
+// RegistryTitle is what the diarium calls the application: its title, or
+// "Ansökan <id>" when the applicant has given none.
+func (a *Application) RegistryTitle() string {
+	if t := strings.TrimSpace(a.Title()); t != "" {
+		return t
+	}
+	return "Ansökan " + strconv.FormatInt(a.ID, 10)
+}
 
 // Snapshot is a submitted version, frozen.
 type Snapshot struct {

@@ -58,6 +58,11 @@ func DefaultConfig() Config {
 		Steps: application.Steps{FormalCheck: true, Review: true}}
 }
 
+// IsZero reports whether no configuration was given: a call saved before
+// calls had one, or built by a page that does not edit it. The stores
+// give a new call DefaultConfig then, and keep a call's stored one.
+func (c *Config) IsZero() bool { return len(c.Form.Sections) == 0 }
+
 // CheckConfig checks the configuration; a form problem is reported under
 // "config" with the form's own explanation.
 func (c *Call) CheckConfig() validate.Errors {

@@ -48,6 +48,9 @@ type Decision struct {
 	GrantID       int64  // the grant it created, when granted
 }
 
+// RegistryTitle is what the diarium calls the decision on a.
+func RegistryTitle(a *application.Application) string { return "Beslut: " + a.RegistryTitle() }
+
 // Check applies the rules to a decision on an application that asked for
 // requested öre in a call with maxPerGrant: a grant is the amount
 // requested (or a smaller one, which makes it a partial grant that needs a

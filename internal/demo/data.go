@@ -20,18 +20,25 @@ const Source = "https://icld.se/sv/artikel/nytt-bidrag-ska-oka-kannedom-om-kommu
 
 // NoteSV and NoteEN tell visitors of a demo site what in it is real and what
 // is made up. The split per grantee is not public, so the demo gives each
-// grantee the same amount.
+// grantee the same amount. The second programme, with its rolling call and
+// applications, is invented (rolling.go).
 const (
 	NoteSV = "Det här är en demonstration med pilotomgången 2021 av ICLD:s informations- och kommunikationsstöd. " +
 		"De sex bidragsmottagarna (Arvika, Forshaga, Kalix, Lund, Växjö och Region Östergötland), deras partnerskap " +
 		"och totalbeloppet 1,8 miljoner kronor är verkliga (källa: ICLD, " + Source + "). " +
 		"Hur pengarna fördelades mellan mottagarna är inte offentligt: här får alla 300 000 kronor. " +
-		"Utlysningens och besluten datum, vissa partnerskapsperioder och demokontona är påhittade för demonstrationen."
+		"Pilotutlysningens och besluten datum, demokontona och vissa partnerskapsperioder är påhittade för demonstrationen, " +
+		"bland annat perioder utöver vad källorna anger: här pågår Kalix – Masaka, Forshaga – Lundazi och Region Östergötland – Uasin Gishu tills vidare. " +
+		"Programmet ”Informations- och kommunikationsstöd”, med sin löpande utlysning och alla ansökningar, bedömningar och beslut i den, " +
+		"är påhittat: det visar det permanenta stöd som ICLD hoppades kunna erbjuda efter piloten."
 	NoteEN = "This is a demonstration holding the 2021 pilot of ICLD's information and communication support. " +
 		"The six grantees (Arvika, Forshaga, Kalix, Lund, Växjö and Region Östergötland), their partnerships " +
 		"and the total of SEK 1.8 million are real (source: ICLD, " + Source + "). " +
 		"How the money was split between the grantees is not public: here each receives SEK 300,000. " +
-		"The dates of the call and the decisions, some partnership periods and the demo accounts are illustrative."
+		"The dates of the pilot call and the decisions, the demo accounts and some partnership periods are illustrative, " +
+		"among them periods beyond what the sources give: here Kalix – Masaka, Forshaga – Lundazi and Region Östergötland – Uasin Gishu continue until further notice. " +
+		"The programme “Information and communication support”, with its rolling call and every application, review and decision in it, " +
+		"is invented: it shows the permanent support ICLD hoped to offer after the pilot."
 )
 
 // Password is the password of every demo account.
@@ -173,10 +180,13 @@ func partnerships() []partnershipSpec {
 					"https://icld.se/en/article/84-million-sek-approved-for-municipal-partnerships/",
 				// The three-year project was granted in ICLD's "8.4 MSEK"
 				// round, which is undated but mentions the pandemic (2020 or
-				// later). The demo assumes 2021–2023; the dates are
-				// illustrative.
+				// later). The demo starts it in 2021, illustratively. The
+				// sources give no end date: the demo leaves the end open
+				// ("until further notice"), so the partnership is still
+				// active and can apply in the demo's rolling call. A
+				// partnership running beyond the three-year project the
+				// sources describe is illustrative.
 				Start:   clock.Date(2021, 1, 1),
-				End:     clock.Date(2023, 12, 31),
 				Status:  partnership.Active,
 				Targets: []string{"11.6", "13.2", "13.3", "17.17"},
 			},
@@ -201,10 +211,13 @@ func partnerships() []partnershipSpec {
 					"https://icld.se/sv/artikel/18-nya-internationella-samarbeten-utvecklar-demokrati-pa-lokal-niva/",
 				// Granted in June 2019 (ICLD, 2019-06-03). The later
 				// three-year plastics project is undated (its round mentions
-				// Covid-19, so 2020 or later); the end, 2023-12-31, is
+				// Covid-19, so 2020 or later) and the sources give no end
+				// date: the demo leaves the end open ("until further
+				// notice"), so the partnership is still active and can apply
+				// in the demo's rolling call. A partnership running beyond
+				// the three-year project the sources describe is
 				// illustrative.
 				Start:   clock.Date(2019, 6, 3),
-				End:     clock.Date(2023, 12, 31),
 				Status:  partnership.Active,
 				Targets: []string{"4.7", "12.5", "14.1", "16.7", "17.17"},
 			},
@@ -255,10 +268,12 @@ func partnerships() []partnershipSpec {
 				// A preparatory phase was granted in December 2019 (dnr
 				// 2019-0031), then a three-year project in the undated "8.4
 				// MSEK" round. The demo starts the partnership with the
-				// preparatory phase in 2020 and ends it, illustratively,
-				// after three more years.
+				// preparatory phase in 2020. The sources give no end date:
+				// the demo leaves the end open ("until further notice"), so
+				// the partnership is still active and can apply in the
+				// demo's rolling call. A partnership running beyond the
+				// three-year project the sources describe is illustrative.
 				Start:   clock.Date(2020, 1, 1),
-				End:     clock.Date(2023, 12, 31),
 				Status:  partnership.Active,
 				Targets: []string{"3.4", "3.8", "16.6", "17.17"},
 			},

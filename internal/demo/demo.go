@@ -1,7 +1,10 @@
-// Package demo loads the demo programme, ICLD's 2021 pilot of information
-// and communication support, so that a new user of `partnerskap serve
-// --demo` sees a living programme at once: the six real grantees, their
-// real partnerships abroad, one call, six grants and a sign-in per role.
+// Package demo loads the demo programmes so that a new user of
+// `partnerskap serve --demo` sees a living system at once: ICLD's 2021 pilot
+// of information and communication support (the six real grantees, their
+// real partnerships abroad, one call, six grants), a sign-in per role, and
+// an invented second programme whose rolling call is open whenever the demo
+// starts and holds an application in every state, from draft to decision
+// (rolling.go).
 //
 // It writes through the store interface only, as the system actor "demo",
 // so the store's rules (budgets, ceilings, membership) check the demo data
@@ -66,9 +69,14 @@ func Accounts() []Account {
 
 // Load loads the demo into s unless it is already there. It refuses, with
 // ErrNotDemo, a database that holds other data. clk dates the mark it
-// leaves in the settings.
+// leaves in the settings and the rolling call; it must tell the same time
+// as the store's clock, which checks that the call is open.
+//
+// Every Load, also of a demo loaded before, moves the rolling call's dates
+// when it is no longer open, so the demo always has an open call.
 func Load(ctx context.Context, s store.Store, clk clock.Clock) (*Result, error) {
 	res := &Result{Accounts: Accounts()}
+	now := clk.Now()
 	state, err := s.Setting(ctx, settingKey)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -89,16 +97,26 @@ func Load(ctx context.Context, s store.Store, clk clock.Clock) (*Result, error) 
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	if state != "" && state != stateLoading {
-		return res, nil // loaded before
+		// Loaded before: only keep the rolling call open.
+		c, err := findRollingCall(ctx, s)
+		if err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+		if c != nil {
+			if err := keepOpen(ctx, s, c, now); err != nil {
+				return nil, fmt.Errorf("demo: %w", err)
+			}
+		}
+		return res, nil
 	}
 	if err := s.SetSetting(ctx, actor, settingKey, stateLoading); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	l := &loader{s: s}
+	l := &loader{s: s, now: now}
 	if err := l.load(ctx); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	if err := s.SetSetting(ctx, actor, settingKey, stateLoaded+" "+clk.Now().UTC().Format(time.RFC3339)); err != nil {
+	if err := s.SetSetting(ctx, actor, settingKey, stateLoaded+" "+now.UTC().Format(time.RFC3339)); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	res.Loaded = true
@@ -109,35 +127,42 @@ func Load(ctx context.Context, s store.Store, clk clock.Clock) (*Result, error) 
 // key (a name, an e-mail address), so that loading again after an
 // interruption creates no duplicates.
 type loader struct {
-	s        store.Store
-	swedish  map[string]*organisation.Organisation // by SCB code
-	partners map[string]*organisation.Organisation // by name
+	s            store.Store
+	now          time.Time
+	swedish      map[string]*organisation.Organisation // by SCB code
+	partners     map[string]*organisation.Organisation // by name
+	partnerships map[string]*partnership.Partnership   // by name
 }
 
 func (l *loader) load(ctx context.Context) error {
 	if err := l.organisations(ctx); err != nil {
 		return err
 	}
-	prog, err := l.programme(ctx)
+	prog, err := l.programme(ctx, newProgramme())
 	if err != nil {
 		return err
 	}
-	c, err := l.call(ctx, prog.ID)
+	c, err := l.call(ctx, newCall(prog.ID))
 	if err != nil {
 		return err
 	}
+	l.partnerships = map[string]*partnership.Partnership{}
 	for _, spec := range partnerships() {
 		p, err := l.partnership(ctx, spec)
 		if err != nil {
 			return err
 		}
+		l.partnerships[p.Name] = p
 		if spec.grant {
 			if err := l.grant(ctx, c, p, l.swedish[spec.swedish]); err != nil {
 				return err
 			}
 		}
 	}
-	return l.users(ctx)
+	if err := l.users(ctx); err != nil {
+		return err
+	}
+	return l.rolling(ctx)
 }
 
 // organisations finds the Swedish members and finds or creates the partners.
@@ -177,8 +202,8 @@ func findOrganisation(list []*organisation.Organisation, name string) *organisat
 	return nil
 }
 
-func (l *loader) programme(ctx context.Context) (*programme.Programme, error) {
-	p := newProgramme()
+// programme finds the programme named p.NameSV, or creates p.
+func (l *loader) programme(ctx context.Context, p *programme.Programme) (*programme.Programme, error) {
 	list, err := l.s.ProgrammeList(ctx)
 	if err != nil {
 		return nil, err
@@ -189,14 +214,14 @@ func (l *loader) programme(ctx context.Context) (*programme.Programme, error) {
 		}
 	}
 	if err := l.s.CreateProgramme(ctx, actor, p); err != nil {
-		return nil, fmt.Errorf("create programme: %w", err)
+		return nil, fmt.Errorf("create programme %q: %w", p.NameSV, err)
 	}
 	return p, nil
 }
 
-func (l *loader) call(ctx context.Context, programmeID int64) (*call.Call, error) {
-	c := newCall(programmeID)
-	list, err := l.s.CallList(ctx, programmeID)
+// call finds the call titled c.TitleSV in c's programme, or creates c.
+func (l *loader) call(ctx context.Context, c *call.Call) (*call.Call, error) {
+	list, err := l.s.CallList(ctx, c.ProgrammeID)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +231,7 @@ func (l *loader) call(ctx context.Context, programmeID int64) (*call.Call, error
 		}
 	}
 	if err := l.s.CreateCall(ctx, actor, c); err != nil {
-		return nil, fmt.Errorf("create call: %w", err)
+		return nil, fmt.Errorf("create call %q: %w", c.TitleSV, err)
 	}
 	return c, nil
 }

@@ -9,32 +9,46 @@ import (
 	"testing"
 	"time"
 
+	"github.com/icld/partnerskap/internal/application"
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/auth"
+	"github.com/icld/partnerskap/internal/call"
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/country"
+	"github.com/icld/partnerskap/internal/decision"
+	"github.com/icld/partnerskap/internal/form"
 	"github.com/icld/partnerskap/internal/grant"
+	"github.com/icld/partnerskap/internal/mail"
 	"github.com/icld/partnerskap/internal/organisation"
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/programme"
+	"github.com/icld/partnerskap/internal/registry"
+	"github.com/icld/partnerskap/internal/review"
 	"github.com/icld/partnerskap/internal/sdg"
 	"github.com/icld/partnerskap/internal/store"
+	"github.com/icld/partnerskap/internal/store/postgres"
 	"github.com/icld/partnerskap/internal/store/sqlite"
 	"github.com/icld/partnerskap/internal/user"
 )
 
-var now = time.Date(2021, 9, 1, 10, 0, 0, 0, time.UTC)
+// now is late 2026, when most pilot partnerships have ended: the demo's
+// rolling call must still find six active ones.
+var now = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
-func openStore(t *testing.T) store.Store {
+// openStore opens an empty store on a clock stopped at now; pass the same
+// clock to Load, as Serve does, so the store checks the call is open at the
+// time Load set it by.
+func openStore(t *testing.T) (store.Store, *clock.Fixed) {
 	t.Helper()
+	clk := clock.NewFixed(now)
 	// A temp file, not :memory:, which would give each pooled connection
 	// its own empty database.
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "demo.db"), clock.NewFixed(now))
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "demo.db"), clk)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return s
+	return s, clk
 }
 
 func must(t *testing.T, err error) {
@@ -96,8 +110,8 @@ func TestData(t *testing.T) {
 
 func TestLoad(t *testing.T) {
 	ctx := context.Background()
-	s := openStore(t)
-	res, err := Load(ctx, s, clock.NewFixed(now))
+	s, clk := openStore(t)
+	res, err := Load(ctx, s, clk)
 	must(t, err)
 	if !res.Loaded {
 		t.Fatal("first Load: Loaded = false")
@@ -108,11 +122,13 @@ func TestLoad(t *testing.T) {
 
 	progs, err := s.ProgrammeList(ctx)
 	must(t, err)
-	if len(progs) != 1 || progs[0].NameEN != "Information and communication support (pilot 2021)" ||
-		progs[0].Funder != "Sida" || progs[0].Operator != "ICLD" || progs[0].TotalBudget != 180_000_000 {
-		t.Fatalf("programmes: %+v", progs)
+	if len(progs) != 2 {
+		t.Fatalf("programmes: %d, want the pilot and the rolling one", len(progs))
 	}
-	prog := progs[0]
+	prog := pilotProgramme(t, s)
+	if prog.Funder != "Sida" || prog.Operator != "ICLD" || prog.TotalBudget != 180_000_000 {
+		t.Fatalf("pilot programme: %+v", prog)
+	}
 	calls, err := s.CallList(ctx, prog.ID)
 	must(t, err)
 	if len(calls) != 1 || calls[0].Ceiling != 180_000_000 || calls[0].MaxPerGrant != 30_000_000 {
@@ -212,11 +228,12 @@ func TestLoad(t *testing.T) {
 		}
 	}
 
-	// Every change was made by the demo's actor.
+	// Every change was made by the demo's actor: the pilot's six grants
+	// and the two the rolling call's decisions made.
 	entries, err := s.AuditLog(ctx, audit.Filter{Entity: "grant", Limit: 100})
 	must(t, err)
-	if len(entries) != 6 {
-		t.Errorf("grant audit entries: %d, want 6", len(entries))
+	if len(entries) != 8 {
+		t.Errorf("grant audit entries: %d, want 8", len(entries))
 	}
 	for _, e := range entries {
 		if e.Actor.Name != "system:demo" {
@@ -224,29 +241,27 @@ func TestLoad(t *testing.T) {
 		}
 	}
 
-	// A second Load creates nothing and gives the same accounts.
-	before, err := s.UserDataCount(ctx)
-	must(t, err)
-	again, err := Load(ctx, s, clock.NewFixed(now))
+	// A second Load creates nothing, changes nothing and gives the same
+	// accounts.
+	before := countAll(t, s)
+	again, err := Load(ctx, s, clk)
 	must(t, err)
 	if again.Loaded || !slices.Equal(again.Accounts, res.Accounts) {
 		t.Errorf("second Load: Loaded %v, accounts %+v", again.Loaded, again.Accounts)
 	}
-	after, err := s.UserDataCount(ctx)
-	must(t, err)
-	if after != before {
-		t.Errorf("second Load: %d records, was %d", after, before)
+	if after := countAll(t, s); after != before {
+		t.Errorf("second Load: %+v, was %+v", after, before)
 	}
 
 	// A load interrupted half-way (the mark still says "loading") is
 	// finished by the next one, without duplicates.
 	must(t, s.SetSetting(ctx, actor, settingKey, stateLoading))
-	resumed, err := Load(ctx, s, clock.NewFixed(now))
+	resumed, err := Load(ctx, s, clk)
 	must(t, err)
-	after, err = s.UserDataCount(ctx)
-	must(t, err)
+	after := countAll(t, s)
+	after.audit, before.audit = 0, 0 // the setting's two changes are audited
 	if !resumed.Loaded || after != before {
-		t.Errorf("resumed Load: Loaded %v, %d records, was %d", resumed.Loaded, after, before)
+		t.Errorf("resumed Load: Loaded %v, %+v, was %+v", resumed.Loaded, after, before)
 	}
 	if v, err := s.Setting(ctx, settingKey); err != nil || !strings.HasPrefix(v, stateLoaded+" ") {
 		t.Errorf("demo setting after resume: %q, %v", v, err)
@@ -255,9 +270,9 @@ func TestLoad(t *testing.T) {
 
 func TestRefusesOtherData(t *testing.T) {
 	ctx := context.Background()
-	s := openStore(t)
+	s, clk := openStore(t)
 	must(t, s.CreateProgramme(ctx, audit.Actor{Name: "test"}, &programme.Programme{NameSV: "Eget program", Funder: "Sida", Operator: "ICLD", TotalBudget: 100}))
-	_, err := Load(ctx, s, clock.NewFixed(now))
+	_, err := Load(ctx, s, clk)
 	if !errors.Is(err, ErrNotDemo) {
 		t.Fatalf("Load: %v, want ErrNotDemo", err)
 	}
@@ -274,5 +289,433 @@ func TestRefusesOtherData(t *testing.T) {
 	}
 	if orgs, err := s.OrganisationList(ctx, organisation.Filter{}); err != nil || len(orgs) != 0 {
 		t.Errorf("organisations after refusal: %d, %v; want none", len(orgs), err)
+	}
+}
+
+// pilotProgramme returns the 2021 pilot's programme.
+func pilotProgramme(t *testing.T, s store.Store) *programme.Programme {
+	t.Helper()
+	progs, err := s.ProgrammeList(context.Background())
+	must(t, err)
+	for _, p := range progs {
+		if p.NameEN == "Information and communication support (pilot 2021)" {
+			return p
+		}
+	}
+	t.Fatal("no pilot programme")
+	return nil
+}
+
+// counts sums up what a store holds, to show that a Load added nothing.
+type counts struct {
+	data, applications, registry, audit, reviews int
+	callVersion                                  int
+}
+
+func countAll(t *testing.T, s store.Store) counts {
+	t.Helper()
+	ctx := context.Background()
+	var n counts
+	var err error
+	n.data, err = s.UserDataCount(ctx)
+	must(t, err)
+	apps, err := s.ApplicationList(ctx, application.Filter{})
+	must(t, err)
+	n.applications = len(apps)
+	reg, err := s.RegistryList(ctx, registry.Filter{Limit: 10000})
+	must(t, err)
+	n.registry = len(reg)
+	log, err := s.AuditLog(ctx, audit.Filter{Limit: 100000})
+	must(t, err)
+	n.audit = len(log)
+	c, err := findRollingCall(ctx, s)
+	must(t, err)
+	if c != nil {
+		n.callVersion = c.Version
+		rs, err := s.ReviewsInCall(ctx, c.ID)
+		must(t, err)
+		n.reviews = len(rs)
+	}
+	return n
+}
+
+// TestRollingData checks the invented applications without a store: one
+// per state, complete where they have been submitted, within the call's
+// limits, and with targets their partnership works on.
+func TestRollingData(t *testing.T) {
+	today := clock.Today(now)
+	c := newRollingCall(1, now)
+	if errs := c.Validate(); errs.Err() != nil {
+		t.Fatalf("rolling call: %v", errs)
+	}
+	if errs := c.CheckProgrammeBudget(newRollingProgramme().TotalBudget, nil); errs.Err() != nil {
+		t.Errorf("rolling call over its programme's budget: %v", errs)
+	}
+	byName := map[string]partnership.Partnership{}
+	for _, spec := range partnerships() {
+		byName[spec.p.Name] = spec.p
+	}
+	var states []application.State
+	var granted int64
+	for _, spec := range rollingApplications(today) {
+		states = append(states, spec.state)
+		p, ok := byName[spec.partnership]
+		if !ok || !p.IsActive(today) {
+			t.Errorf("%s: partnership %q unknown or not active on %s", spec.title(), spec.partnership, today.Format("2006-01-02"))
+		}
+		errs := form.Check(&c.Config.Form, c.Config.Lists, &spec.answers)
+		if spec.state == application.Draft {
+			if len(errs) == 0 {
+				t.Errorf("%s: the draft is complete; it should show what is missing", spec.title())
+			}
+		} else if len(errs) > 0 {
+			t.Errorf("%s: answers do not pass form.Check: %v", spec.title(), errs)
+		}
+		req := spec.answers.Requested()
+		if req > c.MaxPerGrant {
+			t.Errorf("%s: requests %d öre, above the maximum", spec.title(), req)
+		}
+		for _, code := range spec.answers.Targets {
+			if !slices.Contains(p.Targets, code) {
+				t.Errorf("%s: target %s is not among the partnership's %v", spec.title(), code, p.Targets)
+			}
+		}
+		for _, a := range spec.answers.Activities {
+			if a.Start < today.Format("2006-01-02") {
+				t.Errorf("%s: activity %q starts before today", spec.title(), a.Title)
+			}
+		}
+		if reached(spec, application.Ready) != (spec.review != nil) {
+			t.Errorf("%s: a review is planned exactly for those reaching ready", spec.title())
+		}
+		if spec.state.Decided() != (spec.decision != nil) {
+			t.Errorf("%s: a decision is planned exactly for the decided ones", spec.title())
+		}
+		if d := spec.decision; d != nil {
+			dd := *d
+			if dd.Outcome == decision.Granted {
+				dd.Amount = req
+			}
+			if errs := dd.Check(req, c.MaxPerGrant); errs.Err() != nil {
+				t.Errorf("%s: decision: %v", spec.title(), errs)
+			}
+			if dd.Outcome.State() != spec.state {
+				t.Errorf("%s: decision %s leads to %s, planned %s", spec.title(), dd.Outcome, dd.Outcome.State(), spec.state)
+			}
+			granted += dd.Amount
+		}
+	}
+	slices.Sort(states)
+	want := slices.Clone(application.States)
+	slices.Sort(want)
+	if !slices.Equal(states, want) {
+		t.Errorf("planned states %v, want each of %v once", states, want)
+	}
+	if granted > c.Ceiling {
+		t.Errorf("planned grants %d öre, above the ceiling %d", granted, c.Ceiling)
+	}
+	// The notes say what is invented: the rolling programme, and the
+	// pilot partnerships the demo keeps going beyond their sources.
+	rp := newRollingProgramme()
+	for note, name := range map[string]string{NoteSV: rp.NameSV, NoteEN: rp.NameEN} {
+		if !strings.Contains(note, "”"+name+"”") && !strings.Contains(note, "“"+name+"”") {
+			t.Errorf("note does not name the invented programme %q: %s", name, note)
+		}
+		// Växjö's partnerships have no known end; the others that the
+		// demo keeps open go on beyond their sources, and the note says so.
+		for _, spec := range partnerships() {
+			if spec.p.End.IsZero() && spec.swedish != codeVaxjo && !strings.Contains(note, spec.p.Name) {
+				t.Errorf("%s is open-ended beyond its sources, but the note does not say so", spec.p.Name)
+			}
+		}
+	}
+}
+
+// reached reports whether spec's path passes through s.
+func reached(spec applicationSpec, s application.State) bool {
+	return slices.Contains(spec.path(), s)
+}
+
+// TestRollingCall loads the demo late in 2026 and follows the rolling call:
+// open now, an application in every state made through the store, the
+// ceiling kept, and open again when the demo starts a year later.
+func TestRollingCall(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		s, clk := openStore(t)
+		testRollingCall(t, s, clk)
+	})
+	// PostgreSQL locks and registers differently; the demo must load there
+	// too. Skipped without PARTNERSKAP_TEST_POSTGRES, failed on CI.
+	t.Run("postgres", func(t *testing.T) {
+		clk := clock.NewFixed(now)
+		testRollingCall(t, postgres.OpenTest(t, clk), clk)
+	})
+}
+
+func testRollingCall(t *testing.T, s store.Store, clk *clock.Fixed) {
+	ctx := context.Background()
+	_, err := Load(ctx, s, clk)
+	must(t, err)
+
+	// The pilot is untouched: six grants summing to exactly 1 800 000 kr.
+	pilot := pilotProgramme(t, s)
+	pilotGrants, err := s.GrantList(ctx, grant.Filter{ProgrammeID: pilot.ID})
+	must(t, err)
+	var pilotSum int64
+	for _, g := range pilotGrants {
+		pilotSum += g.Amount
+	}
+	if len(pilotGrants) != 6 || pilotSum != 180_000_000 {
+		t.Errorf("pilot: %d grants summing to %d öre, want 6 summing to 180 000 000", len(pilotGrants), pilotSum)
+	}
+
+	// Six partnerships are active today: Arvika's and Lund's have ended.
+	ps, err := s.PartnershipList(ctx, partnership.Filter{})
+	must(t, err)
+	var active []string
+	for _, p := range ps {
+		if p.IsActive(clock.Today(now)) {
+			active = append(active, p.Name)
+		}
+	}
+	if len(active) != 6 || slices.Contains(active, "Arvika – Uasin Gishu") || slices.Contains(active, "Lund – Francistown") {
+		t.Errorf("active partnerships on %s: %v, want six, not Arvika's or Lund's", clock.Today(now).Format("2006-01-02"), active)
+	}
+
+	// The second programme and its call, open now.
+	c, err := findRollingCall(ctx, s)
+	must(t, err)
+	if c == nil {
+		t.Fatal("no rolling call")
+	}
+	prog, err := s.Programme(ctx, c.ProgrammeID)
+	must(t, err)
+	if prog.NameEN != "Information and communication support" || prog.Funder != "Sida" || prog.Operator != "ICLD" || prog.TotalBudget != 300_000_000 {
+		t.Errorf("rolling programme: %+v", prog)
+	}
+	if c.TitleEN != "Communication support – rolling" || c.Ceiling != 150_000_000 || c.MaxPerGrant != 30_000_000 ||
+		!c.Config.Steps.FormalCheck || !c.Config.Steps.Review {
+		t.Errorf("rolling call: %+v", c)
+	}
+	if c.Status(clk.Now()) != call.Open {
+		t.Errorf("rolling call %s at %v", c.Status(clk.Now()), clk.Now())
+	}
+	stockholm := func(t time.Time) string { return t.In(clock.Stockholm).Format("2006-01-02 15:04") }
+	if stockholm(c.OpensAt) != "2026-11-13 00:00" || stockholm(c.ClosesAt) != "2027-01-11 00:00" {
+		t.Errorf("rolling call open %s – %s Stockholm time, want 2026-11-13 00:00 – 2027-01-11 00:00", stockholm(c.OpensAt), stockholm(c.ClosesAt))
+	}
+
+	// One application in every state, as planned.
+	apps, err := s.ApplicationList(ctx, application.Filter{CallID: c.ID})
+	must(t, err)
+	got := map[application.State]*application.Application{}
+	for _, a := range apps {
+		if got[a.State] != nil {
+			t.Errorf("two applications %s: %q and %q", a.State, got[a.State].Title(), a.Title())
+		}
+		got[a.State] = a
+	}
+	for _, st := range application.States {
+		if got[st] == nil {
+			t.Errorf("no application %s", st)
+		}
+	}
+	if len(apps) != len(application.States) {
+		t.Fatalf("%d applications, want %d", len(apps), len(application.States))
+	}
+	for _, spec := range rollingApplications(clock.Today(now)) {
+		a := got[spec.state]
+		p, err := s.Partnership(ctx, a.PartnershipID)
+		must(t, err)
+		if a.Title() != spec.title() || p.Name != spec.partnership {
+			t.Errorf("%s: %q of %s, want %q of %s", spec.state, a.Title(), p.Name, spec.title(), spec.partnership)
+		}
+		// Everything but the draft was submitted and registered this year.
+		if (a.RegNumber == "") != (spec.state == application.Draft) || (a.RegNumber != "" && !strings.HasPrefix(a.RegNumber, "2026/")) {
+			t.Errorf("%s: registration number %q", spec.state, a.RegNumber)
+		}
+	}
+
+	// The demo applicant of Kalix has a completion request to answer.
+	kalix := got[application.CompletionRequested]
+	kalixOrg, err := s.OrganisationByCode(ctx, codeKalix)
+	must(t, err)
+	timeline, err := s.Timeline(ctx, kalix.ID)
+	must(t, err)
+	last := timeline[len(timeline)-1]
+	if kalix.OrganisationID != kalixOrg.ID || last.To != application.CompletionRequested || !strings.Contains(last.Note, "komplettering") {
+		t.Errorf("Kalix: organisation %d, last change %+v", kalix.OrganisationID, last)
+	}
+	// The demo reviewer has one application to declare on and score.
+	reviewer, err := s.UserByEmail(ctx, reviewerEmail)
+	must(t, err)
+	waiting, err := s.ApplicationList(ctx, application.Filter{ReviewerID: reviewer.ID, States: []application.State{application.InReview}})
+	must(t, err)
+	if len(waiting) != 1 || waiting[0].ID != got[application.InReview].ID {
+		t.Fatalf("reviewer's applications in review: %d", len(waiting))
+	}
+	if asg, err := s.Assignment(ctx, waiting[0].ID, reviewer.ID); err != nil || asg.Declared {
+		t.Errorf("in review: assignment %+v, %v; want undeclared", asg, err)
+	}
+	// Reviews: submitted, by the demo reviewer, for those that were ready.
+	reviews, err := s.ReviewsInCall(ctx, c.ID)
+	must(t, err)
+	reviewed := map[int64]bool{}
+	for _, r := range reviews {
+		if r.ReviewerID != reviewer.ID || !r.Submitted() {
+			t.Errorf("review of %d by %d, submitted %v", r.ApplicationID, r.ReviewerID, r.Submitted())
+		}
+		reviewed[r.ApplicationID] = true
+	}
+	for _, st := range []application.State{application.Ready, application.Granted, application.PartlyGranted, application.Rejected} {
+		if !reviewed[got[st].ID] {
+			t.Errorf("%s: no review", st)
+		}
+	}
+	if len(reviewed) != 4 {
+		t.Errorf("reviewed applications: %d, want 4", len(reviewed))
+	}
+
+	// Decisions: granted in full, partly with a reason, rejected with one.
+	decisions, err := s.DecisionsInCall(ctx, c.ID)
+	must(t, err)
+	if len(decisions) != 3 {
+		t.Errorf("decisions: %d, want 3", len(decisions))
+	}
+	for _, d := range decisions {
+		a, err := s.Application(ctx, d.ApplicationID)
+		must(t, err)
+		ok := d.Outcome.State() == a.State && d.RegNumber != ""
+		switch d.Outcome {
+		case decision.Granted:
+			ok = ok && d.Amount == a.Requested && d.GrantID != 0
+		case decision.PartlyGranted:
+			ok = ok && d.Amount > 0 && d.Amount < a.Requested && d.Reason != "" && d.GrantID != 0
+		case decision.Rejected:
+			ok = ok && d.Amount == 0 && d.Reason != "" && d.GrantID == 0
+		}
+		if !ok {
+			t.Errorf("decision on %q (%s, requested %d): %+v", a.Title(), a.State, a.Requested, d)
+		}
+	}
+	// The call's grants stay within its ceiling.
+	sum, err := s.GrantedInCall(ctx, c.ID)
+	must(t, err)
+	if sum != 44_000_000 || sum > c.Ceiling {
+		t.Errorf("granted in the rolling call: %d öre, want 44 000 000 (within %d)", sum, c.Ceiling)
+	}
+	// No mail: the demo's history is not news.
+	if mails, err := s.MailList(ctx, 10); err != nil || len(mails) != 0 {
+		t.Errorf("mails queued: %d, %v", len(mails), err)
+	}
+
+	// A second Load adds and changes nothing.
+	before := countAll(t, s)
+	_, err = Load(ctx, s, clk)
+	must(t, err)
+	if after := countAll(t, s); after != before {
+		t.Errorf("second Load: %+v, was %+v", after, before)
+	}
+
+	// A year later the call has closed; starting the demo opens it again,
+	// relative to the new today, and changes nothing else.
+	later := now.AddDate(1, 0, 0)
+	clk.Set(later)
+	if c.Status(later) == call.Open {
+		t.Fatal("the call is still open a year later; the test shows nothing")
+	}
+	res, err := Load(ctx, s, clk)
+	must(t, err)
+	reopened, err := s.Call(ctx, c.ID)
+	must(t, err)
+	if res.Loaded || reopened.Status(later) != call.Open {
+		t.Errorf("a year later: Loaded %v, call %s", res.Loaded, reopened.Status(later))
+	}
+	if stockholm(reopened.OpensAt) != "2027-11-13 00:00" || stockholm(reopened.ClosesAt) != "2028-01-11 00:00" {
+		t.Errorf("reopened %s – %s", stockholm(reopened.OpensAt), stockholm(reopened.ClosesAt))
+	}
+	if reopened.Ceiling != c.Ceiling || reopened.MaxPerGrant != c.MaxPerGrant || reopened.TitleSV != c.TitleSV ||
+		reopened.Cancelled || len(reopened.Config.Form.Sections) != len(c.Config.Form.Sections) {
+		t.Errorf("reopening changed more than the dates: %+v", reopened)
+	}
+	afterYear := countAll(t, s)
+	if afterYear.callVersion != before.callVersion+1 || afterYear.applications != before.applications ||
+		afterYear.data != before.data || afterYear.registry != before.registry {
+		t.Errorf("a year later: %+v, was %+v", afterYear, before)
+	}
+	// Open, it stays as it is.
+	_, err = Load(ctx, s, clk)
+	must(t, err)
+	if again := countAll(t, s); again != afterYear {
+		t.Errorf("third Load: %+v, was %+v", again, afterYear)
+	}
+}
+
+// failingStore fails the n-th change of an application's state, as a
+// process killed half-way through the rolling call would stop.
+type failingStore struct {
+	store.Store
+	n, calls int
+}
+
+var errKilled = errors.New("killed")
+
+func (f *failingStore) fail() error {
+	f.calls++
+	if f.calls == f.n {
+		return errKilled
+	}
+	return nil
+}
+
+func (f *failingStore) Transition(ctx context.Context, by audit.Actor, id int64, e application.Event, note string, mails []mail.Message) error {
+	if err := f.fail(); err != nil {
+		return err
+	}
+	return f.Store.Transition(ctx, by, id, e, note, mails)
+}
+
+func (f *failingStore) SaveReview(ctx context.Context, by audit.Actor, r *review.Review, submit bool) error {
+	if err := f.fail(); err != nil {
+		return err
+	}
+	return f.Store.SaveReview(ctx, by, r, submit)
+}
+
+func (f *failingStore) Decide(ctx context.Context, by audit.Actor, d *decision.Decision, mails []mail.Message) error {
+	if err := f.fail(); err != nil {
+		return err
+	}
+	return f.Store.Decide(ctx, by, d, mails)
+}
+
+// TestInterruptedRolling stops a first Load in the middle of the rolling
+// call's applications; the next Load finishes them without duplicates.
+func TestInterruptedRolling(t *testing.T) {
+	ctx := context.Background()
+	for _, n := range []int{2, 11} {
+		s, clk := openStore(t)
+		if _, err := Load(ctx, &failingStore{Store: s, n: n}, clk); !errors.Is(err, errKilled) {
+			t.Fatalf("interrupted at %d: %v", n, err)
+		}
+		res, err := Load(ctx, s, clk)
+		must(t, err)
+		c, err := findRollingCall(ctx, s)
+		must(t, err)
+		apps, err := s.ApplicationList(ctx, application.Filter{CallID: c.ID})
+		must(t, err)
+		var states []application.State
+		for _, a := range apps {
+			states = append(states, a.State)
+		}
+		slices.Sort(states)
+		want := slices.Clone(application.States)
+		slices.Sort(want)
+		if !res.Loaded || !slices.Equal(states, want) {
+			t.Errorf("interrupted at %d, then loaded: %v", n, states)
+		}
+		if sum, err := s.GrantedInCall(ctx, c.ID); err != nil || sum != 44_000_000 {
+			t.Errorf("interrupted at %d: granted %d, %v", n, sum, err)
+		}
 	}
 }

@@ -29,8 +29,9 @@ func TestBrowser(t *testing.T) {
 		if got := b.lang(t); got != "sv" {
 			t.Errorf("home: <html lang=%q>, want sv", got)
 		}
-		if got := b.text(t, ".stats"); !strings.Contains(got, "1 800 000 kr") {
-			t.Errorf("home: totals %q do not show 1 800 000 kr granted", got)
+		// The pilot's row in the programme table: its six grants sum to 1.8 MSEK.
+		if got := b.text(t, "main table"); !strings.Contains(got, "1 800 000 kr") {
+			t.Errorf("home: programmes %q do not show 1 800 000 kr granted", got)
 		}
 		b.checkAccessibility(t, "home (sv)")
 
@@ -41,8 +42,8 @@ func TestBrowser(t *testing.T) {
 		if got := b.lang(t); got != "en" {
 			t.Errorf("home (en): <html lang=%q>, want en", got)
 		}
-		if got := b.text(t, ".stats"); !strings.Contains(got, "SEK 1,800,000") {
-			t.Errorf("home (en): totals %q do not show SEK 1,800,000", got)
+		if got := b.text(t, "main table"); !strings.Contains(got, "SEK 1,800,000") {
+			t.Errorf("home (en): programmes %q do not show SEK 1,800,000", got)
 		}
 		if got := b.text(t, "h1"); got == "" {
 			t.Error("home (en): empty h1")
@@ -101,7 +102,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("officer raises the programme budget", func(t *testing.T) {
 		b.follow(t, `.staff-bar a[href="/personal/program"]`)
-		b.follow(t, "main table a")
+		b.follow(t, `main table a[href="/personal/program/1"]`) // the pilot, created first
 		if got := b.text(t, "h1"); !strings.Contains(got, programmeSV) {
 			t.Fatalf("programme page: h1 %q, want the demo programme", got)
 		}

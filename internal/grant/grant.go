@@ -17,6 +17,7 @@ type Grant struct {
 	CallID         int64
 	PartnershipID  int64
 	OrganisationID int64     // the applicant: a Swedish member of the partnership
+	ApplicationID  int64     // the application decided; 0 for a grant recorded without one
 	Amount         int64     // öre
 	AwardedOn      time.Time // a date
 	Version        int

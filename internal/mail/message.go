@@ -18,3 +18,9 @@ type Message struct {
 	SentAt    time.Time
 	LastError string
 }
+
+// GaveUp reports whether the worker has given up on a stored message: it
+// was never sent and will not be tried again (LastError says why).
+func (m Message) GaveUp() bool {
+	return m.ID != 0 && m.SentAt.IsZero() && m.NextTry.IsZero()
+}

@@ -17,6 +17,9 @@ const (
 	ManageProgramme                   // edit a programme and its calls and grants
 	ManageUsers                       // create users and assign roles
 	ViewAuditLog                      // read the audit log
+	ViewRegistry                      // list and search the registry, mark records confidential
+	Apply                             // write applications for one's organisation
+	Review                            // review applications assigned to one
 )
 
 // Can reports whether u may perform a. programmeID scopes ManageProgramme;
@@ -29,8 +32,12 @@ func Can(u *user.User, a Action, programmeID int64) bool {
 		return true
 	}
 	switch a {
-	case ViewStaffArea, ManageOrganisations, ManagePartnerships, ViewAuditLog:
+	case ViewStaffArea, ManageOrganisations, ManagePartnerships, ViewAuditLog, ViewRegistry:
 		return u.Has(user.Officer)
+	case Apply:
+		return u.Has(user.Applicant)
+	case Review:
+		return u.Has(user.Reviewer)
 	case CreateProgramme:
 		return officerFor(u, 0)
 	case ManageProgramme:
@@ -48,4 +55,33 @@ func officerFor(u *user.User, id int64) bool {
 		}
 	}
 	return false
+}
+
+// ApplicantFor reports whether u may write and read the applications of
+// organisation orgID: an applicant role scoped to it. Administrators are
+// not applicants; officers read applications through their programme.
+func ApplicantFor(u *user.User, orgID int64) bool {
+	if u == nil || u.Disabled {
+		return false
+	}
+	for _, r := range u.Roles {
+		if r.Kind == user.Applicant && r.OrganisationID == orgID {
+			return true
+		}
+	}
+	return false
+}
+
+// ApplicantOrganisations returns the organisations u applies for.
+func ApplicantOrganisations(u *user.User) []int64 {
+	var out []int64
+	if u == nil || u.Disabled {
+		return nil
+	}
+	for _, r := range u.Roles {
+		if r.Kind == user.Applicant {
+			out = append(out, r.OrganisationID)
+		}
+	}
+	return out
 }

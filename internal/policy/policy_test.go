@@ -32,10 +32,29 @@ func TestCan(t *testing.T) {
 		{"applicant staff", applicant, ViewStaffArea, 0, false},
 		{"applicant orgs", applicant, ManageOrganisations, 0, false},
 		{"disabled admin", disabled, ManageUsers, 0, false},
+		{"applicant applies", applicant, Apply, 0, true},
+		{"officer applies", allOfficer, Apply, 0, false},
+		{"applicant reviews", applicant, Review, 0, false},
+		{"officer registry", allOfficer, ViewRegistry, 0, true},
+		{"applicant registry", applicant, ViewRegistry, 0, false},
 	}
 	for _, tt := range tests {
 		if got := Can(tt.u, tt.a, tt.prog); got != tt.want {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+func TestApplicantFor(t *testing.T) {
+	u := &user.User{Roles: []user.Role{{Kind: user.Applicant, OrganisationID: 3}, {Kind: user.Reviewer}}}
+	if !ApplicantFor(u, 3) || ApplicantFor(u, 4) || ApplicantFor(nil, 3) {
+		t.Error("ApplicantFor wrong")
+	}
+	if got := ApplicantOrganisations(u); len(got) != 1 || got[0] != 3 {
+		t.Errorf("ApplicantOrganisations = %v", got)
+	}
+	admin := &user.User{Roles: []user.Role{{Kind: user.Administrator}}}
+	if ApplicantFor(admin, 3) {
+		t.Error("an administrator writes applications")
 	}
 }

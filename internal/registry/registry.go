@@ -61,6 +61,14 @@ type Filter struct {
 	Limit         int
 }
 
+// MatchesQuery reports whether the entry's number or title contains
+// f.Query, ignoring case in every letter (SQL engines disagree on å, ä and
+// ö), so both stores apply it in Go.
+func (f Filter) MatchesQuery(e *Entry) bool {
+	q := strings.ToLower(strings.TrimSpace(f.Query))
+	return q == "" || strings.Contains(strings.ToLower(e.Number), q) || strings.Contains(strings.ToLower(e.Title), q)
+}
+
 // CheckConfidential requires a reason for a confidential record.
 func CheckConfidential(confidential bool, reason string) validate.Errors {
 	e := validate.Errors{}

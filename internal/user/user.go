@@ -110,3 +110,26 @@ type Session struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 }
+
+// Invite lets a colleague join an organisation as an applicant: a link with
+// a single-use token, sent by e-mail, that expires. The database keeps only
+// the token's hash.
+type Invite struct {
+	ID             int64
+	TokenHash      []byte
+	Email          string
+	OrganisationID int64
+	Role           RoleKind // Applicant (or PartnerRole for a partner organisation)
+	InvitedBy      int64
+	CreatedAt      time.Time
+	ExpiresAt      time.Time
+	AcceptedAt     time.Time // zero until used
+}
+
+// InviteTTL is how long an invitation link works.
+const InviteTTL = 7 * 24 * time.Hour
+
+// Usable reports whether the invitation can still be accepted at now.
+func (i *Invite) Usable(now time.Time) bool {
+	return i.AcceptedAt.IsZero() && now.Before(i.ExpiresAt)
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/money"
+	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/user"
 	"github.com/icld/partnerskap/internal/validate"
@@ -250,6 +251,20 @@ func (b *Base) Is(names ...string) bool {
 		if b.route.name == n || strings.HasPrefix(b.route.name, n+".") {
 			return true
 		}
+	}
+	return false
+}
+
+// Can reports whether the signed-in user may use a part of the workspace,
+// for the navigation: "staff", "apply" or "review".
+func (b *Base) Can(what string) bool {
+	switch what {
+	case "staff":
+		return policy.Can(b.User, policy.ViewStaffArea, 0)
+	case "apply":
+		return policy.Can(b.User, policy.Apply, 0)
+	case "review":
+		return policy.Can(b.User, policy.Review, 0)
 	}
 	return false
 }

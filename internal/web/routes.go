@@ -51,6 +51,33 @@ func (s *Server) table() []route {
 		{"call.edit", "GET", "/personal/utlysningar/{id}", "/en/staff/calls/{id}", s.callEdit, true},
 		{"call.update", "POST", "/personal/utlysningar/{id}", "/en/staff/calls/{id}", s.callUpdate, true},
 		{"audit", "GET", "/personal/logg", "/en/staff/log", s.auditLog, true},
+
+		// Applicants: applications of their organisations.
+		{"apps", "GET", "/ansokningar", "/en/applications", s.appList, true},
+		{"app.create", "POST", "/ansokningar/ny", "/en/applications/new", s.appCreate, true},
+		{"app", "GET", "/ansokningar/{id}", "/en/applications/{id}", s.appPage, true},
+		{"app.save", "POST", "/ansokningar/{id}", "/en/applications/{id}", s.appSave, true},
+		{"app.file", "GET", "/ansokningar/{id}/bilagor/{file}", "/en/applications/{id}/attachments/{file}", s.appFile, true},
+		{"invite.create", "POST", "/ansokningar/inbjudan", "/en/applications/invitation", s.inviteCreate, true},
+		{"invite", "GET", "/inbjudan/{token}", "/en/invitation/{token}", s.invitePage, false},
+		{"invite.accept", "POST", "/inbjudan/{token}", "/en/invitation/{token}", s.inviteAccept, false},
+		{"app.letter", "GET", "/ansokningar/{id}/beslut.pdf", "/en/applications/{id}/decision.pdf", s.appLetter, true},
+
+		// Officers: the applications of a call, one case, the registry.
+		{"call.apps", "GET", "/personal/utlysningar/{id}/ansokningar", "/en/staff/calls/{id}/applications", s.callApps, true},
+		{"call.allocate", "POST", "/personal/utlysningar/{id}/fordelning", "/en/staff/calls/{id}/allocation", s.callAllocate, true},
+		{"case", "GET", "/personal/ansokningar/{id}", "/en/staff/applications/{id}", s.casePage, true},
+		{"case.event", "POST", "/personal/ansokningar/{id}/steg", "/en/staff/applications/{id}/step", s.caseEvent, true},
+		{"case.assign", "POST", "/personal/ansokningar/{id}/bedomare", "/en/staff/applications/{id}/reviewers", s.caseAssign, true},
+		{"case.decide", "POST", "/personal/ansokningar/{id}/beslut", "/en/staff/applications/{id}/decision", s.caseDecide, true},
+		{"registry", "GET", "/personal/diarium", "/en/staff/registry", s.registryList, true},
+		{"registry.update", "POST", "/personal/diarium/{id}", "/en/staff/registry/{id}", s.registryUpdate, true},
+
+		// Reviewers: assigned applications.
+		{"reviews", "GET", "/granskning", "/en/reviews", s.reviewList, true},
+		{"review", "GET", "/granskning/{id}", "/en/reviews/{id}", s.reviewPage, true},
+		{"review.declare", "POST", "/granskning/{id}/jav", "/en/reviews/{id}/conflict", s.reviewDeclare, true},
+		{"review.save", "POST", "/granskning/{id}", "/en/reviews/{id}", s.reviewSave, true},
 	}
 }
 

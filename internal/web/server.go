@@ -3,7 +3,9 @@
 package web
 
 import (
+	"context"
 	"embed"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -25,6 +27,17 @@ type Config struct {
 	// DemoNote, when set, is shown on every page: what in the demo is
 	// illustrative. Keys "sv" and "en".
 	DemoNote map[string]string
+	// Files keeps uploaded attachments: a folder on SQLite, the database
+	// on PostgreSQL (see internal/filestore).
+	Files FileStore
+}
+
+// FileStore is where attachments' bytes are kept; internal/filestore
+// implements it. Keys are chosen by the caller and never contain a path.
+type FileStore interface {
+	Put(ctx context.Context, key string, r io.Reader) (size int64, sha256hex string, err error)
+	Open(ctx context.Context, key string) (io.ReadCloser, error)
+	Delete(ctx context.Context, key string) error
 }
 
 // Server holds what handlers share. It has no package globals, so tests

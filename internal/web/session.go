@@ -92,7 +92,7 @@ func takeFlash(w http.ResponseWriter, r *http.Request) string {
 	}
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	switch c.Value { // only known keys, never text from the cookie
-	case "flash.saved", "flash.created", "flash.signed_in":
+	case "flash.saved", "flash.created", "flash.signed_in", "flash.submitted", "flash.withdrawn", "flash.decided", "flash.invited":
 		return c.Value
 	}
 	return ""

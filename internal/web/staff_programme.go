@@ -1,13 +1,17 @@
 package web
 
 import (
+	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/icld/partnerskap/internal/call"
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/country"
+	"github.com/icld/partnerskap/internal/form"
 	"github.com/icld/partnerskap/internal/money"
 	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/programme"
@@ -198,6 +202,13 @@ func (s *Server) progUpdate(w http.ResponseWriter, r *http.Request, b *Base) err
 type callForm struct {
 	TitleSV, TitleEN, OpensAt, ClosesAt, Ceiling, MaxPerGrant, Version string
 	Cancelled                                                          bool
+	Config                                                             string // questions, lists, assessment and steps as JSON
+}
+
+// configJSON writes a call's configuration as the officer edits it.
+func configJSON(c call.Config) string {
+	b, _ := json.MarshalIndent(c, "", "  ")
+	return string(b)
 }
 
 const localLayout = "2006-01-02T15:04"
@@ -205,19 +216,42 @@ const localLayout = "2006-01-02T15:04"
 func callFormFrom(c *call.Call) callForm {
 	return callForm{TitleSV: c.TitleSV, TitleEN: c.TitleEN,
 		OpensAt: c.OpensAt.In(clock.Stockholm).Format(localLayout), ClosesAt: c.ClosesAt.In(clock.Stockholm).Format(localLayout),
-		Ceiling: money.Input(c.Ceiling), MaxPerGrant: money.Input(c.MaxPerGrant), Cancelled: c.Cancelled, Version: strconv.Itoa(c.Version)}
+		Ceiling: money.Input(c.Ceiling), MaxPerGrant: money.Input(c.MaxPerGrant), Cancelled: c.Cancelled, Version: strconv.Itoa(c.Version),
+		Config: configJSON(c.Config)}
 }
 
 func parseCallForm(r *http.Request) callForm {
 	return callForm{TitleSV: r.PostFormValue("title_sv"), TitleEN: r.PostFormValue("title_en"), OpensAt: r.PostFormValue("opens_at"),
 		ClosesAt: r.PostFormValue("closes_at"), Ceiling: r.PostFormValue("ceiling"), MaxPerGrant: r.PostFormValue("max_per_grant"),
-		Cancelled: r.PostFormValue("cancelled") == "on", Version: r.PostFormValue("version")}
+		Cancelled: r.PostFormValue("cancelled") == "on", Version: r.PostFormValue("version"), Config: r.PostFormValue("config")}
 }
 
-func (f callForm) call(id, programmeID int64) (*call.Call, validate.Errors) {
+// call converts the form. The configuration's own problems (JSON syntax,
+// a form definition an applicant could not fill in) are returned as
+// readable lines for the page, besides the field error on "config".
+func (f callForm) call(id, programmeID int64) (*call.Call, validate.Errors, []string) {
 	v, _ := strconv.Atoi(f.Version)
 	c := &call.Call{ID: id, ProgrammeID: programmeID, TitleSV: f.TitleSV, TitleEN: f.TitleEN, Cancelled: f.Cancelled, Version: v}
 	errs := validate.Errors{}
+	var problems []string
+	if strings.TrimSpace(f.Config) == "" {
+		c.Config = call.DefaultConfig()
+	} else {
+		dec := json.NewDecoder(strings.NewReader(f.Config))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&c.Config); err != nil {
+			errs.Add("config", "error.call.config_invalid")
+			problems = append(problems, err.Error())
+		} else {
+			var def *form.DefinitionError
+			if errors.As(c.Config.Form.Check(), &def) {
+				problems = append(problems, def.Problems...)
+			}
+			for _, k := range c.CheckConfig() {
+				errs.Add("config", k)
+			}
+		}
+	}
 	c.OpensAt = parseLocalField(errs, "opens_at", f.OpensAt)
 	c.ClosesAt = parseLocalField(errs, "closes_at", f.ClosesAt)
 	c.Ceiling = parseMoneyField(errs, "ceiling", f.Ceiling)
@@ -226,7 +260,7 @@ func (f callForm) call(id, programmeID int64) (*call.Call, validate.Errors) {
 	for k, m := range c.Validate() {
 		errs.Add(k, m)
 	}
-	return c, errs
+	return c, errs, problems
 }
 
 func parseLocalField(errs validate.Errors, field, s string) time.Time {
@@ -243,6 +277,7 @@ func parseLocalField(errs validate.Errors, field, s string) time.Time {
 
 type callFormPage struct {
 	*Base
+	Problems  []string // what is wrong with the configuration
 	Form      callForm
 	ID        int64
 	Programme *programme.Programme
@@ -250,8 +285,8 @@ type callFormPage struct {
 	Status    call.Status
 }
 
-func (s *Server) renderCallForm(w http.ResponseWriter, r *http.Request, b *Base, status int, id int64, prog *programme.Programme, f callForm) error {
-	page := callFormPage{Base: b, Form: f, ID: id, Programme: prog}
+func (s *Server) renderCallForm(w http.ResponseWriter, r *http.Request, b *Base, status int, id int64, prog *programme.Programme, f callForm, problems ...string) error {
+	page := callFormPage{Base: b, Form: f, ID: id, Programme: prog, Problems: problems}
 	if id != 0 {
 		c, err := s.store.Call(r.Context(), id)
 		if err != nil {
@@ -280,7 +315,7 @@ func (s *Server) callNew(w http.ResponseWriter, r *http.Request, b *Base) error 
 	if err != nil {
 		return err
 	}
-	return s.renderCallForm(w, r, b, http.StatusOK, 0, prog, callForm{})
+	return s.renderCallForm(w, r, b, http.StatusOK, 0, prog, callForm{Config: configJSON(call.DefaultConfig())})
 }
 
 func (s *Server) callCreate(w http.ResponseWriter, r *http.Request, b *Base) error {
@@ -296,13 +331,13 @@ func (s *Server) callCreate(w http.ResponseWriter, r *http.Request, b *Base) err
 		return err
 	}
 	f := parseCallForm(r)
-	c, errs := f.call(0, progID)
+	c, errs, problems := f.call(0, progID)
 	err = errs.Err()
 	if err == nil {
 		err = s.store.CreateCall(r.Context(), actor(b.User), c)
 	}
 	if status, ok := formFailed(err, b); ok {
-		return s.renderCallForm(w, r, b, status, 0, prog, f)
+		return s.renderCallForm(w, r, b, status, 0, prog, f, problems...)
 	}
 	if err != nil {
 		return err
@@ -348,7 +383,7 @@ func (s *Server) callUpdate(w http.ResponseWriter, r *http.Request, b *Base) err
 		return err
 	}
 	f := parseCallForm(r)
-	c, errs := f.call(id, cur.ProgrammeID)
+	c, errs, problems := f.call(id, cur.ProgrammeID)
 	err = errs.Err()
 	if err == nil {
 		err = s.store.UpdateCall(r.Context(), actor(b.User), c)
@@ -357,7 +392,7 @@ func (s *Server) callUpdate(w http.ResponseWriter, r *http.Request, b *Base) err
 		if status == http.StatusConflict {
 			f.Version = strconv.Itoa(cur.Version)
 		}
-		return s.renderCallForm(w, r, b, status, id, prog, f)
+		return s.renderCallForm(w, r, b, status, id, prog, f, problems...)
 	}
 	if err != nil {
 		return err

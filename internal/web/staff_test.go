@@ -146,6 +146,7 @@ func TestOrganisationForm(t *testing.T) {
 func TestProgrammeAndCallForms(t *testing.T) {
 	e := newEnv(t, "http://localhost")
 	c := e.login(officer)
+	before, _ := e.store.ProgrammeList(context.Background())
 	// Money typed as people in Sweden type it.
 	res := e.post(c, "/personal/program/ny", url.Values{"name_sv": {"Kommunalt partnerskap 2022"}, "funder": {"Sida"}, "operator": {"ICLD"}, "total_budget": {"1.800.000,5,0"}})
 	if res.status != http.StatusUnprocessableEntity {
@@ -158,9 +159,8 @@ func TestProgrammeAndCallForms(t *testing.T) {
 			t.Errorf("total_budget %q: %d, want message %q", typed, res.status, msg)
 		}
 	}
-	progs, _ := e.store.ProgrammeList(context.Background())
-	if len(progs) != 1 {
-		t.Fatalf("refused programmes were saved: %d", len(progs))
+	if progs, _ := e.store.ProgrammeList(context.Background()); len(progs) != len(before) {
+		t.Fatalf("refused programmes were saved: %d", len(progs)-len(before))
 	}
 	res = e.post(c, "/personal/program/ny", url.Values{"name_sv": {"Kommunalt partnerskap 2022"}, "name_en": {"Municipal partnership 2022"},
 		"funder": {"Sida"}, "operator": {"ICLD"}, "total_budget": {"5\u00a0000\u00a0000 kr"}})

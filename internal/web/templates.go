@@ -95,4 +95,10 @@ func linkify(s string) template.HTML {
 	return template.HTML(b.String())
 }
 
-func init() { funcs["linkify"] = linkify }
+func init() {
+	funcs["linkify"] = linkify
+	funcs["langOptions"] = func(pg pager) []option {
+		b := pg.base()
+		return []option{{Value: "sv", Label: b.T("lang.sv")}, {Value: "en", Label: b.T("lang.en")}}
+	}
+}

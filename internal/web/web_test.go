@@ -8,11 +8,14 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/icld/partnerskap/internal/auth"
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/demo"
 	"github.com/icld/partnerskap/internal/store"
@@ -27,13 +30,21 @@ type env struct {
 	t     testing.TB
 	store store.Store
 	srv   *httptest.Server
+	clock *clock.Fixed
 }
 
 // newEnv starts the real handler on a real SQLite store with the demo.
+// The demo is loaded once into a template database that each test copies:
+// loading it (password hashes, a hundred durable commits) for every test
+// would make the suite slow without testing anything more.
 func newEnv(t testing.TB, baseURL string) *env {
 	t.Helper()
 	clk := clock.NewFixed(now)
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), clk)
+	path := filepath.Join(t.TempDir(), "test.db")
+	if err := copyDemoDB(path); err != nil {
+		t.Fatal(err)
+	}
+	s, err := sqlite.Open(context.Background(), path, clk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,20 +52,72 @@ func newEnv(t testing.TB, baseURL string) *env {
 	return newEnvOn(t, baseURL, s, clk)
 }
 
+var demoTemplate struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// copyDemoDB writes a copy of the demo database (built on first use) to path.
+func copyDemoDB(path string) error {
+	demoTemplate.once.Do(func() {
+		dir, err := os.MkdirTemp("", "partnerskap-web-test-")
+		if err != nil {
+			demoTemplate.err = err
+			return
+		}
+		demoTemplate.dir = dir
+		clk := clock.NewFixed(now)
+		s, err := sqlite.Open(context.Background(), filepath.Join(dir, "demo.db"), clk)
+		if err != nil {
+			demoTemplate.err = err
+			return
+		}
+		_, demoTemplate.err = demo.Load(context.Background(), s, clk)
+		if err := s.Close(); demoTemplate.err == nil {
+			demoTemplate.err = err
+		}
+	})
+	if demoTemplate.err != nil {
+		return demoTemplate.err
+	}
+	for _, suffix := range []string{"", "-wal"} {
+		b, err := os.ReadFile(filepath.Join(demoTemplate.dir, "demo.db"+suffix))
+		if os.IsNotExist(err) && suffix != "" {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(path+suffix, b, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if demoTemplate.dir != "" {
+		os.RemoveAll(demoTemplate.dir)
+	}
+	os.Exit(code)
+}
+
 // newEnvOn starts the real handler on s, loading the demo into it.
-func newEnvOn(t testing.TB, baseURL string, s store.Store, clk clock.Clock) *env {
+func newEnvOn(t testing.TB, baseURL string, s store.Store, clk *clock.Fixed) *env {
 	t.Helper()
 	if _, err := demo.Load(context.Background(), s, clk); err != nil {
 		t.Fatal(err)
 	}
 	h, err := web.New(s, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{BaseURL: baseURL,
-		DemoNote: map[string]string{"sv": demo.NoteSV, "en": demo.NoteEN}})
+		DemoNote: map[string]string{"sv": demo.NoteSV, "en": demo.NoteEN}, Files: &memFiles{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &env{t: t, store: s, srv: srv}
+	return &env{t: t, store: s, srv: srv, clock: clk}
 }
 
 // client returns a browser-like client with its own cookies that does not
@@ -109,6 +172,22 @@ func (e *env) login(email string) *http.Client {
 }
 
 const officer = "handlaggare@demo.partnerskap.se"
+
+// hash is the demo password's hash, for users a test creates.
+func (e *env) hash(t *testing.T) string {
+	t.Helper()
+	h, err := auth.HashPassword(demo.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// loginAs signs in a user a test created with the demo password.
+func (e *env) loginAs(t *testing.T, email string) *http.Client {
+	t.Helper()
+	return e.login(email)
+}
 
 func wantContains(t *testing.T, what, body string, subs ...string) {
 	t.Helper()

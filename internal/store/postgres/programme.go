@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/call"
+	"github.com/icld/partnerskap/internal/form"
 	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/programme"
 	"github.com/icld/partnerskap/internal/store"
@@ -121,13 +123,20 @@ func (s *Store) UpdateProgramme(ctx context.Context, by audit.Actor, p *programm
 	return nil
 }
 
-const callColumns = `id, programme_id, title_sv, title_en, opens_at, closes_at, ceiling, max_per_grant, cancelled, version, created_at, updated_at`
+const callColumns = `id, programme_id, title_sv, title_en, opens_at, closes_at, ceiling, max_per_grant, cancelled, config, version, created_at, updated_at`
 
 func scanCall(row scanner) (*call.Call, error) {
 	var c call.Call
+	var config string
 	var opens, closes, created, updated time.Time
-	if err := row.Scan(&c.ID, &c.ProgrammeID, &c.TitleSV, &c.TitleEN, &opens, &closes, &c.Ceiling, &c.MaxPerGrant, &c.Cancelled, &c.Version, &created, &updated); err != nil {
+	if err := row.Scan(&c.ID, &c.ProgrammeID, &c.TitleSV, &c.TitleEN, &opens, &closes, &c.Ceiling, &c.MaxPerGrant, &c.Cancelled, &config, &c.Version, &created, &updated); err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(config), &c.Config); err != nil {
+		return nil, fmt.Errorf("call %d: config: %w", c.ID, err)
+	}
+	if c.Config.IsZero() {
+		c.Config = call.DefaultConfig() // saved before calls had a configuration
 	}
 	c.OpensAt, c.ClosesAt = utc(opens), utc(closes)
 	c.CreatedAt, c.UpdatedAt = utc(created), utc(updated)
@@ -175,14 +184,26 @@ func (s *Store) callsOf(ctx context.Context, db querier, programmeID int64) ([]*
 	return out, rows.Err()
 }
 
-// CreateCall validates c and, holding the programme's row lock, checks the
+// CreateCall validates c and its configuration (call.DefaultConfig when
+// it has none) and, holding the programme's row lock, checks the
 // programme's budget, so two calls created at once cannot together exceed it.
 func (s *Store) CreateCall(ctx context.Context, by audit.Actor, c *call.Call) error {
 	c.Normalize()
-	if err := c.Validate().Err(); err != nil {
+	if c.Config.IsZero() {
+		c.Config = call.DefaultConfig()
+	}
+	errs := c.Validate()
+	for k, m := range c.CheckConfig() {
+		errs.Add(k, m)
+	}
+	if err := errs.Err(); err != nil {
 		return err
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	config, err := jsonText(c.Config)
+	if err != nil {
+		return fmt.Errorf("postgres: create call: %w", err)
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		prog, err := scanProgramme(tx.QueryRowContext(ctx, `SELECT `+programmeColumns+` FROM programmes WHERE id = $1 FOR UPDATE`, c.ProgrammeID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return validate.Errors{"programme": "error.invalid_choice"}
@@ -199,9 +220,9 @@ func (s *Store) CreateCall(ctx context.Context, by audit.Actor, c *call.Call) er
 		}
 		now := s.now()
 		c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
-		err = tx.QueryRowContext(ctx, `INSERT INTO calls (programme_id, title_sv, title_en, opens_at, closes_at, ceiling, max_per_grant, cancelled, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10) RETURNING id`,
-			c.ProgrammeID, c.TitleSV, c.TitleEN, c.OpensAt, c.ClosesAt, c.Ceiling, c.MaxPerGrant, c.Cancelled, now, now).Scan(&c.ID)
+		err = tx.QueryRowContext(ctx, `INSERT INTO calls (programme_id, title_sv, title_en, opens_at, closes_at, ceiling, max_per_grant, cancelled, config, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11) RETURNING id`,
+			c.ProgrammeID, c.TitleSV, c.TitleEN, c.OpensAt, c.ClosesAt, c.Ceiling, c.MaxPerGrant, c.Cancelled, config, now, now).Scan(&c.ID)
 		if err != nil {
 			return err
 		}
@@ -215,10 +236,13 @@ func (s *Store) CreateCall(ctx context.Context, by audit.Actor, c *call.Call) er
 
 // UpdateCall saves c if nobody saved it since c.Version; the ceiling may
 // not fall below what the call has granted, nor the programme's budget be
-// exceeded. It locks the call's row (as CreateGrant does, so no grant is
-// added meanwhile) and then the programme's (as CreateCall does); locks are
-// always taken in that order, call before programme, so they cannot
-// deadlock.
+// exceeded. A c without a configuration keeps the stored one; a new one
+// must pass CheckConfig and, once the call has applications, may not lose
+// their answers (form.CheckChange). It locks the call's row (as
+// CreateGrant and Decide do, so no grant is added meanwhile, and as the
+// foreign key of a new application does, so none is started) and then the
+// programme's (as CreateCall does); locks are always taken in that order,
+// call before programme, so they cannot deadlock.
 func (s *Store) UpdateCall(ctx context.Context, by audit.Actor, c *call.Call) error {
 	c.Normalize()
 	if err := c.Validate().Err(); err != nil {
@@ -249,13 +273,32 @@ func (s *Store) UpdateCall(ctx context.Context, by audit.Actor, c *call.Call) er
 		if c.Ceiling < granted {
 			errs.Add("ceiling", "error.call.ceiling_below_granted")
 		}
+		if c.Config.IsZero() {
+			c.Config = before.Config
+		}
+		for k, m := range c.CheckConfig() {
+			errs.Add(k, m)
+		}
+		if form.CheckChange(&before.Config.Form, &c.Config.Form) != nil {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM applications WHERE call_id = $1`, c.ID).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				errs.Add("config", "error.call.form_change")
+			}
+		}
 		if err := errs.Err(); err != nil {
+			return err
+		}
+		config, err := jsonText(c.Config)
+		if err != nil {
 			return err
 		}
 		now := s.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE calls SET title_sv = $1, title_en = $2, opens_at = $3, closes_at = $4, ceiling = $5, max_per_grant = $6,
-			cancelled = $7, version = version + 1, updated_at = $8 WHERE id = $9`,
-			c.TitleSV, c.TitleEN, c.OpensAt, c.ClosesAt, c.Ceiling, c.MaxPerGrant, c.Cancelled, now, c.ID); err != nil {
+			cancelled = $7, config = $8, version = version + 1, updated_at = $9 WHERE id = $10`,
+			c.TitleSV, c.TitleEN, c.OpensAt, c.ClosesAt, c.Ceiling, c.MaxPerGrant, c.Cancelled, config, now, c.ID); err != nil {
 			return err
 		}
 		c.Version, c.UpdatedAt, c.CreatedAt = before.Version+1, now, before.CreatedAt
@@ -273,14 +316,16 @@ func granted(ctx context.Context, db queryRower, callID int64) (int64, error) {
 	return sum, err
 }
 
-const grantColumns = `id, call_id, partnership_id, organisation_id, amount, awarded_on, version, created_at, updated_at`
+const grantColumns = `id, call_id, partnership_id, organisation_id, application_id, amount, awarded_on, version, created_at, updated_at`
 
 func scanGrant(row scanner) (*grant.Grant, error) {
 	var g grant.Grant
+	var appID sql.NullInt64
 	var awarded, created, updated time.Time
-	if err := row.Scan(&g.ID, &g.CallID, &g.PartnershipID, &g.OrganisationID, &g.Amount, &awarded, &g.Version, &created, &updated); err != nil {
+	if err := row.Scan(&g.ID, &g.CallID, &g.PartnershipID, &g.OrganisationID, &appID, &g.Amount, &awarded, &g.Version, &created, &updated); err != nil {
 		return nil, err
 	}
+	g.ApplicationID = appID.Int64
 	g.AwardedOn = dateOf(awarded)
 	g.CreatedAt, g.UpdatedAt = utc(created), utc(updated)
 	return &g, nil
@@ -343,8 +388,9 @@ func (s *Store) GrantedInCall(ctx context.Context, callID int64) (int64, error) 
 	return sum, nil
 }
 
-// CreateGrant checks g against its call and partnership and inserts it.
-// It locks the call's row first, so concurrent grants in one call queue
+// CreateGrant checks g against its call and partnership and inserts it,
+// as a grant without an application (Decide makes those): g.ApplicationID
+// is ignored. It locks the call's row first, so concurrent grants in one call queue
 // there, and each reads the sum only after the one before it committed:
 // the sum cannot change before this insert commits.
 func (s *Store) CreateGrant(ctx context.Context, by audit.Actor, g *grant.Grant) error {
@@ -371,7 +417,7 @@ func (s *Store) CreateGrant(ctx context.Context, by audit.Actor, g *grant.Grant)
 			return err
 		}
 		now := s.now()
-		g.CreatedAt, g.UpdatedAt, g.Version = now, now, 1
+		g.CreatedAt, g.UpdatedAt, g.Version, g.ApplicationID = now, now, 1, 0
 		err = tx.QueryRowContext(ctx, `INSERT INTO grants (call_id, partnership_id, organisation_id, amount, awarded_on, version, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id`, g.CallID, g.PartnershipID, g.OrganisationID, g.Amount, dateOf(g.AwardedOn), now, now).Scan(&g.ID)
 		if err != nil {

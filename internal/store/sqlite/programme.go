@@ -3,10 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/call"
+	"github.com/icld/partnerskap/internal/form"
 	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/programme"
 	"github.com/icld/partnerskap/internal/store"
@@ -114,13 +116,19 @@ func (s *Store) UpdateProgramme(ctx context.Context, by audit.Actor, p *programm
 	return nil
 }
 
-const callColumns = `id, programme_id, title_sv, title_en, opens_at, closes_at, ceiling, max_per_grant, cancelled, version, created_at, updated_at`
+const callColumns = `id, programme_id, title_sv, title_en, opens_at, closes_at, ceiling, max_per_grant, cancelled, config, version, created_at, updated_at`
 
 func scanCall(row scanner) (*call.Call, error) {
 	var c call.Call
-	var opens, closes, created, updated string
-	if err := row.Scan(&c.ID, &c.ProgrammeID, &c.TitleSV, &c.TitleEN, &opens, &closes, &c.Ceiling, &c.MaxPerGrant, &c.Cancelled, &c.Version, &created, &updated); err != nil {
+	var opens, closes, config, created, updated string
+	if err := row.Scan(&c.ID, &c.ProgrammeID, &c.TitleSV, &c.TitleEN, &opens, &closes, &c.Ceiling, &c.MaxPerGrant, &c.Cancelled, &config, &c.Version, &created, &updated); err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(config), &c.Config); err != nil {
+		return nil, fmt.Errorf("call %d: config: %w", c.ID, err)
+	}
+	if c.Config.IsZero() {
+		c.Config = call.DefaultConfig() // saved before calls had a configuration
 	}
 	c.OpensAt, c.ClosesAt = parseTS(opens), parseTS(closes)
 	c.CreatedAt, c.UpdatedAt = parseTS(created), parseTS(updated)
@@ -168,14 +176,26 @@ func (s *Store) callsOf(ctx context.Context, db querier, programmeID int64) ([]*
 	return out, rows.Err()
 }
 
-// CreateCall validates c and, with the write lock held (every SQLite write
+// CreateCall validates c and its configuration (call.DefaultConfig when
+// it has none) and, with the write lock held (every SQLite write
 // transaction takes it at BEGIN), checks the programme's budget.
 func (s *Store) CreateCall(ctx context.Context, by audit.Actor, c *call.Call) error {
 	c.Normalize()
-	if err := c.Validate().Err(); err != nil {
+	if c.Config.IsZero() {
+		c.Config = call.DefaultConfig()
+	}
+	errs := c.Validate()
+	for k, m := range c.CheckConfig() {
+		errs.Add(k, m)
+	}
+	if err := errs.Err(); err != nil {
 		return err
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	config, err := jsonText(c.Config)
+	if err != nil {
+		return fmt.Errorf("sqlite: create call: %w", err)
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		prog, err := scanProgramme(tx.QueryRowContext(ctx, `SELECT `+programmeColumns+` FROM programmes WHERE id = ?`, c.ProgrammeID))
 		if err == sql.ErrNoRows {
 			return validate.Errors{"programme": "error.invalid_choice"}
@@ -192,9 +212,9 @@ func (s *Store) CreateCall(ctx context.Context, by audit.Actor, c *call.Call) er
 		}
 		now := s.clock.Now()
 		c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
-		res, err := tx.ExecContext(ctx, `INSERT INTO calls (programme_id, title_sv, title_en, opens_at, closes_at, ceiling, max_per_grant, cancelled, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
-			c.ProgrammeID, c.TitleSV, c.TitleEN, ts(c.OpensAt), ts(c.ClosesAt), c.Ceiling, c.MaxPerGrant, c.Cancelled, ts(now), ts(now))
+		res, err := tx.ExecContext(ctx, `INSERT INTO calls (programme_id, title_sv, title_en, opens_at, closes_at, ceiling, max_per_grant, cancelled, config, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+			c.ProgrammeID, c.TitleSV, c.TitleEN, ts(c.OpensAt), ts(c.ClosesAt), c.Ceiling, c.MaxPerGrant, c.Cancelled, config, ts(now), ts(now))
 		if err != nil {
 			return err
 		}
@@ -209,7 +229,9 @@ func (s *Store) CreateCall(ctx context.Context, by audit.Actor, c *call.Call) er
 
 // UpdateCall saves c if nobody saved it since c.Version; the ceiling may
 // not fall below what the call has granted, nor the programme's budget be
-// exceeded.
+// exceeded. A c without a configuration keeps the stored one; a new one
+// must pass CheckConfig and, once the call has applications, may not lose
+// their answers (form.CheckChange).
 func (s *Store) UpdateCall(ctx context.Context, by audit.Actor, c *call.Call) error {
 	c.Normalize()
 	if err := c.Validate().Err(); err != nil {
@@ -240,13 +262,32 @@ func (s *Store) UpdateCall(ctx context.Context, by audit.Actor, c *call.Call) er
 		if c.Ceiling < granted {
 			errs.Add("ceiling", "error.call.ceiling_below_granted")
 		}
+		if c.Config.IsZero() {
+			c.Config = before.Config
+		}
+		for k, m := range c.CheckConfig() {
+			errs.Add(k, m)
+		}
+		if form.CheckChange(&before.Config.Form, &c.Config.Form) != nil {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM applications WHERE call_id = ?`, c.ID).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				errs.Add("config", "error.call.form_change")
+			}
+		}
 		if err := errs.Err(); err != nil {
+			return err
+		}
+		config, err := jsonText(c.Config)
+		if err != nil {
 			return err
 		}
 		now := s.clock.Now()
 		if _, err := tx.ExecContext(ctx, `UPDATE calls SET title_sv = ?, title_en = ?, opens_at = ?, closes_at = ?, ceiling = ?, max_per_grant = ?,
-			cancelled = ?, version = version + 1, updated_at = ? WHERE id = ?`,
-			c.TitleSV, c.TitleEN, ts(c.OpensAt), ts(c.ClosesAt), c.Ceiling, c.MaxPerGrant, c.Cancelled, ts(now), c.ID); err != nil {
+			cancelled = ?, config = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+			c.TitleSV, c.TitleEN, ts(c.OpensAt), ts(c.ClosesAt), c.Ceiling, c.MaxPerGrant, c.Cancelled, config, ts(now), c.ID); err != nil {
 			return err
 		}
 		c.Version, c.UpdatedAt, c.CreatedAt = before.Version+1, now, before.CreatedAt
@@ -264,15 +305,17 @@ func granted(ctx context.Context, db queryRower, callID int64) (int64, error) {
 	return sum, err
 }
 
-const grantColumns = `id, call_id, partnership_id, organisation_id, amount, awarded_on, version, created_at, updated_at`
+const grantColumns = `id, call_id, partnership_id, organisation_id, application_id, amount, awarded_on, version, created_at, updated_at`
 
 func scanGrant(row scanner) (*grant.Grant, error) {
 	var g grant.Grant
+	var appID sql.NullInt64
 	var awarded sql.NullString
 	var created, updated string
-	if err := row.Scan(&g.ID, &g.CallID, &g.PartnershipID, &g.OrganisationID, &g.Amount, &awarded, &g.Version, &created, &updated); err != nil {
+	if err := row.Scan(&g.ID, &g.CallID, &g.PartnershipID, &g.OrganisationID, &appID, &g.Amount, &awarded, &g.Version, &created, &updated); err != nil {
 		return nil, err
 	}
+	g.ApplicationID = appID.Int64
 	g.AwardedOn = parseDate(awarded)
 	g.CreatedAt, g.UpdatedAt = parseTS(created), parseTS(updated)
 	return &g, nil
@@ -332,8 +375,9 @@ func (s *Store) GrantedInCall(ctx context.Context, callID int64) (int64, error) 
 	return sum, nil
 }
 
-// CreateGrant checks g against its call and partnership and inserts it.
-// SQLite's write lock, taken at BEGIN, serialises concurrent grants, so the
+// CreateGrant checks g against its call and partnership and inserts it,
+// as a grant without an application (Decide makes those): g.ApplicationID
+// is ignored. SQLite's write lock, taken at BEGIN, serialises concurrent grants, so the
 // sum read here cannot change before the insert commits.
 func (s *Store) CreateGrant(ctx context.Context, by audit.Actor, g *grant.Grant) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -359,7 +403,7 @@ func (s *Store) CreateGrant(ctx context.Context, by audit.Actor, g *grant.Grant)
 			return err
 		}
 		now := s.clock.Now()
-		g.CreatedAt, g.UpdatedAt, g.Version = now, now, 1
+		g.CreatedAt, g.UpdatedAt, g.Version, g.ApplicationID = now, now, 1, 0
 		res, err := tx.ExecContext(ctx, `INSERT INTO grants (call_id, partnership_id, organisation_id, amount, awarded_on, version, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, 1, ?, ?)`, g.CallID, g.PartnershipID, g.OrganisationID, g.Amount, date(g.AwardedOn), ts(now), ts(now))
 		if err != nil {

@@ -55,6 +55,22 @@ func Run(t *testing.T, open Factory) {
 		{"Sessions", testSessions},
 		{"AuditLog", testAuditLog},
 		{"Settings", testSettings},
+		{"ApplicationNotFound", testApplicationNotFound},
+		{"CallConfig", testCallConfig},
+		{"ApplicationEligibility", testApplicationEligibility},
+		{"ApplicationDrafts", testApplicationDrafts},
+		{"ApplicationSubmit", testApplicationSubmit},
+		{"DoubleSubmit", testDoubleSubmit},
+		{"Registry", testRegistry},
+		{"ConcurrentSubmissionsNumberedWithoutGaps", testConcurrentSubmissions},
+		{"Transitions", testTransitions},
+		{"Reviews", testReviews},
+		{"Decisions", testDecisions},
+		{"ConcurrentDecisionsStayUnderCeiling", testConcurrentDecisions},
+		{"Invites", testInvites},
+		{"Outbox", testOutbox},
+		{"OutboxConcurrentClaims", testOutboxConcurrentClaims},
+		{"Attachments", testAttachments},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

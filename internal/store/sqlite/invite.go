@@ -1,0 +1,143 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/icld/partnerskap/internal/audit"
+	"github.com/icld/partnerskap/internal/mail"
+	"github.com/icld/partnerskap/internal/store"
+	"github.com/icld/partnerskap/internal/user"
+	"github.com/icld/partnerskap/internal/validate"
+)
+
+const inviteColumns = `id, token_hash, email, organisation_id, role, COALESCE(invited_by, 0), created_at, expires_at, accepted_at`
+
+func scanInvite(row scanner) (*user.Invite, error) {
+	var inv user.Invite
+	var created, expires string
+	var accepted sql.NullString
+	if err := row.Scan(&inv.ID, &inv.TokenHash, &inv.Email, &inv.OrganisationID, &inv.Role, &inv.InvitedBy, &created, &expires, &accepted); err != nil {
+		return nil, err
+	}
+	inv.CreatedAt, inv.ExpiresAt = parseTS(created), parseTS(expires)
+	if accepted.Valid {
+		inv.AcceptedAt = parseTS(accepted.String)
+	}
+	return &inv, nil
+}
+
+// CreateInvite stores an invitation and queues its mail.
+func (s *Store) CreateInvite(ctx context.Context, by audit.Actor, inv *user.Invite, mails []mail.Message) error {
+	inv.Email = normEmail(inv.Email)
+	errs := validate.Errors{}
+	if err := (&user.User{Email: inv.Email, Name: "x"}).Validate(); err.Has("email") {
+		errs.Add("email", err["email"])
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		now := s.clock.Now()
+		inv.CreatedAt = now
+		if inv.ExpiresAt.IsZero() {
+			inv.ExpiresAt = now.Add(user.InviteTTL)
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO invites (token_hash, email, organisation_id, role, invited_by, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, inv.TokenHash, inv.Email, inv.OrganisationID, inv.Role, nullInt(inv.InvitedBy), ts(now), ts(inv.ExpiresAt))
+		if err != nil {
+			return err
+		}
+		inv.ID, _ = res.LastInsertId()
+		if err := s.queueMail(ctx, tx, mails); err != nil {
+			return err
+		}
+		snap := *inv
+		snap.TokenHash = nil
+		return s.writeAudit(ctx, tx, by, "create", "invite", inv.ID, nil, snap)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: create invite: %w", err)
+	}
+	return nil
+}
+
+// InviteByToken returns the invitation with the token hash.
+func (s *Store) InviteByToken(ctx context.Context, tokenHash []byte) (*user.Invite, error) {
+	inv, err := scanInvite(s.r.QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM invites WHERE token_hash = ?`, tokenHash))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: invite: %w", notFound(err))
+	}
+	return inv, nil
+}
+
+// AcceptInvite creates the user (or gives an existing one the role) and
+// uses up the invitation, in one transaction.
+func (s *Store) AcceptInvite(ctx context.Context, tokenHash []byte, u *user.User, now time.Time) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		inv, err := scanInvite(tx.QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM invites WHERE token_hash = ?`, tokenHash))
+		if err != nil {
+			return notFound(err)
+		}
+		if !inv.AcceptedAt.IsZero() {
+			return store.ErrConflict
+		}
+		if !inv.Usable(now) {
+			return store.ErrNotFound
+		}
+		role := user.Role{Kind: inv.Role, OrganisationID: inv.OrganisationID}
+		existing, err := s.readUser(ctx, tx, "email = ?", inv.Email)
+		by := audit.Actor{Name: "invite:" + inv.Email}
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			u.Email = inv.Email
+			u.Roles = []user.Role{role}
+			u.Normalize()
+			if err := u.Validate().Err(); err != nil {
+				return err
+			}
+			now := s.clock.Now()
+			u.CreatedAt, u.UpdatedAt, u.Version = now, now, 1
+			res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, password_hash, lang, disabled, version, created_at, updated_at)
+				VALUES (?, ?, ?, ?, 0, 1, ?, ?)`, u.Email, u.Name, u.PasswordHash, u.Lang, ts(now), ts(now))
+			if err != nil {
+				return err
+			}
+			u.ID, _ = res.LastInsertId()
+			if err := writeRoles(ctx, tx, u); err != nil {
+				return err
+			}
+			by.UserID = u.ID
+			if err := s.writeAudit(ctx, tx, by, "create", "user", u.ID, nil, userSnapshot(u)); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		default:
+			before := *existing
+			existing.Roles = append(existing.Roles, role)
+			if err := writeRoles(ctx, tx, existing); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?", ts(s.clock.Now()), existing.ID); err != nil {
+				return err
+			}
+			*u = *existing
+			by.UserID = u.ID
+			if err := s.writeAudit(ctx, tx, by, "update", "user", u.ID, userSnapshot(&before), userSnapshot(existing)); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE invites SET accepted_at = ? WHERE id = ?", ts(now), inv.ID); err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, by, "accept", "invite", inv.ID, nil, nil)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: accept invite: %w", err)
+	}
+	return nil
+}

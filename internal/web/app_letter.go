@@ -1,0 +1,61 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/icld/partnerskap/internal/letter"
+	"github.com/icld/partnerskap/internal/store"
+)
+
+// appLetter serves the decision letter as PDF to the applicant and the
+// programme's officers, in the page's language.
+func (s *Server) appLetter(w http.ResponseWriter, r *http.Request, b *Base) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	a, err := s.store.Application(ctx, id)
+	if err != nil {
+		return err
+	}
+	ok, err := s.mayRead(ctx, b, a)
+	if err != nil {
+		return err
+	}
+	if !ok || !a.State.Decided() {
+		return store.ErrNotFound
+	}
+	d, err := s.store.Decision(ctx, id)
+	if err != nil {
+		return err
+	}
+	row, err := s.appRowOf(ctx, a)
+	if err != nil {
+		return err
+	}
+	prog, err := s.store.Programme(ctx, row.Call.ProgrammeID)
+	if err != nil {
+		return err
+	}
+	pdf, err := letter.Render(letter.Letter{
+		Lang: b.Lang, Operator: prog.Operator, Programme: prog.Name(b.Lang), Call: row.Call.Title(b.Lang),
+		RegNumber: d.RegNumber, ApplicationReg: a.RegNumber, Date: d.DecidedAt, Organisation: row.Org.Name,
+		Partnership: row.Partnership.Name, Project: a.Title(), Outcome: string(d.Outcome), Requested: a.Requested,
+		Amount: d.Amount, Reason: d.Reason, Conditions: d.Conditions, DecidedBy: d.DeciderName, Contact: "partnership@icld.se",
+	})
+	if err != nil {
+		return err
+	}
+	name := "beslut-" + strconv.FormatInt(a.ID, 10) + ".pdf"
+	if b.Lang == "en" {
+		name = "decision-" + strconv.FormatInt(a.ID, 10) + ".pdf"
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/pdf")
+	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	h.Set("Cache-Control", "private, no-store")
+	_, err = w.Write(pdf)
+	return err
+}

@@ -1,0 +1,703 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/icld/partnerskap/internal/application"
+	"github.com/icld/partnerskap/internal/attachment"
+	"github.com/icld/partnerskap/internal/call"
+	"github.com/icld/partnerskap/internal/decision"
+	"github.com/icld/partnerskap/internal/form"
+	"github.com/icld/partnerskap/internal/mail"
+	"github.com/icld/partnerskap/internal/money"
+	"github.com/icld/partnerskap/internal/organisation"
+	"github.com/icld/partnerskap/internal/partnership"
+	"github.com/icld/partnerskap/internal/policy"
+	"github.com/icld/partnerskap/internal/review"
+	"github.com/icld/partnerskap/internal/sdg"
+	"github.com/icld/partnerskap/internal/store"
+	"github.com/icld/partnerskap/internal/user"
+	"github.com/icld/partnerskap/internal/validate"
+)
+
+// caseFile is an application with what every officer and reviewer page
+// reads about it.
+type caseFile struct {
+	App         *application.Application
+	Call        *call.Call
+	Partnership *partnership.Partnership
+	Org         *organisation.Organisation
+}
+
+func (s *Server) loadCase(ctx context.Context, id int64) (*caseFile, error) {
+	a, err := s.store.Application(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.store.Call(ctx, a.CallID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.store.Partnership(ctx, a.PartnershipID)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.store.Organisation(ctx, a.OrganisationID)
+	if err != nil {
+		return nil, err
+	}
+	return &caseFile{App: a, Call: c, Partnership: p, Org: o}, nil
+}
+
+// officerCase loads application id for an officer of its call's programme.
+// A draft is the applicant's own until it is submitted: officers get 404.
+func (s *Server) officerCase(r *http.Request, b *Base) (*caseFile, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	cf, err := s.loadCase(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if err := require(b, policy.ManageProgramme, cf.Call.ProgrammeID); err != nil {
+		return nil, err
+	}
+	if cf.App.State == application.Draft {
+		return nil, store.ErrNotFound
+	}
+	return cf, nil
+}
+
+// appLabel names an application in lists: its project title, or its number.
+func appLabel(b *Base, a *application.Application) string {
+	if t := strings.TrimSpace(a.Title()); t != "" {
+		return t
+	}
+	return b.T("case.app_number", "ID", a.ID)
+}
+
+// ---- Answers, read-only ----
+
+// answerSection is a section of the call's form with the answers given.
+type answerSection struct {
+	Title  string
+	Fields []answerField
+}
+
+// answerField is one answer as a reader sees it: lines of text, or a
+// table for the built-in blocks, or files.
+type answerField struct {
+	Key   string
+	Label string
+	Lines []string   // simple answers, one entry per line or choice
+	Head  []string   // column headings of a block
+	Rows  [][]string // a block's rows, cells as shown
+	Files []fileLink
+	Total string // the budget's total, computed
+}
+
+// Empty reports whether nothing was answered.
+func (f answerField) Empty() bool { return len(f.Lines) == 0 && len(f.Rows) == 0 && len(f.Files) == 0 }
+
+// flat is the answer as one string, to compare versions.
+func (f answerField) flat() []string {
+	out := append([]string(nil), f.Lines...)
+	for _, r := range f.Rows {
+		out = append(out, strings.Join(r, " · "))
+	}
+	for _, fl := range f.Files {
+		out = append(out, fl.Name)
+	}
+	return out
+}
+
+type fileLink struct {
+	Name string
+	URL  string
+	Size string
+}
+
+func formOptionLabel(opts []form.Option, v, lang string) string {
+	for _, o := range opts {
+		if o.Value == v {
+			return o.Label.In(lang)
+		}
+	}
+	return v
+}
+
+// answerSections lays out answers by the call's form, in the page's
+// language. Money shows as the applicant typed it.
+func answerSections(b *Base, c *call.Call, a *form.Answers, files []*attachment.Attachment, appID int64) []answerSection {
+	lang := b.Lang
+	lists := c.Config.Lists
+	var out []answerSection
+	for _, sec := range c.Config.Form.Sections {
+		as := answerSection{Title: sec.Title.In(lang)}
+		for _, fl := range sec.Fields {
+			af := answerField{Key: fl.Key, Label: fl.Label.In(lang)}
+			v := strings.TrimSpace(a.Values[fl.Key])
+			switch fl.Kind {
+			case form.ShortText, form.Number, form.Money, form.Date:
+				if v != "" {
+					af.Lines = []string{v}
+				}
+			case form.LongText:
+				if v != "" {
+					af.Lines = strings.Split(strings.ReplaceAll(v, "\r\n", "\n"), "\n")
+				}
+			case form.SingleChoice:
+				if v != "" {
+					af.Lines = []string{formOptionLabel(fl.Options, v, lang)}
+				}
+			case form.MultiChoice:
+				for _, x := range a.Multi[fl.Key] {
+					af.Lines = append(af.Lines, formOptionLabel(fl.Options, x, lang))
+				}
+			case form.File:
+				for _, id := range a.Files[fl.Key] {
+					// An earlier version may name a file deleted since.
+					link := fileLink{Name: b.T("case.file_removed", "ID", id)}
+					for _, f := range files {
+						if f.ID == id {
+							link = fileLink{Name: f.Filename, URL: b.URL("app.file", appID, f.ID), Size: sizeText(f.Size, lang)}
+						}
+					}
+					af.Files = append(af.Files, link)
+				}
+			case form.TargetGroups:
+				af.Head = []string{b.T("case.col.target_group"), b.T("case.col.message")}
+				for _, tg := range a.TargetGroups {
+					af.Rows = append(af.Rows, []string{formOptionLabel(lists.TargetGroups, tg.Group, lang), tg.Message})
+				}
+			case form.Activities:
+				af.Head = []string{b.T("case.col.activity"), b.T("case.col.target_group"), b.T("case.col.channel"), b.T("case.col.period"), b.T("case.col.cost")}
+				for _, act := range a.Activities {
+					af.Rows = append(af.Rows, []string{act.Title, formOptionLabel(lists.TargetGroups, act.TargetGroup, lang),
+						formOptionLabel(lists.Channels, act.Channel, lang), act.Start + " – " + act.End, act.Cost})
+				}
+			case form.Budget:
+				af.Head = []string{b.T("case.col.category"), b.T("case.col.description"), b.T("case.col.amount")}
+				for _, l := range a.Budget {
+					af.Rows = append(af.Rows, []string{formOptionLabel(lists.BudgetCategories, l.Category, lang), l.Description, l.Amount})
+				}
+				af.Total = money.Format(a.Requested(), lang)
+			case form.SDGTargets:
+				for _, code := range a.Targets {
+					t := sdg.TargetByCode(code)
+					switch {
+					case t == nil:
+						af.Lines = append(af.Lines, code)
+					case lang == "en":
+						af.Lines = append(af.Lines, code+" "+t.TitleEN)
+					default:
+						af.Lines = append(af.Lines, code+" "+t.ShortSV)
+					}
+				}
+			}
+			as.Fields = append(as.Fields, af)
+		}
+		out = append(out, as)
+	}
+	return out
+}
+
+func sizeText(n int64, lang string) string {
+	kb := (n + 1023) / 1024
+	s := strconv.FormatInt(kb, 10) + " kB"
+	if kb >= 1024 {
+		mb := strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64)
+		if lang != "en" {
+			mb = strings.Replace(mb, ".", ",", 1)
+		}
+		s = mb + " MB"
+	}
+	return s
+}
+
+// fieldChange is one answer that differs between two versions.
+type fieldChange struct {
+	Section, Label string
+	Before, After  []string
+}
+
+// diffSections lists the answers that changed from old to new, in form order.
+func diffSections(old, new []answerSection) []fieldChange {
+	var out []fieldChange
+	for i, sec := range new {
+		for j, f := range sec.Fields {
+			if i >= len(old) || j >= len(old[i].Fields) {
+				continue
+			}
+			before, after := old[i].Fields[j].flat(), f.flat()
+			if !slices.Equal(before, after) {
+				out = append(out, fieldChange{Section: sec.Title, Label: f.Label, Before: before, After: after})
+			}
+		}
+	}
+	return out
+}
+
+type answersData struct {
+	*Base
+	Sections []answerSection
+}
+
+func init() {
+	funcs["answersOf"] = func(pg pager, secs []answerSection) answersData { return answersData{Base: pg.base(), Sections: secs} }
+}
+
+// submittedAnswers returns the latest submitted version's answers and
+// amount requested, or the working copy's when there is no version.
+func submittedAnswers(a *application.Application, versions []application.Snapshot) (*form.Answers, int64) {
+	if n := len(versions); n > 0 {
+		return &versions[n-1].Answers, versions[n-1].Requested
+	}
+	return &a.Answers, a.Requested
+}
+
+// scoreText writes a weighted score (0–100) with one decimal.
+func scoreText(v float64, lang string) string {
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	if lang != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// ---- The case page ----
+
+type timelineRow struct {
+	application.Change
+	FromLabel, ToLabel, EventLabel string
+}
+
+type reviewerColumn struct {
+	ID       int64
+	Name     string
+	Status   string // translated: not declared, conflict, draft, submitted
+	Review   *review.Review
+	Weighted string
+}
+
+type criterionRow struct {
+	Title  string
+	Weight int
+	Cells  []reviewCell
+}
+
+type reviewCell struct{ Score, Comment string }
+
+type eventButton struct {
+	Event string
+	Label string
+}
+
+type decideForm struct{ Outcome, Amount, Reason, Conditions string }
+
+type casePage struct {
+	*Base
+	CF          *caseFile
+	Blind       bool
+	Sections    []answerSection
+	Requested   string
+	Files       []fileLink
+	Versions    []application.Snapshot
+	Changes     []fieldChange
+	HasDiff     bool
+	DiffFrom    int
+	DiffTo      int
+	Timeline    []timelineRow
+	Columns     []reviewerColumn
+	Criteria    []criterionRow
+	Recommends  []string
+	Comments    []string
+	Mean        string
+	Scored      int
+	Scale       review.Scale
+	Events      []eventButton
+	CanComplete bool
+	Note        string
+	CanAssign   bool
+	Reviewers   []option
+	Reviewer    string
+	CanDecide   bool
+	Outcomes    []option
+	Decide      decideForm
+	Decision    *decision.Decision
+	MaxPerGrant int64
+}
+
+// officerEvents are the steps an officer takes with buttons; a completion
+// request has its own form, with the note to the applicant.
+var officerEvents = []application.Event{application.StartCheck, application.PassCheck, application.SendToReview, application.MarkReady}
+
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request, b *Base) error {
+	cf, err := s.officerCase(r, b)
+	if err != nil {
+		return err
+	}
+	return s.renderCase(w, r, b, http.StatusOK, cf, decideForm{}, "", "")
+}
+
+func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, b *Base, status int, cf *caseFile, df decideForm, note, reviewer string) error {
+	ctx := r.Context()
+	a, c := cf.App, cf.Call
+	page := casePage{Base: b, CF: cf, Decide: df, Note: note, Reviewer: reviewer,
+		Scale: c.Config.Assessment.Scale, MaxPerGrant: c.MaxPerGrant, Blind: c.Config.Steps.BlindReview}
+	files, err := s.store.AttachmentList(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		page.Files = append(page.Files, fileLink{Name: f.Filename, URL: b.URL("app.file", a.ID, f.ID), Size: sizeText(f.Size, b.Lang)})
+	}
+	if page.Versions, err = s.store.Snapshots(ctx, a.ID); err != nil {
+		return err
+	}
+	// Officers read what was submitted: while the applicant completes the
+	// application, the working copy holds edits not yet sent.
+	answers, requested := submittedAnswers(a, page.Versions)
+	page.Requested = b.Money(requested)
+	page.Sections = answerSections(b, c, answers, files, a.ID)
+	if n := len(page.Versions); n >= 2 {
+		prev, last := page.Versions[n-2], page.Versions[n-1]
+		page.HasDiff, page.DiffFrom, page.DiffTo = true, prev.Number, last.Number
+		page.Changes = diffSections(answerSections(b, c, &prev.Answers, files, a.ID), answerSections(b, c, &last.Answers, files, a.ID))
+	}
+	changes, err := s.store.Timeline(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	for _, ch := range changes {
+		row := timelineRow{Change: ch, EventLabel: b.T("app.event." + string(ch.Event)), ToLabel: b.T("app.state." + string(ch.To))}
+		if ch.From != "" {
+			row.FromLabel = b.T("app.state." + string(ch.From))
+		}
+		page.Timeline = append(page.Timeline, row)
+	}
+	if err := s.reviewMatrix(ctx, b, &page); err != nil {
+		return err
+	}
+	// Actions the state allows.
+	for _, e := range officerEvents {
+		if _, err := application.Next(a.State, e, c.Config.Steps); err == nil {
+			page.Events = append(page.Events, eventButton{Event: string(e), Label: b.T("case.do." + string(e))})
+		}
+	}
+	_, err = application.Next(a.State, application.RequestCompletion, c.Config.Steps)
+	page.CanComplete = err == nil
+	if a.State == application.InReview {
+		page.CanAssign = true
+		users, err := s.store.UserList(ctx)
+		if err != nil {
+			return err
+		}
+		page.Reviewers = []option{{Value: "", Label: b.T("case.assign.choose")}}
+		for _, u := range users {
+			if u.Disabled || !u.Has(user.Reviewer) || slices.ContainsFunc(page.Columns, func(col reviewerColumn) bool { return col.ID == u.ID }) {
+				continue
+			}
+			page.Reviewers = append(page.Reviewers, option{Value: strconv.FormatInt(u.ID, 10), Label: u.Name + " (" + u.Email + ")"})
+		}
+	}
+	page.CanDecide = application.CanDecide(a.State)
+	for _, o := range decision.Outcomes {
+		page.Outcomes = append(page.Outcomes, option{Value: string(o), Label: b.T("case.outcome." + string(o))})
+	}
+	if a.State.Decided() {
+		d, err := s.store.Decision(ctx, a.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		page.Decision = d
+	}
+	b.Title = b.T("case.title", "Name", appLabel(b, a))
+	return s.render(w, b, status, "case", page)
+}
+
+// reviewMatrix lays the reviews side by side: one column per assigned
+// reviewer, one row per criterion. Only submitted reviews show scores.
+func (s *Server) reviewMatrix(ctx context.Context, b *Base, page *casePage) error {
+	a, setup := page.CF.App, page.CF.Call.Config.Assessment
+	assignments, err := s.store.Assignments(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	reviews, err := s.store.Reviews(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	for _, cr := range setup.Criteria {
+		page.Criteria = append(page.Criteria, criterionRow{Title: cr.Title.In(b.Lang), Weight: cr.Weight})
+	}
+	var sum float64
+	for _, as := range assignments {
+		col := reviewerColumn{ID: as.ReviewerID, Name: b.T("case.reviewer_unknown")}
+		if u, err := s.store.User(ctx, as.ReviewerID); err == nil {
+			col.Name = u.Name
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		var rv *review.Review
+		for i := range reviews {
+			if reviews[i].ReviewerID == as.ReviewerID {
+				rv = &reviews[i]
+			}
+		}
+		switch {
+		case !as.Declared:
+			col.Status = b.T("case.review.status.undeclared")
+		case as.Conflict:
+			col.Status = b.T("case.review.status.conflict")
+		case rv == nil:
+			col.Status = b.T("case.review.status.none")
+		case !rv.Submitted():
+			col.Status = b.T("case.review.status.draft")
+		default:
+			col.Status = b.T("case.review.status.submitted", "When", b.DateTime(rv.SubmittedAt))
+			col.Review = rv
+			w := rv.Weighted(setup)
+			col.Weighted = scoreText(w, b.Lang)
+			sum += w
+			page.Scored++
+		}
+		page.Columns = append(page.Columns, col)
+		for i, cr := range setup.Criteria {
+			cell := reviewCell{}
+			if col.Review != nil {
+				if sc, ok := col.Review.Scores[cr.Key]; ok {
+					cell.Score = strconv.Itoa(sc)
+				}
+				cell.Comment = col.Review.Comments[cr.Key]
+			}
+			page.Criteria[i].Cells = append(page.Criteria[i].Cells, cell)
+		}
+		rec, comment := "", ""
+		if col.Review != nil {
+			rec = b.T("case.recommend." + string(col.Review.Recommendation))
+			comment = col.Review.Comment
+		}
+		page.Recommends = append(page.Recommends, rec)
+		page.Comments = append(page.Comments, comment)
+	}
+	if page.Scored > 0 {
+		page.Mean = scoreText(sum/float64(page.Scored), b.Lang)
+	}
+	return nil
+}
+
+// caseEvent moves the application one step. A completion request needs a
+// note, which is mailed to the applicant.
+func (s *Server) caseEvent(w http.ResponseWriter, r *http.Request, b *Base) error {
+	cf, err := s.officerCase(r, b)
+	if err != nil {
+		return err
+	}
+	e := application.Event(r.PostFormValue("event"))
+	note := strings.TrimSpace(r.PostFormValue("note"))
+	b.Errors = validate.Errors{}
+	if !slices.Contains(officerEvents, e) && e != application.RequestCompletion {
+		return validate.Errors{"event": "error.invalid_choice"}
+	}
+	var mails []mail.Message
+	if e == application.RequestCompletion {
+		b.Errors.Required("note", note)
+		b.Errors.MaxLen("note", note, 5000)
+		if len(b.Errors) > 0 {
+			return s.renderCase(w, r, b, http.StatusUnprocessableEntity, cf, decideForm{}, note, "")
+		}
+		users, err := s.applicantsOf(r.Context(), cf.App.OrganisationID)
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			mails = append(mails, s.message(u, "completion", "Title", appLabelIn(s, u.Lang, cf.App), "Call", cf.Call.Title(u.Lang),
+				"Note", note, "Link", s.absURL(b, u.Lang, "app", cf.App.ID)))
+		}
+	}
+	err = s.store.Transition(r.Context(), actor(b.User), cf.App.ID, e, note, mails)
+	if errors.Is(err, application.ErrTransition) {
+		// Someone moved it meanwhile: show the page as it is now.
+		b.Errors = validate.Errors{"form": "error.application.transition"}
+		if cf, err = s.officerCase(r, b); err != nil {
+			return err
+		}
+		return s.renderCase(w, r, b, http.StatusConflict, cf, decideForm{}, note, "")
+	}
+	if status, ok := formFailed(err, b); ok {
+		return s.renderCase(w, r, b, status, cf, decideForm{}, note, "")
+	}
+	if err != nil {
+		return err
+	}
+	setFlash(w, "flash.saved")
+	http.Redirect(w, r, b.URL("case", cf.App.ID), http.StatusSeeOther)
+	return nil
+}
+
+// appLabelIn names an application in a mail, in the recipient's language.
+func appLabelIn(s *Server, lang string, a *application.Application) string {
+	if t := strings.TrimSpace(a.Title()); t != "" {
+		return t
+	}
+	return s.msgs.T(lang, "case.app_number", map[string]any{"ID": a.ID})
+}
+
+// absURL is the address of a page for a mail, in lang.
+func (s *Server) absURL(b *Base, lang, name string, params ...any) string {
+	return strings.TrimSuffix(s.cfg.BaseURL, "/") + b.urlIn(lang, name, params...)
+}
+
+// caseAssign gives the application to a reviewer.
+func (s *Server) caseAssign(w http.ResponseWriter, r *http.Request, b *Base) error {
+	cf, err := s.officerCase(r, b)
+	if err != nil {
+		return err
+	}
+	typed := r.PostFormValue("reviewer")
+	b.Errors = validate.Errors{}
+	id, _ := strconv.ParseInt(typed, 10, 64)
+	var rv *user.User
+	if id > 0 {
+		u, err := s.store.User(r.Context(), id)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if err == nil && !u.Disabled && u.Has(user.Reviewer) {
+			rv = u
+		}
+	}
+	switch {
+	case typed == "":
+		b.Errors.Add("reviewer", "error.required")
+	case rv == nil:
+		b.Errors.Add("reviewer", "error.invalid_choice")
+	}
+	if len(b.Errors) == 0 {
+		err = s.store.AssignReviewer(r.Context(), actor(b.User), cf.App.ID, rv.ID)
+		if errors.Is(err, application.ErrTransition) {
+			b.Errors.Add("form", "error.application.transition")
+			err = nil
+		} else if _, ok := formFailed(err, b); ok {
+			err = nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if len(b.Errors) > 0 {
+		if cf, err = s.officerCase(r, b); err != nil {
+			return err
+		}
+		return s.renderCase(w, r, b, http.StatusUnprocessableEntity, cf, decideForm{}, "", typed)
+	}
+	setFlash(w, "flash.saved")
+	http.Redirect(w, r, b.URL("case", cf.App.ID), http.StatusSeeOther)
+	return nil
+}
+
+func parseDecideForm(r *http.Request) decideForm {
+	return decideForm{Outcome: r.PostFormValue("outcome"), Amount: r.PostFormValue("amount"),
+		Reason: r.PostFormValue("reason"), Conditions: r.PostFormValue("conditions")}
+}
+
+// decision reads the form: the amount as typed in kronor (empty means the
+// amount requested for a full grant, and none for a rejection). Problems
+// with the amount come first, then the domain's rules.
+func (f decideForm) decision(a *application.Application, c *call.Call, by *user.User) (*decision.Decision, validate.Errors) {
+	errs := validate.Errors{}
+	d := &decision.Decision{ApplicationID: a.ID, Outcome: decision.Outcome(f.Outcome), Reason: f.Reason, Conditions: f.Conditions,
+		DecidedBy: by.ID, DeciderName: by.Name}
+	if typed := strings.TrimSpace(f.Amount); typed != "" {
+		ore, err := money.Parse(typed)
+		switch {
+		case err != nil:
+			errs.Add("amount", err.Error())
+		case ore < 0:
+			errs.Add("amount", money.ErrNegative.Error())
+		default:
+			d.Amount = ore
+		}
+	} else if d.Outcome == decision.PartlyGranted {
+		errs.Add("amount", money.ErrEmpty.Error())
+	}
+	if d.Outcome != decision.Rejected && d.Amount > c.MaxPerGrant {
+		errs.Add("amount", "error.grant.over_max")
+	}
+	for k, v := range d.Check(a.Requested, c.MaxPerGrant) {
+		errs.Add(k, v)
+	}
+	return d, errs
+}
+
+// caseDecide records the officer's decision. The store keeps the call
+// under its ceiling; a refusal comes back as a field error.
+func (s *Server) caseDecide(w http.ResponseWriter, r *http.Request, b *Base) error {
+	cf, err := s.officerCase(r, b)
+	if err != nil {
+		return err
+	}
+	f := parseDecideForm(r)
+	if !application.CanDecide(cf.App.State) {
+		b.Errors = validate.Errors{"form": "error.decision.not_ready"}
+		return s.renderCase(w, r, b, http.StatusUnprocessableEntity, cf, f, "", "")
+	}
+	d, errs := f.decision(cf.App, cf.Call, b.User)
+	err = errs.Err()
+	if err == nil {
+		var mails []mail.Message
+		if mails, err = s.decisionMails(r.Context(), b, cf, d); err != nil {
+			return err
+		}
+		err = s.store.Decide(r.Context(), actor(b.User), d, mails)
+	}
+	var verr validate.Errors
+	if errors.Is(err, application.ErrTransition) || (errors.As(err, &verr) && verr["outcome"] == "error.decision.not_ready") {
+		err = validate.Errors{"form": "error.decision.not_ready"}
+	}
+	if status, ok := formFailed(err, b); ok {
+		// Show the page as it is now: someone may have decided meanwhile.
+		if cf2, err := s.officerCase(r, b); err == nil {
+			cf = cf2
+		} else {
+			return err
+		}
+		return s.renderCase(w, r, b, status, cf, f, "", "")
+	}
+	if err != nil {
+		return err
+	}
+	setFlash(w, "flash.saved")
+	http.Redirect(w, r, b.URL("case", cf.App.ID), http.StatusSeeOther)
+	return nil
+}
+
+// decisionMails tells the applicant's users of the decision, each in their
+// language.
+func (s *Server) decisionMails(ctx context.Context, b *Base, cf *caseFile, d *decision.Decision) ([]mail.Message, error) {
+	users, err := s.applicantsOf(ctx, cf.App.OrganisationID)
+	if err != nil {
+		return nil, err
+	}
+	var out []mail.Message
+	for _, u := range users {
+		lang := u.Lang
+		if lang != "en" {
+			lang = "sv"
+		}
+		outcome := s.msgs.T(lang, "case.outcome."+string(d.Outcome), nil)
+		if d.Amount > 0 {
+			outcome += ", " + money.Format(d.Amount, lang)
+		}
+		out = append(out, s.message(u, "decided", "Title", appLabelIn(s, lang, cf.App), "Call", cf.Call.Title(lang),
+			"Outcome", outcome, "Link", s.absURL(b, lang, "app", cf.App.ID)))
+	}
+	return out, nil
+}
