@@ -334,3 +334,74 @@ func (b *browser) checkReflow(t *testing.T, page string) {
 		t.Errorf("reflow: %s (%s): at 320 px wide, %s sticks out of its container", page, b.path(t), e)
 	}
 }
+
+// signIn signs in through the login form as one of the demo accounts.
+func (b *browser) signIn(t *testing.T, email string) {
+	t.Helper()
+	b.open(t, "/logga-in")
+	b.typeInto(t, "#email", email)
+	b.typeInto(t, "#password", officerPassword) // every demo account has the same password
+	if status := b.follow(t, `main form button[type="submit"]`); status != http.StatusOK {
+		t.Fatalf("sign in as %s: status %d", email, status)
+	}
+	if !b.exists(t, ".staff-bar") {
+		t.Fatalf("sign in as %s: no staff bar", email)
+	}
+}
+
+// signOut signs out with the button in the staff bar.
+func (b *browser) signOut(t *testing.T) {
+	t.Helper()
+	b.follow(t, `form.logout button[type="submit"]`)
+}
+
+// click clicks sel without expecting a new page (a radio button, a box).
+func (b *browser) click(t *testing.T, sel string) {
+	t.Helper()
+	b.do(t, "click "+sel, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel)))
+}
+
+// followText clicks the first link matching sel whose text contains s.
+func (b *browser) followText(t *testing.T, sel, s string) int64 {
+	t.Helper()
+	js := `(() => { const a = Array.from(document.querySelectorAll(` + jsString(sel) + `)).find(a => a.textContent.includes(` + jsString(s) + `));
+		if (!a) return false; a.setAttribute('data-e2e-target', '1'); return true; })()`
+	if !run(t, b, "find link "+s, chromedp.Evaluate[bool](js)) {
+		t.Fatalf("no link %q matching %s", s, sel)
+	}
+	return b.follow(t, `[data-e2e-target="1"]`)
+}
+
+// selectValue chooses the option with value v in the select sel.
+func (b *browser) selectValue(t *testing.T, sel, v string) {
+	t.Helper()
+	b.do(t, "choose "+v+" in "+sel, chromedp.WaitReady(chromedp.CSS(sel)), chromedp.SetValue(chromedp.CSS(sel), v))
+}
+
+// selectByText chooses the first option of sel whose label contains s.
+func (b *browser) selectByText(t *testing.T, sel, s string) {
+	t.Helper()
+	js := `(() => { const el = document.querySelector(` + jsString(sel) + `);
+		const o = Array.from(el.options).find(o => o.textContent.includes(` + jsString(s) + `));
+		if (!o) return false; el.value = o.value; return true; })()`
+	if !run(t, b, "choose "+s+" in "+sel, chromedp.Evaluate[bool](js)) {
+		t.Fatalf("%s has no option %q", sel, s)
+	}
+}
+
+// setDate sets a date field as the picker would (typing depends on locale).
+func (b *browser) setDate(t *testing.T, sel, iso string) {
+	t.Helper()
+	b.do(t, "set "+sel, chromedp.WaitReady(chromedp.CSS(sel)), chromedp.SetValue(chromedp.CSS(sel), iso))
+}
+
+// checkByValue ticks the checkbox named name with value v, even inside a
+// closed <details>.
+func (b *browser) checkByValue(t *testing.T, name, v string) {
+	t.Helper()
+	js := `(() => { const c = document.querySelector('input[name=` + jsString(name) + `][value=` + jsString(v) + `]');
+		if (!c) return false; c.checked = true; return true; })()`
+	if !run(t, b, "tick "+v, chromedp.Evaluate[bool](js)) {
+		t.Fatalf("no checkbox %s=%s", name, v)
+	}
+}
