@@ -93,6 +93,9 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 	if err != nil {
 		return err
 	}
+	if err := setRegistryPrefix(ctx, s, cfg.RegistryPrefix); err != nil {
+		return err
+	}
 	stopMail, err := startMail(ctx, cfg, s, clk, log)
 	if err != nil {
 		return err
@@ -192,4 +195,18 @@ func cleanSessions(ctx context.Context, s store.Store, clk clock.Clock, log *slo
 			}
 		}
 	}
+}
+
+// setRegistryPrefix stores the configured prefix of registration numbers,
+// which the store reads when it registers a document, if it changed.
+func setRegistryPrefix(ctx context.Context, s store.Store, prefix string) error {
+	prefix = strings.TrimSpace(prefix)
+	cur, err := s.Setting(ctx, "registry_prefix")
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if cur == prefix && (err == nil || prefix == "") {
+		return nil
+	}
+	return s.SetSetting(ctx, audit.System("config"), "registry_prefix", prefix)
 }

@@ -151,3 +151,21 @@ func TestSQLitePath(t *testing.T) {
 		}
 	}
 }
+
+func TestRegistryPrefix(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Demo = false
+	cfg.RegistryPrefix = "KOM"
+	_, _, stop := serve(t, cfg)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenStore(context.Background(), cfg, clock.System{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, err := s.Setting(context.Background(), "registry_prefix"); err != nil || v != "KOM" {
+		t.Errorf("registry prefix: %q, %v", v, err)
+	}
+}

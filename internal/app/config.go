@@ -18,6 +18,9 @@ type Config struct {
 	Database  string // postgres://… to run on PostgreSQL; empty for SQLite in DataDir
 	BaseURL   string // public address, e.g. https://partnerskap.icld.se
 	Demo      bool   // load the 2021 pilot
+	// RegistryPrefix goes before registration numbers ("KOM" gives
+	// "KOM 2021/0042"); empty gives "2021/0042".
+	RegistryPrefix string
 	LogFormat string // "text" or "json"
 	LogLevel  string // "debug", "info", "warn", "error"
 	SMTP      SMTP

@@ -159,3 +159,36 @@ func (c *Call) CheckProgrammeBudget(totalBudget int64, others []*Call) validate.
 	}
 	return errs
 }
+
+// CheckConfigChange refuses a change to the configuration of a call that
+// has applications when it would lose or invalidate answers: a question
+// removed or changed in kind, or an option removed from a question or from
+// the target groups, channels or cost categories the blocks offer.
+func CheckConfigChange(old, new Config) error {
+	if err := form.CheckChange(&old.Form, &new.Form); err != nil {
+		return err
+	}
+	var problems []string
+	for _, l := range []struct {
+		name     string
+		old, new []form.Option
+	}{
+		{"target group", old.Lists.TargetGroups, new.Lists.TargetGroups},
+		{"channel", old.Lists.Channels, new.Lists.Channels},
+		{"cost category", old.Lists.BudgetCategories, new.Lists.BudgetCategories},
+	} {
+		for _, o := range l.old {
+			found := false
+			for _, n := range l.new {
+				found = found || n.Value == o.Value
+			}
+			if !found {
+				problems = append(problems, "the "+l.name+" "+o.Value+" cannot be removed: applications may have chosen it")
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return &form.DefinitionError{Problems: problems}
+	}
+	return nil
+}

@@ -1,10 +1,12 @@
 package call
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/icld/partnerskap/internal/clock"
+	"github.com/icld/partnerskap/internal/form"
 )
 
 func TestStatusFollowsTimes(t *testing.T) {
@@ -61,5 +63,28 @@ func TestValidate(t *testing.T) {
 		if got := c.Validate()[tt.field]; got != tt.key {
 			t.Errorf("%s: %s=%q, want %q", tt.name, tt.field, got, tt.key)
 		}
+	}
+}
+
+func TestCheckConfigChange(t *testing.T) {
+	old := DefaultConfig()
+	if err := CheckConfigChange(old, DefaultConfig()); err != nil {
+		t.Fatalf("no change: %v", err)
+	}
+	added := DefaultConfig()
+	added.Lists.Channels = append(added.Lists.Channels, form.Option{Value: "podcast", Label: form.Text{SV: "Podd"}})
+	added.Form.Sections[0].Fields[0].Label.SV = "Nytt namn på frågan"
+	if err := CheckConfigChange(old, added); err != nil {
+		t.Errorf("adding an option and rewording: %v", err)
+	}
+	removed := DefaultConfig()
+	removed.Lists.BudgetCategories = removed.Lists.BudgetCategories[1:]
+	if err := CheckConfigChange(old, removed); err == nil || !strings.Contains(err.Error(), "cost category communicator") {
+		t.Errorf("removing a cost category: %v", err)
+	}
+	noField := DefaultConfig()
+	noField.Form.Sections[0].Fields = noField.Form.Sections[0].Fields[1:]
+	if err := CheckConfigChange(old, noField); err == nil || !strings.Contains(err.Error(), `field "title" cannot be removed`) {
+		t.Errorf("removing a question: %v", err)
 	}
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/call"
-	"github.com/icld/partnerskap/internal/form"
 	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/programme"
 	"github.com/icld/partnerskap/internal/store"
@@ -238,7 +237,7 @@ func (s *Store) CreateCall(ctx context.Context, by audit.Actor, c *call.Call) er
 // not fall below what the call has granted, nor the programme's budget be
 // exceeded. A c without a configuration keeps the stored one; a new one
 // must pass CheckConfig and, once the call has applications, may not lose
-// their answers (form.CheckChange). It locks the call's row (as
+// their answers (call.CheckConfigChange). It locks the call's row (as
 // CreateGrant and Decide do, so no grant is added meanwhile, and as the
 // foreign key of a new application does, so none is started) and then the
 // programme's (as CreateCall does); locks are always taken in that order,
@@ -279,7 +278,7 @@ func (s *Store) UpdateCall(ctx context.Context, by audit.Actor, c *call.Call) er
 		for k, m := range c.CheckConfig() {
 			errs.Add(k, m)
 		}
-		if form.CheckChange(&before.Config.Form, &c.Config.Form) != nil {
+		if call.CheckConfigChange(before.Config, c.Config) != nil {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM applications WHERE call_id = $1`, c.ID).Scan(&n); err != nil {
 				return err

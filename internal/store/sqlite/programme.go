@@ -8,7 +8,6 @@ import (
 
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/call"
-	"github.com/icld/partnerskap/internal/form"
 	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/programme"
 	"github.com/icld/partnerskap/internal/store"
@@ -231,7 +230,7 @@ func (s *Store) CreateCall(ctx context.Context, by audit.Actor, c *call.Call) er
 // not fall below what the call has granted, nor the programme's budget be
 // exceeded. A c without a configuration keeps the stored one; a new one
 // must pass CheckConfig and, once the call has applications, may not lose
-// their answers (form.CheckChange).
+// their answers (call.CheckConfigChange).
 func (s *Store) UpdateCall(ctx context.Context, by audit.Actor, c *call.Call) error {
 	c.Normalize()
 	if err := c.Validate().Err(); err != nil {
@@ -268,7 +267,7 @@ func (s *Store) UpdateCall(ctx context.Context, by audit.Actor, c *call.Call) er
 		for k, m := range c.CheckConfig() {
 			errs.Add(k, m)
 		}
-		if form.CheckChange(&before.Config.Form, &c.Config.Form) != nil {
+		if call.CheckConfigChange(before.Config, c.Config) != nil {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM applications WHERE call_id = ?`, c.ID).Scan(&n); err != nil {
 				return err
