@@ -21,9 +21,9 @@ type Config struct {
 	// RegistryPrefix goes before registration numbers ("KOM" gives
 	// "KOM 2021/0042"); empty gives "2021/0042".
 	RegistryPrefix string
-	LogFormat string // "text" or "json"
-	LogLevel  string // "debug", "info", "warn", "error"
-	SMTP      SMTP
+	LogFormat      string // "text" or "json"
+	LogLevel       string // "debug", "info", "warn", "error"
+	SMTP           SMTP
 }
 
 // SMTP is where e-mail is sent; with no Host, none is.
