@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/icld/partnerskap/internal/audit"
 	"slices"
 	"time"
 
@@ -146,23 +147,29 @@ func (l *loader) step(ctx context.Context, a *application.Application, next appl
 	if next == spec.state {
 		note = spec.note
 	}
+	// The officer's steps are taken in the demo officer's name, so the
+	// timeline and the decision letters read as they would in real use.
+	off := actor
+	if u, err := l.s.UserByEmail(ctx, "handlaggare@demo.partnerskap.se"); err == nil {
+		off = audit.Actor{UserID: u.ID, Name: u.Name}
+	}
 	switch next {
 	case application.Submitted:
 		_, err := l.s.SubmitApplication(ctx, actor, a.ID, a.Version, nil)
 		return err
 	case application.FormalCheck:
-		return l.s.Transition(ctx, actor, a.ID, application.StartCheck, note, nil)
+		return l.s.Transition(ctx, off, a.ID, application.StartCheck, note, nil)
 	case application.CompletionRequested:
-		return l.s.Transition(ctx, actor, a.ID, application.RequestCompletion, note, nil)
+		return l.s.Transition(ctx, off, a.ID, application.RequestCompletion, note, nil)
 	case application.InReview:
-		return l.s.Transition(ctx, actor, a.ID, application.PassCheck, note, nil)
+		return l.s.Transition(ctx, off, a.ID, application.PassCheck, note, nil)
 	case application.Withdrawn:
 		return l.s.Transition(ctx, actor, a.ID, application.Withdraw, note, nil)
 	case application.Ready:
 		if err := l.review(ctx, a.ID, reviewerID, spec.review); err != nil {
 			return err
 		}
-		return l.s.Transition(ctx, actor, a.ID, application.MarkReady, note, nil)
+		return l.s.Transition(ctx, off, a.ID, application.MarkReady, note, nil)
 	case application.Granted, application.PartlyGranted, application.Rejected:
 		if spec.decision == nil {
 			return errors.New("no decision planned")
@@ -172,7 +179,7 @@ func (l *loader) step(ctx context.Context, a *application.Application, next appl
 		if d.Outcome == decision.Granted {
 			d.Amount = a.Requested
 		}
-		return l.s.Decide(ctx, actor, &d, nil)
+		return l.s.Decide(ctx, off, &d, nil)
 	}
 	return fmt.Errorf("no step leads to %s", next)
 }
