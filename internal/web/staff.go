@@ -1,7 +1,11 @@
 package web
 
 import (
+	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
+	"strconv"
 
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/call"
@@ -71,17 +75,77 @@ func (s *Server) staffHome(w http.ResponseWriter, r *http.Request, b *Base) erro
 
 type auditPage struct {
 	*Base
-	Entries []audit.Entry
+	Entries []auditRow
+	Entity  string // the record the log is limited to, if any
+	ID      int64
 }
 
+// auditRow is an entry with what changed, field by field.
+type auditRow struct {
+	audit.Entry
+	Changes []auditChange
+}
+
+type auditChange struct{ Field, Before, After string }
+
+// auditLog lists the latest changes, or those of one record
+// (?post=application&id=12), each with the fields it changed.
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, b *Base) error {
 	if err := require(b, policy.ViewAuditLog, 0); err != nil {
 		return err
 	}
-	entries, err := s.store.AuditLog(r.Context(), audit.Filter{Limit: 200})
+	q := r.URL.Query()
+	f := audit.Filter{Entity: q.Get("post"), Limit: 200}
+	f.EntityID, _ = strconv.ParseInt(q.Get("id"), 10, 64)
+	entries, err := s.store.AuditLog(r.Context(), f)
 	if err != nil {
 		return err
 	}
+	page := auditPage{Base: b, Entity: f.Entity, ID: f.EntityID}
+	for _, e := range entries {
+		page.Entries = append(page.Entries, auditRow{Entry: e, Changes: auditChanges(e.Before, e.After)})
+	}
 	b.Title = b.T("audit.title")
-	return s.render(w, b, http.StatusOK, "audit", auditPage{Base: b, Entries: entries})
+	return s.render(w, b, http.StatusOK, "audit", page)
+}
+
+// auditChanges compares two snapshots field by field. Nested values are
+// compared as JSON and shown shortened; a creation lists what was set.
+func auditChanges(before, after json.RawMessage) []auditChange {
+	var b, a map[string]json.RawMessage
+	json.Unmarshal(before, &b)
+	json.Unmarshal(after, &a)
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	var out []auditChange
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		if k == "Version" || k == "UpdatedAt" || k == "CreatedAt" {
+			continue
+		}
+		if string(a[k]) == string(b[k]) {
+			continue
+		}
+		out = append(out, auditChange{Field: k, Before: shortJSON(b[k]), After: shortJSON(a[k])})
+	}
+	return out
+}
+
+func shortJSON(v json.RawMessage) string {
+	s := string(v)
+	if s == "" || s == "null" || s == `""` || s == "0" || s == "[]" || s == "{}" {
+		return "–"
+	}
+	var str string
+	if json.Unmarshal(v, &str) == nil {
+		s = str
+	}
+	if r := []rune(s); len(r) > 120 {
+		s = string(r[:120]) + "…"
+	}
+	return s
 }

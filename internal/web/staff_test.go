@@ -257,3 +257,21 @@ func findOrg(t *testing.T, e *env, name string) *organisation.Organisation {
 	}
 	return list[0]
 }
+
+func TestAuditLogPerRecord(t *testing.T) {
+	e := newEnv(t, "http://localhost")
+	c := e.login(officer)
+	res := e.post(c, "/personal/organisationer/ny", url.Values{"kind": {"partner"}, "name": {"Komuna e Prizrenit"}, "country": {"XK"}})
+	loc := res.header.Get("Location")
+	id := loc[strings.LastIndex(loc, "/")+1:]
+	e.post(c, loc, url.Values{"kind": {"partner"}, "name": {"Prizren"}, "country": {"XK"}, "version": {"1"}})
+	res = e.get(c, "/personal/logg?post=organisation&id="+id)
+	if res.status != 200 {
+		t.Fatalf("audit log: %d", res.status)
+	}
+	wantContains(t, "audit log for one record", res.body, "Visar ändringarna av organisation #"+id, "Olle Handläggare",
+		"<strong>Name</strong>: Komuna e Prizrenit → Prizren", "<strong>Country</strong>: – → XK")
+	if strings.Count(res.body, "<tr><td>") != 2 {
+		t.Errorf("entries for one record: %d, want 2 (create and update)", strings.Count(res.body, "<tr><td>"))
+	}
+}
