@@ -161,9 +161,10 @@ func (c *Call) CheckProgrammeBudget(totalBudget int64, others []*Call) validate.
 }
 
 // CheckConfigChange refuses a change to the configuration of a call that
-// has applications when it would lose or invalidate answers: a question
-// removed or changed in kind, or an option removed from a question or from
-// the target groups, channels or cost categories the blocks offer.
+// has applications when it would lose or invalidate answers or reviews: a
+// question removed or changed in kind, an option removed from a question or
+// from the target groups, channels or cost categories the blocks offer, a
+// criterion removed, or the score scale changed.
 func CheckConfigChange(old, new Config) error {
 	if err := form.CheckChange(&old.Form, &new.Form); err != nil {
 		return err
@@ -186,6 +187,20 @@ func CheckConfigChange(old, new Config) error {
 				problems = append(problems, "the "+l.name+" "+o.Value+" cannot be removed: applications may have chosen it")
 			}
 		}
+	}
+	// Reviews already given keep their meaning: criteria may be reworded
+	// and reweighted, not removed, and the scale stays.
+	for _, oc := range old.Assessment.Criteria {
+		found := false
+		for _, nc := range new.Assessment.Criteria {
+			found = found || nc.Key == oc.Key
+		}
+		if !found {
+			problems = append(problems, "the criterion "+oc.Key+" cannot be removed: reviews may have scored it")
+		}
+	}
+	if old.Assessment.Scale != new.Assessment.Scale {
+		problems = append(problems, "the score scale cannot change: reviews may have used it")
 	}
 	if len(problems) > 0 {
 		return &form.DefinitionError{Problems: problems}

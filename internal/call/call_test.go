@@ -87,4 +87,19 @@ func TestCheckConfigChange(t *testing.T) {
 	if err := CheckConfigChange(old, noField); err == nil || !strings.Contains(err.Error(), `field "title" cannot be removed`) {
 		t.Errorf("removing a question: %v", err)
 	}
+	noCriterion := DefaultConfig()
+	noCriterion.Assessment.Criteria = noCriterion.Assessment.Criteria[:1]
+	if err := CheckConfigChange(old, noCriterion); err == nil || !strings.Contains(err.Error(), "criterion feasibility") {
+		t.Errorf("removing a criterion: %v", err)
+	}
+	reweighted := DefaultConfig()
+	reweighted.Assessment.Criteria[0].Weight = 70
+	if err := CheckConfigChange(old, reweighted); err != nil {
+		t.Errorf("reweighting: %v", err)
+	}
+	rescaled := DefaultConfig()
+	rescaled.Assessment.Scale.Max = 10
+	if CheckConfigChange(old, rescaled) == nil {
+		t.Error("a new scale was accepted")
+	}
 }

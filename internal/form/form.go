@@ -125,10 +125,15 @@ func (f *Form) Check() error {
 	if len(f.Sections) == 0 {
 		problems = append(problems, "the form has no sections")
 	}
+	sections := map[string]bool{}
 	for _, s := range f.Sections {
 		if !keyPattern.MatchString(s.Key) {
 			problems = append(problems, fmt.Sprintf("section key %q: use a-z, 0-9 and _ (max 40)", s.Key))
 		}
+		if sections[s.Key] {
+			problems = append(problems, fmt.Sprintf("section key %q is used twice", s.Key))
+		}
+		sections[s.Key] = true
 		if strings.TrimSpace(s.Title.SV) == "" {
 			problems = append(problems, fmt.Sprintf("section %q has no Swedish title", s.Key))
 		}
