@@ -50,7 +50,7 @@ func TestCheckAnswers(t *testing.T) {
 	f := CommunicationForm()
 	lists := DefaultLists()
 	a := Answers{
-		Values: map[string]string{"title": "Utställning", "summary": strings.Repeat("ord ", 301), "objectives": "Kunskap", "survey_plan": "Före och efter"},
+		Values:       map[string]string{"title": "Utställning", "summary": strings.Repeat("ord ", 301), "objectives": "Kunskap", "survey_plan": "Före och efter"},
 		TargetGroups: []TargetGroup{{Group: "pupils", Message: ""}},
 		Activities:   []Activity{{Title: "Visning", TargetGroup: "pupils", Channel: "tv", Start: "2027-02-01", End: "2027-01-01", Cost: "1.000.000,5,0"}},
 		Budget:       []BudgetLine{{Category: "communicator", Amount: "100 000"}, {Category: "travel", Amount: "-5"}},

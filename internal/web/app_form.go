@@ -58,10 +58,11 @@ func (f fieldView) Has(v string) bool {
 	return false
 }
 
-// Describe is the aria-describedby of the field's control.
+// Describe is the aria-describedby of the field's control. A long text's
+// word limit is shown in the hint even when the field has no help text.
 func (f fieldView) Describe() string {
 	var ids []string
-	if f.Help != "" {
+	if f.Help != "" || (f.Kind == form.LongText && f.WordLimit > 0) {
 		ids = append(ids, f.Key+"-hint")
 	}
 	if f.Error != "" {

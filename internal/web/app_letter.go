@@ -43,7 +43,7 @@ func (s *Server) appLetter(w http.ResponseWriter, r *http.Request, b *Base) erro
 		Lang: b.Lang, Operator: prog.Operator, Programme: prog.Name(b.Lang), Call: row.Call.Title(b.Lang),
 		RegNumber: d.RegNumber, ApplicationReg: a.RegNumber, Date: d.DecidedAt, Organisation: row.Org.Name,
 		Partnership: row.Partnership.Name, Project: a.Title(), Outcome: string(d.Outcome), Requested: a.Requested,
-		Amount: d.Amount, Reason: d.Reason, Conditions: d.Conditions, DecidedBy: d.DeciderName, Contact: "partnership@icld.se",
+		Amount: d.Amount, Reason: d.Reason, Conditions: d.Conditions, DecidedBy: b.ActorName(d.DeciderName), Contact: "partnership@icld.se",
 	})
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/icld/partnerskap/internal/application"
 	"github.com/icld/partnerskap/internal/attachment"
@@ -31,7 +32,9 @@ type appPage struct {
 	CallOpen  bool
 	Editable  bool
 	Sections  []sectionView
-	Missing   []fieldError // what the draft still lacks, for the checklist
+	Missing   []fieldError        // what the draft still lacks, for the checklist
+	Summary   errorSummary        // the errors of a save or submit that failed, in form order
+	Request   *application.Change // the officer's latest completion request, while it is open
 	Requested int64
 	Version   int
 	Timeline  []application.Change
@@ -94,10 +97,12 @@ func (s *Server) renderApp(w http.ResponseWriter, r *http.Request, b *Base, stat
 		shown = nil
 	}
 	page.Sections = b.formView(row.Call, &answers, shown, files, page.Editable)
-	if page.Editable {
-		for _, k := range sortedKeys(missing) {
-			page.Missing = append(page.Missing, fieldError{Name: k, Message: b.T(missing[k])})
-		}
+	// One list of what to fix: after a failed submit, the errors (the
+	// checklist would repeat them); otherwise the checklist of what is
+	// still missing. Both name each field and follow the form's order.
+	page.Summary = b.appSummary(page.Sections, b.Errors)
+	if page.Editable && !page.Summary.HasFields() {
+		page.Missing = b.appProblems(page.Sections, missing)
 	}
 	timeline, err := s.store.Timeline(ctx, a.ID)
 	if err != nil {
@@ -108,6 +113,9 @@ func (s *Server) renderApp(w http.ResponseWriter, r *http.Request, b *Base, stat
 		if c.Event != "assign_reviewer" {
 			page.Timeline = append(page.Timeline, c)
 		}
+		if c.Event == application.RequestCompletion && a.State == application.CompletionRequested {
+			page.Request = &c
+		}
 	}
 	if page.Snapshots, err = s.store.Snapshots(ctx, a.ID); err != nil {
 		return err
@@ -117,17 +125,100 @@ func (s *Server) renderApp(w http.ResponseWriter, r *http.Request, b *Base, stat
 			return err
 		}
 	}
-	b.Title = b.T("apply.app_title", "Name", row.Partnership.Name)
+	// The project's name once it has one; until then, the partnership's.
+	name := strings.TrimSpace(a.Title())
+	if name == "" {
+		name = row.Partnership.Name
+	}
+	b.Title = b.T("apply.app_title", "Name", name)
 	return s.render(w, b, status, "app", page)
 }
 
-func sortedKeys(m validate.Errors) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// appSummary is the error summary of the application form: the errors
+// about the whole form first, then each field's in the form's order.
+func (b *Base) appSummary(secs []sectionView, errs validate.Errors) errorSummary {
+	var items []fieldError
+	rest := validate.Errors{}
+	for k, v := range errs {
+		if k == "form" || k == "call" {
+			items = append(items, fieldError{Name: k, Message: b.T(v)})
+			continue
+		}
+		rest[k] = v
 	}
-	slices.Sort(keys)
-	return keys
+	slices.SortFunc(items, func(x, y fieldError) int { return strings.Compare(y.Name, x.Name) }) // form, then call
+	items = append(items, b.appProblems(secs, rest)...)
+	return errorSummary{Heading: b.T("form.errors", "Count", len(items)), Items: items}
+}
+
+// HasFields reports whether the summary names a field (not only the form).
+func (e errorSummary) HasFields() bool {
+	return slices.ContainsFunc(e.Items, func(f fieldError) bool { return f.Name != "form" && f.Name != "call" })
+}
+
+// blockColumns are the message keys of the blocks' columns, as the form
+// labels them.
+var blockColumns = map[string]string{"group": "apply.col.group", "target_group": "apply.col.group", "message": "apply.col.message",
+	"title": "apply.col.title", "channel": "apply.col.channel", "start": "apply.col.start", "end": "apply.col.end", "cost": "apply.col.cost",
+	"category": "apply.col.category", "description": "apply.col.description", "amount": "apply.col.amount"}
+
+// appProblems lists errs (keyed as form.Check keys them) in the order of
+// the form, each with its field's label and linked to its control; an
+// error in a row of a block names the row and the column.
+func (b *Base) appProblems(secs []sectionView, errs validate.Errors) []fieldError {
+	var out []fieldError
+	seen := map[string]bool{}
+	for _, sec := range secs {
+		for _, f := range sec.Fields {
+			if msg, ok := errs[f.Key]; ok {
+				out = append(out, fieldError{Name: f.Key, Label: f.Label, Message: b.T(msg)})
+				seen[f.Key] = true
+			}
+			type rowErr struct {
+				row int
+				col string
+				key string
+			}
+			var rows []rowErr
+			for k := range errs {
+				rest, ok := strings.CutPrefix(k, f.Key+".")
+				if !ok {
+					continue
+				}
+				i, col, _ := strings.Cut(rest, ".")
+				n, err := strconv.Atoi(i)
+				if err != nil {
+					continue
+				}
+				rows = append(rows, rowErr{n, col, k})
+			}
+			slices.SortFunc(rows, func(x, y rowErr) int {
+				if x.row != y.row {
+					return x.row - y.row
+				}
+				return strings.Compare(x.col, y.col)
+			})
+			for _, re := range rows {
+				label := f.Label + " – " + b.T("apply.row", "Number", re.row+1)
+				if key, ok := blockColumns[re.col]; ok {
+					label += " – " + b.T(key)
+				}
+				out = append(out, fieldError{Name: strings.ReplaceAll(re.key, ".", "-"), Label: label, Message: b.T(errs[re.key])})
+				seen[re.key] = true
+			}
+		}
+	}
+	var rest []string
+	for k := range errs {
+		if !seen[k] {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	for _, k := range rest {
+		out = append(out, fieldError{Name: k, Message: b.T(errs[k])})
+	}
+	return out
 }
 
 // maxUpload bounds a whole posted application form: the answers plus a

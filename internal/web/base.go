@@ -245,6 +245,19 @@ func (b *Base) DateTime(t time.Time) string {
 	return t.In(clock.Stockholm).Format("2006-01-02 15:04")
 }
 
+// ActorName is who made a change, for reading: a person's name as it is,
+// and the system's own changes ("system:demo", "system:cli") as the
+// system, not as an internal code.
+func (b *Base) ActorName(name string) string {
+	if what, ok := strings.CutPrefix(name, "system:"); ok {
+		if what == "demo" {
+			return b.T("actor.demo")
+		}
+		return b.T("actor.system")
+	}
+	return name
+}
+
 // Is reports whether the current page is the named one (for aria-current).
 func (b *Base) Is(names ...string) bool {
 	for _, n := range names {
@@ -255,16 +268,19 @@ func (b *Base) Is(names ...string) bool {
 	return false
 }
 
-// Can reports whether the signed-in user may use a part of the workspace,
-// for the navigation: "staff", "apply" or "review".
+// Can reports whether the signed-in user works in a part of the
+// workspace, for the navigation: "staff", "apply" or "review". Applying
+// and reviewing are offered to those who hold the role: an administrator
+// may open those pages but has no organisation to apply for and nothing
+// assigned to review.
 func (b *Base) Can(what string) bool {
 	switch what {
 	case "staff":
 		return policy.Can(b.User, policy.ViewStaffArea, 0)
 	case "apply":
-		return policy.Can(b.User, policy.Apply, 0)
+		return policy.Can(b.User, policy.Apply, 0) && len(policy.ApplicantOrganisations(b.User)) > 0
 	case "review":
-		return policy.Can(b.User, policy.Review, 0)
+		return policy.Can(b.User, policy.Review, 0) && b.User.Has(user.Reviewer)
 	}
 	return false
 }

@@ -93,13 +93,15 @@ type answerSection struct {
 // answerField is one answer as a reader sees it: lines of text, or a
 // table for the built-in blocks, or files.
 type answerField struct {
-	Key   string
-	Label string
-	Lines []string   // simple answers, one entry per line or choice
-	Head  []string   // column headings of a block
-	Rows  [][]string // a block's rows, cells as shown
-	Files []fileLink
-	Total string // the budget's total, computed
+	Key    string
+	Label  string
+	Lines  []string   // simple answers, one entry per line or choice
+	Head   []string   // column headings of a block
+	Num    []bool     // which of a block's columns hold amounts (aligned right)
+	Rows   [][]string // a block's rows, cells as shown
+	Files  []fileLink
+	IsFile bool   // an attachments question: empty means no files, not unanswered
+	Total  string // the budget's total, computed
 }
 
 // Empty reports whether nothing was answered.
@@ -132,8 +134,24 @@ func formOptionLabel(opts []form.Option, v, lang string) string {
 	return v
 }
 
+// shownAmount writes an amount the applicant typed as money in the page's
+// language ("60 000 kr", "SEK 60,000"), or as typed if it is not one.
+func shownAmount(v, lang string) string {
+	if strings.TrimSpace(v) == "" {
+		return v
+	}
+	ore, err := money.Parse(v)
+	if err != nil {
+		return v
+	}
+	return money.Format(ore, lang)
+}
+
+// NumCol reports whether column i of a block holds amounts.
+func (f answerField) NumCol(i int) bool { return i < len(f.Num) && f.Num[i] }
+
 // answerSections lays out answers by the call's form, in the page's
-// language. Money shows as the applicant typed it.
+// language. Amounts show as money when they read as one, else as typed.
 func answerSections(b *Base, c *call.Call, a *form.Answers, files []*attachment.Attachment, appID int64) []answerSection {
 	lang := b.Lang
 	lists := c.Config.Lists
@@ -161,6 +179,7 @@ func answerSections(b *Base, c *call.Call, a *form.Answers, files []*attachment.
 					af.Lines = append(af.Lines, formOptionLabel(fl.Options, x, lang))
 				}
 			case form.File:
+				af.IsFile = true
 				for _, id := range a.Files[fl.Key] {
 					// An earlier version may name a file deleted since.
 					link := fileLink{Name: b.T("case.file_removed", "ID", id)}
@@ -178,14 +197,16 @@ func answerSections(b *Base, c *call.Call, a *form.Answers, files []*attachment.
 				}
 			case form.Activities:
 				af.Head = []string{b.T("case.col.activity"), b.T("case.col.target_group"), b.T("case.col.channel"), b.T("case.col.period"), b.T("case.col.cost")}
+				af.Num = []bool{false, false, false, false, true}
 				for _, act := range a.Activities {
 					af.Rows = append(af.Rows, []string{act.Title, formOptionLabel(lists.TargetGroups, act.TargetGroup, lang),
-						formOptionLabel(lists.Channels, act.Channel, lang), act.Start + " – " + act.End, act.Cost})
+						formOptionLabel(lists.Channels, act.Channel, lang), act.Start + " – " + act.End, shownAmount(act.Cost, lang)})
 				}
 			case form.Budget:
 				af.Head = []string{b.T("case.col.category"), b.T("case.col.description"), b.T("case.col.amount")}
+				af.Num = []bool{false, false, true}
 				for _, l := range a.Budget {
-					af.Rows = append(af.Rows, []string{formOptionLabel(lists.BudgetCategories, l.Category, lang), l.Description, l.Amount})
+					af.Rows = append(af.Rows, []string{formOptionLabel(lists.BudgetCategories, l.Category, lang), l.Description, shownAmount(l.Amount, lang)})
 				}
 				af.Total = money.Format(a.Requested(), lang)
 			case form.SDGTargets:

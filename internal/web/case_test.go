@@ -236,7 +236,7 @@ func TestCasePermissions(t *testing.T) {
 		{"officer", off, "/en/staff/calls/" + strconv.FormatInt(f.call.ID, 10) + "/applications", 200, []string{"Applications: Second round 2021", "SEK\u00a0200,000", "Submitted"}},
 		{"applicant", app, callAppsPath(f.call.ID), 403, nil},
 		{"reviewer", rev, callAppsPath(f.call.ID), 403, nil},
-		{"officer", off, casePath(a.ID), 200, []string{"Ärende: Plast i Kalix och Masaka", "Kalix kommun", "Påbörja formell granskning", fileLink, "Utställning i biblioteket", "Kommunikatör 20 %", "200 000", "12.5"}},
+		{"officer", off, casePath(a.ID), 200, []string{"Ärende: Plast i Kalix och Masaka", "Kalix kommun", "Påbörja formell granskning", fileLink, "Utställning i biblioteket", "Kommunikatör 20 %", "200\u00a0000\u00a0kr", "12.5"}},
 		{"officer", off, "/en/staff/applications/" + strconv.FormatInt(a.ID, 10), 200, []string{"Case: Plast i Kalix och Masaka", "Start the formal check", "SEK\u00a0200,000"}},
 		{"officer", off, casePath(d.ID), 404, nil},
 		{"officer", off, casePath(999999), 404, nil},
@@ -336,7 +336,7 @@ func TestCaseSteps(t *testing.T) {
 	}
 	res = e.get(off, path)
 	wantContains(t, "resubmitted", res.body, "Ändringar från version 1 till 2", "Samma enkät före och efter, till samma klasser.",
-		"Enkät i september och i december, samma klasser.", "200 000", "180 000", "180\u00a0000\u00a0kr", note, "Komplettering begärd")
+		"Enkät i september och i december, samma klasser.", `<td class="before"><p>Kommunikatörs tid · Kommunikatör 20 % · 200`+"\u00a0000\u00a0kr</p>", "180\u00a0000\u00a0kr", note, "Komplettering begärd")
 	wantNotContains(t, "resubmitted diff", res.body, "<th scope=\"row\">Projektets namn")
 	// Through the check into review, then assign a reviewer.
 	for _, ev := range []string{"start_check", "pass_check"} {

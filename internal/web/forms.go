@@ -87,14 +87,34 @@ func (b *Base) Choice(name, labelKey, typ string, value any, options []option, o
 }
 
 // ErrorSummary is the form's errors in the order of the fields, for the
-// summary at the top of a form that failed.
+// summary at the top of a form that failed. Each name may carry its
+// label's message key ("name=org.name"), so the summary says which field
+// an error is about: "Namn: Fältet måste fyllas i." rather than the bare
+// message, which repeats when several fields are empty.
 func (b *Base) ErrorSummary(order ...string) errorSummary {
+	names := make([]string, 0, len(order))
+	labels := map[string]string{}
+	for _, o := range order {
+		name, key, ok := strings.Cut(o, "=")
+		if ok {
+			labels[name] = b.T(key)
+		}
+		names = append(names, name)
+	}
+	return b.labelledSummary(names, labels)
+}
+
+// labelledSummary is ErrorSummary with the labels already translated.
+func (b *Base) labelledSummary(order []string, labels map[string]string) errorSummary {
 	var out []fieldError
 	seen := map[string]bool{}
+	add := func(name string) {
+		out = append(out, fieldError{Name: name, Label: labels[name], Message: b.T(b.Errors[name])})
+		seen[name] = true
+	}
 	for _, name := range order {
-		if key, ok := b.Errors[name]; ok {
-			out = append(out, fieldError{Name: name, Message: b.T(key)})
-			seen[name] = true
+		if _, ok := b.Errors[name]; ok && !seen[name] {
+			add(name)
 		}
 	}
 	rest := make([]string, 0, len(b.Errors))
@@ -105,7 +125,7 @@ func (b *Base) ErrorSummary(order ...string) errorSummary {
 	}
 	sort.Strings(rest)
 	for _, name := range rest {
-		out = append(out, fieldError{Name: name, Message: b.T(b.Errors[name])})
+		add(name)
 	}
 	return errorSummary{Heading: b.T("form.errors", "Count", len(out)), Items: out}
 }
@@ -117,7 +137,20 @@ type errorSummary struct {
 
 type fieldError struct {
 	Name    string
+	Label   string // the field's label, when known
 	Message string
+}
+
+// Lead is the label as it starts the summary's line: "Namn: ", or a
+// question as it stands ("Är du jävig? ").
+func (e fieldError) Lead() string {
+	switch {
+	case e.Label == "":
+		return ""
+	case strings.HasSuffix(e.Label, "?"), strings.HasSuffix(e.Label, ":"):
+		return e.Label + " "
+	}
+	return e.Label + ": "
 }
 
 // formFailed reports whether err is one a form shows to the user, and with

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,6 +23,8 @@ type reviewRow struct {
 	Partnership string // empty under blind review
 	Declaration string
 	Status      string
+	Next        string // the reviewer's next step, when Todo
+	Todo        bool   // something waits for the reviewer
 }
 
 type reviewListPage struct {
@@ -28,32 +32,52 @@ type reviewListPage struct {
 	Rows []reviewRow
 }
 
-// reviewList shows the applications assigned to the signed-in reviewer.
+// reviewList shows the applications assigned to the signed-in reviewer,
+// those waiting for them first.
 func (s *Server) reviewList(w http.ResponseWriter, r *http.Request, b *Base) error {
 	if err := require(b, policy.Review, 0); err != nil {
 		return err
 	}
-	ctx := r.Context()
-	apps, err := s.store.ApplicationList(ctx, application.Filter{ReviewerID: b.User.ID})
+	rows, err := s.reviewRows(r.Context(), b)
 	if err != nil {
 		return err
 	}
-	page := reviewListPage{Base: b}
+	slices.SortStableFunc(rows, func(x, y reviewRow) int {
+		switch {
+		case x.Todo == y.Todo:
+			return 0
+		case x.Todo:
+			return -1
+		}
+		return 1
+	})
+	b.Title = b.T("review.list_title")
+	return s.render(w, b, http.StatusOK, "reviews", reviewListPage{Base: b, Rows: rows})
+}
+
+// reviewRows lists the applications assigned to the signed-in reviewer,
+// with their declaration, the state of their review and what is next.
+func (s *Server) reviewRows(ctx context.Context, b *Base) ([]reviewRow, error) {
+	apps, err := s.store.ApplicationList(ctx, application.Filter{ReviewerID: b.User.ID})
+	if err != nil {
+		return nil, err
+	}
+	var rows []reviewRow
 	for _, a := range apps {
 		cf, err := s.loadCase(ctx, a.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		as, err := s.store.Assignment(ctx, a.ID, b.User.ID)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
-		own, err := s.ownReview(r, a.ID, b.User.ID)
+		own, err := s.reviewBy(ctx, a.ID, b.User.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		row := reviewRow{App: a, Label: appLabel(b, a), Call: cf.Call.Title(b.Lang)}
 		if !cf.Call.Config.Steps.BlindReview {
@@ -77,15 +101,31 @@ func (s *Server) reviewList(w http.ResponseWriter, r *http.Request, b *Base) err
 		default:
 			row.Status = b.T("review.status.draft")
 		}
-		page.Rows = append(page.Rows, row)
+		// Only an application in review can be scored; a reviewer may
+		// still declare on one that has moved on.
+		switch {
+		case as.Conflict || (own != nil && own.Submitted()):
+		case !as.Declared:
+			row.Next, row.Todo = b.T("review.next.declare"), true
+		case a.State != application.InReview:
+		case own == nil:
+			row.Next, row.Todo = b.T("review.next.score"), true
+		default:
+			row.Next, row.Todo = b.T("review.next.finish"), true
+		}
+		rows = append(rows, row)
 	}
-	b.Title = b.T("review.list_title")
-	return s.render(w, b, http.StatusOK, "reviews", page)
+	return rows, nil
 }
 
 // ownReview returns the reviewer's review of an application, or nil.
 func (s *Server) ownReview(r *http.Request, appID, reviewerID int64) (*review.Review, error) {
-	reviews, err := s.store.Reviews(r.Context(), appID)
+	return s.reviewBy(r.Context(), appID, reviewerID)
+}
+
+// reviewBy returns a reviewer's review of an application, or nil.
+func (s *Server) reviewBy(ctx context.Context, appID, reviewerID int64) (*review.Review, error) {
+	reviews, err := s.store.Reviews(ctx, appID)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +225,7 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, b *Base, s
 		page.ConflictF = b.Choice("conflict", "review.conflict", "radios", conflict,
 			[]option{{Value: "no", Label: b.T("review.conflict.no")}, {Value: "yes", Label: b.T("review.conflict.yes")}}, "required", "hint")
 		page.NoteF = b.Field("conflict_note", "review.conflict_note", "textarea", note, "hint", "rows=3")
-		page.Summary = b.ErrorSummary("form", "conflict", "conflict_note")
+		page.Summary = b.ErrorSummary("form", "conflict=review.conflict", "conflict_note=review.conflict_note")
 		return s.render(w, b, status, "review", page)
 	case as.Conflict:
 		page.Conflict = true
@@ -230,6 +270,7 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, b *Base, s
 		scale = append(scale, option{Value: strconv.Itoa(n), Label: strconv.Itoa(n)})
 	}
 	order := []string{"form"}
+	labels := map[string]string{}
 	for _, cr := range setup.Criteria {
 		ci := criterionInput{Title: cr.Title.In(b.Lang), Help: cr.Help.In(b.Lang), Weight: cr.Weight}
 		ci.Score = field{Name: "score_" + cr.Key, Label: b.T("review.score", "Criterion", ci.Title), Type: "radios", Value: typed.Scores[cr.Key],
@@ -241,6 +282,7 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, b *Base, s
 				f.Error = b.T(key)
 			}
 			order = append(order, f.Name)
+			labels[f.Name] = f.Label
 		}
 		if page.Submitted != nil {
 			if sc, ok := page.Submitted.Scores[cr.Key]; ok {
@@ -256,7 +298,8 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, b *Base, s
 	}
 	page.Recommend = b.Choice("recommendation", "review.recommendation", "radios", typed.Recommendation, recs, "required")
 	page.Comment = b.Field("comment", "review.comment", "textarea", typed.Comment, "hint", "rows=5")
-	page.Summary = b.ErrorSummary(append(order, "scores", "recommendation", "comment", "conflict", "reviewer")...)
+	labels["recommendation"], labels["comment"] = page.Recommend.Label, page.Comment.Label
+	page.Summary = b.labelledSummary(append(order, "scores", "recommendation", "comment", "conflict", "reviewer"), labels)
 	return s.render(w, b, status, "review", page)
 }
 

@@ -50,6 +50,16 @@ func (s *Server) table() []route {
 		{"call.create", "POST", "/personal/program/{id}/utlysningar/ny", "/en/staff/programmes/{id}/calls/new", s.callCreate, true},
 		{"call.edit", "GET", "/personal/utlysningar/{id}", "/en/staff/calls/{id}", s.callEdit, true},
 		{"call.update", "POST", "/personal/utlysningar/{id}", "/en/staff/calls/{id}", s.callUpdate, true},
+		// A call's questions, lists, assessment and steps, one change per form ({s}, {f}: positions from 1).
+		{"call.config", "GET", "/personal/utlysningar/{id}/formular", "/en/staff/calls/{id}/form", s.callConfig, true},
+		{"call.preview", "GET", "/personal/utlysningar/{id}/formular/forhandsgranska", "/en/staff/calls/{id}/form/preview", s.callPreview, true},
+		{"call.config.section.add", "POST", "/personal/utlysningar/{id}/formular/avsnitt", "/en/staff/calls/{id}/form/sections", s.cfgSectionAdd, true},
+		{"call.config.section", "POST", "/personal/utlysningar/{id}/formular/avsnitt/{s}", "/en/staff/calls/{id}/form/sections/{s}", s.cfgSection, true},
+		{"call.config.field.add", "POST", "/personal/utlysningar/{id}/formular/avsnitt/{s}/fragor", "/en/staff/calls/{id}/form/sections/{s}/questions", s.cfgFieldAdd, true},
+		{"call.config.field", "POST", "/personal/utlysningar/{id}/formular/avsnitt/{s}/fragor/{f}", "/en/staff/calls/{id}/form/sections/{s}/questions/{f}", s.cfgField, true},
+		{"call.config.lists", "POST", "/personal/utlysningar/{id}/formular/listor", "/en/staff/calls/{id}/form/lists", s.cfgLists, true},
+		{"call.config.assessment", "POST", "/personal/utlysningar/{id}/formular/bedomning", "/en/staff/calls/{id}/form/assessment", s.cfgAssessment, true},
+		{"call.config.steps", "POST", "/personal/utlysningar/{id}/formular/steg", "/en/staff/calls/{id}/form/steps", s.cfgSteps, true},
 		{"audit", "GET", "/personal/logg", "/en/staff/log", s.auditLog, true},
 
 		// Applicants: applications of their organisations.

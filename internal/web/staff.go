@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	"github.com/icld/partnerskap/internal/audit"
-	"github.com/icld/partnerskap/internal/call"
 	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/user"
 )
@@ -22,55 +21,6 @@ func require(b *Base, a policy.Action, programmeID int64) error {
 		return errForbidden
 	}
 	return nil
-}
-
-type callSummary struct {
-	Call    *call.Call
-	Status  call.Status
-	Granted int64
-}
-
-type staffProgramme struct {
-	programmeSummary
-	Calls []callSummary
-}
-
-type staffHomePage struct {
-	*Base
-	Programmes []staffProgramme
-	CanStaff   bool
-}
-
-// staffHome is the workspace start: the programmes and their calls with
-// status and money granted. Users without a staff role see what they can
-// do so far.
-func (s *Server) staffHome(w http.ResponseWriter, r *http.Request, b *Base) error {
-	page := staffHomePage{Base: b, CanStaff: policy.Can(b.User, policy.ViewStaffArea, 0)}
-	b.Title = b.T("staff.title")
-	if page.CanStaff {
-		progs, err := s.store.ProgrammeList(r.Context())
-		if err != nil {
-			return err
-		}
-		now := s.clock.Now()
-		for _, p := range progs {
-			calls, err := s.store.CallList(r.Context(), p.ID)
-			if err != nil {
-				return err
-			}
-			sp := staffProgramme{programmeSummary: programmeSummary{Programme: p, Calls: len(calls)}}
-			for _, c := range calls {
-				g, err := s.store.GrantedInCall(r.Context(), c.ID)
-				if err != nil {
-					return err
-				}
-				sp.Calls = append(sp.Calls, callSummary{Call: c, Status: c.Status(now), Granted: g})
-				sp.Granted += g
-			}
-			page.Programmes = append(page.Programmes, sp)
-		}
-	}
-	return s.render(w, b, http.StatusOK, "staff", page)
 }
 
 type auditPage struct {
