@@ -4,12 +4,15 @@ package call
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/icld/partnerskap/internal/application"
 	"github.com/icld/partnerskap/internal/form"
+	"github.com/icld/partnerskap/internal/ledger"
 	"github.com/icld/partnerskap/internal/review"
+	"github.com/icld/partnerskap/internal/survey"
 	"github.com/icld/partnerskap/internal/validate"
 )
 
@@ -49,13 +52,40 @@ type Config struct {
 	Lists      form.Lists        `json:"lists"`
 	Assessment review.Setup      `json:"assessment"`
 	Steps      application.Steps `json:"steps"`
+	// PaymentPlan says when the grant is paid out, e.g. all on
+	// acceptance, or 80 % then and 20 % after the final report. A call
+	// saved without one reads as ledger.FullOnAcceptance (Plan).
+	PaymentPlan ledger.Plan `json:"payment_plan,omitempty"`
+	// SurveyQuestions are the template of the grants' baseline and
+	// follow-up surveys, which each grantee may extend. A call saved
+	// without them reads as survey.DefaultQuestions (SurveyTemplate).
+	SurveyQuestions []survey.Question `json:"survey_questions,omitempty"`
+}
+
+// SurveyTemplate is the call's survey questions: the configured ones, or
+// survey.DefaultQuestions when none are.
+func (c *Config) SurveyTemplate() []survey.Question {
+	if len(c.SurveyQuestions) == 0 {
+		return survey.DefaultQuestions()
+	}
+	return slices.Clone(c.SurveyQuestions)
 }
 
 // DefaultConfig is the information and communication support's setup, the
 // starting point for a new call: formal check and review, not blind.
 func DefaultConfig() Config {
 	return Config{Form: form.CommunicationForm(), Lists: form.DefaultLists(), Assessment: review.DefaultSetup(),
-		Steps: application.Steps{FormalCheck: true, Review: true}}
+		Steps: application.Steps{FormalCheck: true, Review: true}, PaymentPlan: slices.Clone(ledger.FullOnAcceptance),
+		SurveyQuestions: survey.DefaultQuestions()}
+}
+
+// Plan is the call's payment plan: the one configured, or
+// ledger.FullOnAcceptance when none is.
+func (c *Config) Plan() ledger.Plan {
+	if len(c.PaymentPlan) == 0 {
+		return slices.Clone(ledger.FullOnAcceptance)
+	}
+	return c.PaymentPlan
 }
 
 // IsZero reports whether no configuration was given: a call saved before
@@ -79,6 +109,14 @@ func (c *Call) CheckConfig() validate.Errors {
 	}
 	if c.Config.Steps.BlindReview && !c.Config.Steps.Review {
 		errs.Add("config", "error.call.blind_without_review")
+	}
+	if len(c.Config.SurveyQuestions) > 0 && survey.CheckQuestions(c.Config.SurveyQuestions) != nil {
+		errs.Add("config", "error.call.survey")
+	}
+	if len(c.Config.PaymentPlan) > 0 {
+		if err := c.Config.PaymentPlan.Check(); err != nil {
+			errs.Add("payment_plan", err.Error())
+		}
 	}
 	return errs
 }

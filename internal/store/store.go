@@ -54,6 +54,9 @@ type Store interface {
 	Outbox
 	Attachments
 	Invites
+	Surveys
+	GrantLife
+	Activities
 
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error

@@ -88,6 +88,33 @@ func (s *Server) table() []route {
 		{"review", "GET", "/granskning/{id}", "/en/reviews/{id}", s.reviewPage, true},
 		{"review.declare", "POST", "/granskning/{id}/jav", "/en/reviews/{id}/conflict", s.reviewDeclare, true},
 		{"review.save", "POST", "/granskning/{id}", "/en/reviews/{id}", s.reviewSave, true},
+
+		// Grantees: activities carried out for a grant ({id}: the grant) and their reach; officers of the programme read them.
+		{"grant.activities", "GET", "/bidrag/{id}/aktiviteter", "/en/grants/{id}/activities", s.grantActivities, true},
+		{"grant.activities.create", "POST", "/bidrag/{id}/aktiviteter", "/en/grants/{id}/activities", s.grantActivityCreate, true},
+		{"grant.activity", "GET", "/bidrag/{id}/aktiviteter/{aid}", "/en/grants/{id}/activities/{aid}", s.grantActivity, true},
+		{"grant.activity.update", "POST", "/bidrag/{id}/aktiviteter/{aid}", "/en/grants/{id}/activities/{aid}", s.grantActivityUpdate, true},
+		{"grant.activity.delete", "POST", "/bidrag/{id}/aktiviteter/{aid}/ta-bort", "/en/grants/{id}/activities/{aid}/delete", s.grantActivityDelete, true},
+
+		// Grants: the grantee's acceptance, money and change requests ({id}: the grant); the officers' ledger, payments and decisions.
+		{"grants", "GET", "/bidrag", "/en/grants", s.grants, true},
+		{"grant", "GET", "/bidrag/{id}", "/en/grants/{id}", s.grantPage, true},
+		{"grant.accept", "POST", "/bidrag/{id}/villkor", "/en/grants/{id}/terms", s.grantAccept, true},
+		{"grant.change", "POST", "/bidrag/{id}/andringar", "/en/grants/{id}/changes", s.grantChange, true},
+		{"staff.grants", "GET", "/personal/bidrag", "/en/staff/grants", s.staffGrants, true},
+		{"staff.grant", "GET", "/personal/bidrag/{id}", "/en/staff/grants/{id}", s.staffGrant, true},
+		{"staff.grant.pay", "POST", "/personal/bidrag/{id}/utbetalningar", "/en/staff/grants/{id}/payments", s.staffGrantPay, true},
+		{"staff.grant.decide", "POST", "/personal/bidrag/{id}/andringar/{change}", "/en/staff/grants/{id}/changes/{change}", s.staffGrantDecide, true},
+
+		// Surveys: the grantee's page ({id}: the grant); the public, anonymous answer pages and QR codes by token
+		// ({phase}: fore/efter in Swedish links, before/after in English ones; each accepted under both prefixes).
+		{"grant.survey", "GET", "/bidrag/{id}/enkat", "/en/grants/{id}/survey", s.grantSurvey, true},
+		{"grant.survey.post", "POST", "/bidrag/{id}/enkat", "/en/grants/{id}/survey", s.grantSurveyPost, true},
+		{"survey.answer", "GET", "/enkat/{token}/{phase}", "/en/survey/{token}/{phase}", s.surveyAnswer, false},
+		{"survey.answer.post", "POST", "/enkat/{token}/{phase}", "/en/survey/{token}/{phase}", s.surveySubmit, false},
+		{"survey.thanks", "GET", "/enkat/{token}/{phase}/tack", "/en/survey/{token}/{phase}/thanks", s.surveyThanks, false},
+		{"survey.qr.png", "GET", "/enkat/{token}/{phase}/qr.png", "/en/survey/{token}/{phase}/qr.png", s.surveyQRPNG, false},
+		{"survey.qr.svg", "GET", "/enkat/{token}/{phase}/qr.svg", "/en/survey/{token}/{phase}/qr.svg", s.surveyQRSVG, false},
 	}
 }
 

@@ -53,6 +53,7 @@ type Server struct {
 	metrics   *metrics
 	handler   http.Handler
 	routeList []route
+	flood     floodGuard // the survey answer pages' rate limits
 }
 
 // New builds the server and parses its templates once.

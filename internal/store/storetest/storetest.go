@@ -71,6 +71,12 @@ func Run(t *testing.T, open Factory) {
 		{"Outbox", testOutbox},
 		{"OutboxConcurrentClaims", testOutboxConcurrentClaims},
 		{"Attachments", testAttachments},
+		{"GrantAcceptance", testGrantAcceptance},
+		{"RandomPayments", testRandomPayments},
+		{"ConcurrentPaymentsStayUnderGrant", testConcurrentPayments},
+		{"ChangeRequests", testChangeRequests},
+		{"Surveys", testSurveys},
+		{"Activities", testActivities},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

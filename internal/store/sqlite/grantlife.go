@@ -1,0 +1,272 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/icld/partnerskap/internal/audit"
+	"github.com/icld/partnerskap/internal/grant"
+	"github.com/icld/partnerskap/internal/ledger"
+	"github.com/icld/partnerskap/internal/store"
+	"github.com/icld/partnerskap/internal/validate"
+)
+
+// Acceptance returns the grant's acceptance, or ErrNotFound.
+func (s *Store) Acceptance(ctx context.Context, grantID int64) (*grant.Acceptance, error) {
+	a, err := readAcceptance(ctx, s.r, grantID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: acceptance of grant %d: %w", grantID, notFound(err))
+	}
+	return a, nil
+}
+
+func readAcceptance(ctx context.Context, db queryRower, grantID int64) (*grant.Acceptance, error) {
+	a := grant.Acceptance{GrantID: grantID}
+	var by sql.NullInt64
+	var at string
+	err := db.QueryRowContext(ctx, `SELECT accepted_by, accepter_name, accepted_at FROM grant_acceptances WHERE grant_id = ?`, grantID).Scan(&by, &a.ByName, &at)
+	if err != nil {
+		return nil, err
+	}
+	a.By, a.At = by.Int64, parseTS(at)
+	return &a, nil
+}
+
+// readGrantTx reads a grant inside a write transaction; SQLite's write
+// lock, taken at BEGIN, is the grant's lock.
+func readGrantTx(ctx context.Context, tx *sql.Tx, id int64) (*grant.Grant, error) {
+	g, err := scanGrant(tx.QueryRowContext(ctx, `SELECT `+grantColumns+` FROM grants WHERE id = ?`, id))
+	return g, notFound(err)
+}
+
+// AcceptGrant records the acceptance of the grant's terms, once.
+func (s *Store) AcceptGrant(ctx context.Context, by audit.Actor, grantID int64) (*grant.Acceptance, error) {
+	var a *grant.Acceptance
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := readGrantTx(ctx, tx, grantID); err != nil {
+			return err
+		}
+		if _, err := readAcceptance(ctx, tx, grantID); err == nil {
+			return store.ErrConflict
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		a = &grant.Acceptance{GrantID: grantID, By: by.UserID, ByName: by.Name, At: s.clock.Now()}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO grant_acceptances (grant_id, accepted_by, accepter_name, accepted_at) VALUES (?, ?, ?, ?)`,
+			grantID, nullInt(a.By), a.ByName, ts(a.At)); err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, by, "accept", "grant", grantID, nil, a)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: accept grant %d: %w", grantID, err)
+	}
+	return a, nil
+}
+
+// storedLedger returns the entries stored for a grant, oldest first.
+func storedLedger(ctx context.Context, db querier, grantID int64) ([]ledger.Entry, error) {
+	rows, err := db.QueryContext(ctx, `SELECT id, grant_id, kind, amount, at, COALESCE(by_user, 0), note FROM ledger_entries WHERE grant_id = ? ORDER BY id`, grantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ledger.Entry
+	for rows.Next() {
+		var e ledger.Entry
+		var at string
+		if err := rows.Scan(&e.ID, &e.GrantID, &e.Kind, &e.Amount, &at, &e.By, &e.Note); err != nil {
+			return nil, err
+		}
+		e.At = parseTS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// LedgerEntries returns the grant's ledger, starting with its grant.
+func (s *Store) LedgerEntries(ctx context.Context, grantID int64) ([]ledger.Entry, error) {
+	g, err := s.Grant(ctx, grantID)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := storedLedger(ctx, s.r, grantID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: ledger of grant %d: %w", grantID, err)
+	}
+	return g.WithGranted(stored), nil
+}
+
+// Balance sums the grant's ledger.
+func (s *Store) Balance(ctx context.Context, grantID int64) (ledger.Balance, error) {
+	entries, err := s.LedgerEntries(ctx, grantID)
+	if err != nil {
+		return ledger.Balance{}, err
+	}
+	b, err := ledger.Sum(entries)
+	if err != nil {
+		return b, fmt.Errorf("sqlite: balance of grant %d: %w", grantID, err)
+	}
+	return b, nil
+}
+
+func insertEntry(ctx context.Context, tx *sql.Tx, e *ledger.Entry) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO ledger_entries (grant_id, kind, amount, at, by_user, note) VALUES (?, ?, ?, ?, ?, ?)`,
+		e.GrantID, e.Kind, e.Amount, ts(e.At), nullInt(e.By), e.Note)
+	if err != nil {
+		return err
+	}
+	e.ID, _ = res.LastInsertId()
+	return nil
+}
+
+// maxPaymentNote bounds the note with a payment, in characters.
+const maxPaymentNote = 1000
+
+// RecordPayment records a payment under the grant's lock (SQLite's write
+// lock), checked against the ledger as it stands.
+func (s *Store) RecordPayment(ctx context.Context, by audit.Actor, grantID, amount int64, note string) (*ledger.Entry, error) {
+	note = strings.TrimSpace(note)
+	if len([]rune(note)) > maxPaymentNote {
+		return nil, validate.Errors{"note": "error.too_long"}
+	}
+	var e *ledger.Entry
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		g, err := readGrantTx(ctx, tx, grantID)
+		if err != nil {
+			return err
+		}
+		stored, err := storedLedger(ctx, tx, grantID)
+		if err != nil {
+			return err
+		}
+		entries := g.WithGranted(stored)
+		if len(stored) == 0 || stored[0].Kind != ledger.Granted {
+			if err := insertEntry(ctx, tx, &entries[0]); err != nil {
+				return err
+			}
+		}
+		before, err := ledger.Sum(entries)
+		if err != nil {
+			return err
+		}
+		e = &ledger.Entry{GrantID: grantID, Kind: ledger.Paid, Amount: amount, At: s.clock.Now(), By: by.UserID, Note: note}
+		after, err := before.Apply(*e)
+		if err != nil {
+			return validate.Errors{"amount": err.Error()}
+		}
+		if err := insertEntry(ctx, tx, e); err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, by, "pay", "grant", grantID, before, after)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: payment to grant %d: %w", grantID, err)
+	}
+	return e, nil
+}
+
+const changeColumns = `id, grant_id, new_end_date, from_line, to_line, amount, reason, state, COALESCE(requested_by, 0), requester_name, requested_at,
+	COALESCE(decided_by, 0), decider_name, decided_at, note`
+
+func scanChange(row scanner) (*grant.ChangeRequest, error) {
+	var c grant.ChangeRequest
+	var end, decided sql.NullString
+	var requested string
+	if err := row.Scan(&c.ID, &c.GrantID, &end, &c.FromLine, &c.ToLine, &c.Amount, &c.Reason, &c.State, &c.RequestedBy, &c.RequesterName, &requested,
+		&c.DecidedBy, &c.DeciderName, &decided, &c.Note); err != nil {
+		return nil, err
+	}
+	c.NewEndDate, c.RequestedAt = parseDate(end), parseTS(requested)
+	if decided.Valid {
+		c.DecidedAt = parseTS(decided.String)
+	}
+	return &c, nil
+}
+
+// RequestChange stores a pending change request.
+func (s *Store) RequestChange(ctx context.Context, by audit.Actor, cr *grant.ChangeRequest) error {
+	cr.Normalize()
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		g, err := readGrantTx(ctx, tx, cr.GrantID)
+		if err != nil {
+			return err
+		}
+		if err := cr.Validate(g).Err(); err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		cr.State, cr.RequestedBy, cr.RequesterName, cr.RequestedAt = grant.ChangePending, by.UserID, by.Name, now
+		cr.DecidedBy, cr.DeciderName, cr.DecidedAt, cr.Note = 0, "", time.Time{}, ""
+		res, err := tx.ExecContext(ctx, `INSERT INTO change_requests (grant_id, new_end_date, from_line, to_line, amount, reason, state, requested_by, requester_name, requested_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, cr.GrantID, nullDate(cr.NewEndDate), cr.FromLine, cr.ToLine, cr.Amount, cr.Reason, cr.State,
+			nullInt(cr.RequestedBy), cr.RequesterName, ts(now))
+		if err != nil {
+			return err
+		}
+		cr.ID, _ = res.LastInsertId()
+		return s.writeAudit(ctx, tx, by, "create", "change_request", cr.ID, nil, cr)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: request change of grant %d: %w", cr.GrantID, err)
+	}
+	return nil
+}
+
+// DecideChange approves or rejects a pending change request.
+func (s *Store) DecideChange(ctx context.Context, by audit.Actor, id int64, approve bool, note string) (*grant.ChangeRequest, error) {
+	var cr *grant.ChangeRequest
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		cr, err = scanChange(tx.QueryRowContext(ctx, `SELECT `+changeColumns+` FROM change_requests WHERE id = ?`, id))
+		if err != nil {
+			return notFound(err)
+		}
+		before := *cr
+		if err := cr.Decide(approve, note, by.UserID, by.Name, s.clock.Now()); errors.Is(err, grant.ErrDecided) {
+			return validate.Errors{"form": grant.ErrDecided.Error()}
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE change_requests SET state = ?, decided_by = ?, decider_name = ?, decided_at = ?, note = ? WHERE id = ?`,
+			cr.State, nullInt(cr.DecidedBy), cr.DeciderName, ts(cr.DecidedAt), cr.Note, id); err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, by, "decide", "change_request", id, &before, cr)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: decide change request %d: %w", id, err)
+	}
+	return cr, nil
+}
+
+// ChangeRequest returns one change request.
+func (s *Store) ChangeRequest(ctx context.Context, id int64) (*grant.ChangeRequest, error) {
+	cr, err := scanChange(s.r.QueryRowContext(ctx, `SELECT `+changeColumns+` FROM change_requests WHERE id = ?`, id))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: change request %d: %w", id, notFound(err))
+	}
+	return cr, nil
+}
+
+// ChangeRequests returns a grant's change requests, oldest first.
+func (s *Store) ChangeRequests(ctx context.Context, grantID int64) ([]grant.ChangeRequest, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+changeColumns+` FROM change_requests WHERE grant_id = ? ORDER BY id`, grantID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: change requests of grant %d: %w", grantID, err)
+	}
+	defer rows.Close()
+	var out []grant.ChangeRequest
+	for rows.Next() {
+		cr, err := scanChange(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: change requests of grant %d: %w", grantID, err)
+		}
+		out = append(out, *cr)
+	}
+	return out, rows.Err()
+}

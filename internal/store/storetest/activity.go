@@ -1,0 +1,146 @@
+package storetest
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/icld/partnerskap/internal/activity"
+	"github.com/icld/partnerskap/internal/audit"
+	"github.com/icld/partnerskap/internal/clock"
+	"github.com/icld/partnerskap/internal/grant"
+	"github.com/icld/partnerskap/internal/store"
+)
+
+func testActivities(t *testing.T, s store.Store, clk *clock.Fixed) {
+	f := newFixture(t, s)
+	g := &grant.Grant{CallID: f.call.ID, PartnershipID: f.kalixMasaka.ID, OrganisationID: f.kalix.ID, Amount: 25_000_000, AwardedOn: clock.Date(2021, 2, 1)}
+	must(t, s.CreateGrant(ctx(), officer, g))
+	by := audit.Actor{Name: "Åsa Sökande"}
+
+	// Created, with Swedish text kept as typed, and read back whole.
+	a := &activity.Activity{GrantID: g.ID, Date: clock.Date(2021, 2, 24), Title: "Utställning om plast – Kalix bibliotek, Ö-vik & Masaka",
+		TargetGroup: "citizens", Channel: "exhibition", Reach: map[string]int64{"citizens": 1250, "pupils": 310, "politicians": 0},
+		Cost: "12 500,50 kr", Evidence: "https://www.kalix.se/nyheter/utställning-om-plast?år=2021", Targets: []string{"12.5", "4.7", "12.5"}}
+	must(t, s.CreateActivity(ctx(), by, a))
+	if a.ID == 0 || a.Version != 1 || !a.CreatedAt.Equal(Start) {
+		t.Fatalf("created: %+v", a)
+	}
+	got, err := s.Activity(ctx(), a.ID)
+	must(t, err)
+	if !reflect.DeepEqual(got, a) {
+		t.Errorf("round-trip:\n got %+v\nwant %+v", got, a)
+	}
+	if got.Title != "Utställning om plast – Kalix bibliotek, Ö-vik & Masaka" || got.Cost != "12 500,50 kr" || got.CostOre() != 1_250_050 ||
+		!reflect.DeepEqual(got.Reach, map[string]int64{"citizens": 1250, "pupils": 310}) || !reflect.DeepEqual(got.Targets, []string{"4.7", "12.5"}) ||
+		!got.Date.Equal(clock.Date(2021, 2, 24)) {
+		t.Errorf("activity: %+v", got)
+	}
+
+	// A second activity, earlier: the list is by date.
+	b := &activity.Activity{GrantID: g.ID, Date: clock.Date(2021, 1, 15), Title: "Seminarium för kommunfullmäktige", TargetGroup: "politicians",
+		Channel: "seminar", Reach: map[string]int64{"politicians": 41}}
+	must(t, s.CreateActivity(ctx(), by, b))
+	list, err := s.ActivityList(ctx(), g.ID)
+	must(t, err)
+	if len(list) != 2 || list[0].ID != b.ID || list[1].ID != a.ID {
+		t.Fatalf("ActivityList: %+v", list)
+	}
+	if list[0].Reach["politicians"] != 41 || list[0].Cost != "" || list[0].Evidence != "" || list[0].Targets != nil {
+		t.Errorf("second activity: %+v", list[0])
+	}
+	if sum := activity.Summarize(list, f.call.Config.Lists); sum.Reach != 1250+310+41 || sum.Cost != 1_250_050 || sum.Activities != 2 {
+		t.Errorf("summary: %+v", sum)
+	}
+	if empty, err := s.ActivityList(ctx(), 999); err != nil || len(empty) != 0 {
+		t.Errorf("activities of no grant: %v, %v", empty, err)
+	}
+
+	// Updated at the stored version; a stale version is a conflict.
+	clk.Set(Start.Add(time.Hour))
+	stale := *got
+	a.Title, a.Reach, a.Targets = "Utställning om plast i Kalix bibliotek", map[string]int64{"citizens": 1300}, nil
+	must(t, s.UpdateActivity(ctx(), by, a))
+	if a.Version != 2 || !a.UpdatedAt.Equal(Start.Add(time.Hour)) || !a.CreatedAt.Equal(Start) {
+		t.Errorf("updated: %+v", a)
+	}
+	got, err = s.Activity(ctx(), a.ID)
+	must(t, err)
+	if !reflect.DeepEqual(got, a) || got.Targets != nil || len(got.Reach) != 1 {
+		t.Errorf("after update:\n got %+v\nwant %+v", got, a)
+	}
+	stale.Title = "Någon annans ändring"
+	if err := s.UpdateActivity(ctx(), by, &stale); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("stale version: %v, want ErrConflict", err)
+	}
+	// An activity does not move to another grant.
+	other := &grant.Grant{CallID: f.call.ID, PartnershipID: f.arvikaUasin.ID, OrganisationID: f.arvika.ID, Amount: 100, AwardedOn: Start}
+	must(t, s.CreateGrant(ctx(), officer, other))
+	moved := *got
+	moved.GrantID = other.ID
+	if err := s.UpdateActivity(ctx(), by, &moved); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("moved to another grant: %v, want ErrNotFound", err)
+	}
+
+	// Refused: each saves nothing and leaves no audit entry.
+	refusals := []struct {
+		name  string
+		edit  func(x *activity.Activity)
+		field string
+		key   string
+	}{
+		{"negative reach", func(x *activity.Activity) { x.Reach = map[string]int64{"pupils": -1} }, "reach.pupils", activity.ErrReachNegative},
+		{"absurd reach", func(x *activity.Activity) { x.Reach = map[string]int64{"citizens": activity.MaxReach + 1} }, "reach.citizens", activity.ErrReachAbsurd},
+		{"target group not in the call's list", func(x *activity.Activity) { x.TargetGroup = "kings" }, "target_group", "error.invalid_choice"},
+		{"cost unreadable", func(x *activity.Activity) { x.Cost = "tolv tusen" }, "cost", "error.money.invalid"},
+		{"evidence not a web link", func(x *activity.Activity) { x.Evidence = "javascript:alert(1)" }, "evidence", activity.ErrEvidenceURL},
+		{"in the future", func(x *activity.Activity) { x.Date = clock.Date(2021, 3, 2) }, "date", activity.ErrDateFuture},
+		{"unknown SDG target", func(x *activity.Activity) { x.Targets = []string{"18.1"} }, "targets", "error.invalid_choice"},
+	}
+	for _, r := range refusals {
+		x := &activity.Activity{GrantID: g.ID, Date: clock.Date(2021, 2, 1), Title: "Ny", TargetGroup: "media", Channel: "press"}
+		r.edit(x)
+		wantField(t, s.CreateActivity(ctx(), by, x), r.field, r.key)
+		y := *got
+		r.edit(&y)
+		wantField(t, s.UpdateActivity(ctx(), by, &y), r.field, r.key)
+	}
+	if err := s.CreateActivity(ctx(), by, &activity.Activity{GrantID: 999, Date: clock.Date(2021, 2, 1), Title: "Ny", TargetGroup: "media", Channel: "press"}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown grant: %v, want ErrNotFound", err)
+	}
+	list, err = s.ActivityList(ctx(), g.ID)
+	must(t, err)
+	if len(list) != 2 || !reflect.DeepEqual(list[1], a) {
+		t.Errorf("after refusals: %+v", list)
+	}
+
+	// Deleted with its reach and targets; the audit log tells the story.
+	must(t, s.DeleteActivity(ctx(), by, a.ID))
+	if _, err := s.Activity(ctx(), a.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("after delete: %v", err)
+	}
+	if err := s.DeleteActivity(ctx(), by, a.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("second delete: %v, want ErrNotFound", err)
+	}
+	if err := s.UpdateActivity(ctx(), by, got); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("update after delete: %v, want ErrNotFound", err)
+	}
+	entries, err := s.AuditLog(ctx(), audit.Filter{Entity: "activity", EntityID: a.ID})
+	must(t, err)
+	if len(entries) != 3 || entries[0].Action != "delete" || entries[1].Action != "update" || entries[2].Action != "create" || entries[0].Actor.Name != "Åsa Sökande" {
+		t.Fatalf("audit of the activity: %+v", entries)
+	}
+	var before, after activity.Activity
+	must(t, json.Unmarshal(entries[1].Before, &before))
+	must(t, json.Unmarshal(entries[1].After, &after))
+	if before.Reach["pupils"] != 310 || after.Title != "Utställning om plast i Kalix bibliotek" || string(entries[0].After) != "null" {
+		t.Errorf("update entry: %s → %s", entries[1].Before, entries[1].After)
+	}
+	list, err = s.ActivityList(ctx(), g.ID)
+	must(t, err)
+	if len(list) != 1 || list[0].ID != b.ID {
+		t.Errorf("after delete: %+v", list)
+	}
+}
