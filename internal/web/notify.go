@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/icld/partnerskap/internal/mail"
@@ -29,41 +30,26 @@ func (s *Server) message(u *user.User, key string, args ...any) mail.Message {
 // officersFor returns the users who handle programme programmeID: officers
 // scoped to it or to every programme.
 func (s *Server) officersFor(ctx context.Context, programmeID int64) ([]*user.User, error) {
-	users, err := s.store.UserList(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []*user.User
-	for _, u := range users {
-		if u.Disabled {
-			continue
-		}
-		for _, r := range u.Roles {
-			if r.Kind == user.Officer && (r.ProgrammeID == 0 || r.ProgrammeID == programmeID) {
-				out = append(out, u)
-				break
-			}
-		}
-	}
-	return out, nil
+	return s.usersWith(ctx, func(r user.Role) bool {
+		return r.Kind == user.Officer && (r.ProgrammeID == 0 || r.ProgrammeID == programmeID)
+	})
 }
 
 // applicantsOf returns the users who apply for organisation orgID.
 func (s *Server) applicantsOf(ctx context.Context, orgID int64) ([]*user.User, error) {
+	return s.usersWith(ctx, func(r user.Role) bool { return r.Kind == user.Applicant && r.OrganisationID == orgID })
+}
+
+// usersWith returns the active users holding a role that match accepts.
+func (s *Server) usersWith(ctx context.Context, match func(user.Role) bool) ([]*user.User, error) {
 	users, err := s.store.UserList(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []*user.User
 	for _, u := range users {
-		if u.Disabled {
-			continue
-		}
-		for _, r := range u.Roles {
-			if r.Kind == user.Applicant && r.OrganisationID == orgID {
-				out = append(out, u)
-				break
-			}
+		if !u.Disabled && slices.ContainsFunc(u.Roles, match) {
+			out = append(out, u)
 		}
 	}
 	return out, nil

@@ -95,7 +95,14 @@ func linkify(s string) template.HTML {
 	return template.HTML(b.String())
 }
 
+// goalGridData is what the goal-grid partial renders.
+type goalGridData struct {
+	*Base
+	Goals []goalCount
+}
+
 func init() {
+	funcs["goalGrid"] = func(pg pager, goals []goalCount) goalGridData { return goalGridData{Base: pg.base(), Goals: goals} }
 	funcs["linkify"] = linkify
 	funcs["langOptions"] = func(pg pager) []option {
 		b := pg.base()
