@@ -150,6 +150,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 		go func() { errc <- opsSrv.Serve(opsLn) }()
 	}
 	go cleanSessions(ctx, s, clk, log)
+	go runReminders(ctx, s, srv.ReminderMails, clk, log)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}

@@ -60,6 +60,11 @@ type Config struct {
 	// follow-up surveys, which each grantee may extend. A call saved
 	// without them reads as survey.DefaultQuestions (SurveyTemplate).
 	SurveyQuestions []survey.Question `json:"survey_questions,omitempty"`
+	// Reports says which reports the grants owe and when, how much a
+	// line may deviate unexplained, and when grantees are reminded. The
+	// zero value reads as the communication support's rule
+	// (DefaultReportRules).
+	Reports ReportRules `json:"reports"`
 }
 
 // SurveyTemplate is the call's survey questions: the configured ones, or
@@ -76,7 +81,7 @@ func (c *Config) SurveyTemplate() []survey.Question {
 func DefaultConfig() Config {
 	return Config{Form: form.CommunicationForm(), Lists: form.DefaultLists(), Assessment: review.DefaultSetup(),
 		Steps: application.Steps{FormalCheck: true, Review: true}, PaymentPlan: slices.Clone(ledger.FullOnAcceptance),
-		SurveyQuestions: survey.DefaultQuestions()}
+		SurveyQuestions: survey.DefaultQuestions(), Reports: DefaultReportRules()}
 }
 
 // Plan is the call's payment plan: the one configured, or
@@ -112,6 +117,9 @@ func (c *Call) CheckConfig() validate.Errors {
 	}
 	if len(c.Config.SurveyQuestions) > 0 && survey.CheckQuestions(c.Config.SurveyQuestions) != nil {
 		errs.Add("config", "error.call.survey")
+	}
+	for k, v := range c.Config.Reports.Check() {
+		errs.Add(k, v)
 	}
 	if len(c.Config.PaymentPlan) > 0 {
 		if err := c.Config.PaymentPlan.Check(); err != nil {

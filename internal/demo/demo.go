@@ -162,7 +162,10 @@ func (l *loader) load(ctx context.Context) error {
 	if err := l.users(ctx); err != nil {
 		return err
 	}
-	return l.rolling(ctx)
+	if err := l.rolling(ctx); err != nil {
+		return err
+	}
+	return l.lives(ctx)
 }
 
 // organisations finds the Swedish members and finds or creates the partners.

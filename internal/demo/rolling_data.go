@@ -8,6 +8,7 @@ import (
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/decision"
 	"github.com/icld/partnerskap/internal/form"
+	"github.com/icld/partnerskap/internal/ledger"
 	"github.com/icld/partnerskap/internal/programme"
 	"github.com/icld/partnerskap/internal/review"
 )
@@ -72,8 +73,17 @@ func newRollingCall(programmeID int64, now time.Time) *call.Call {
 		ClosesAt:    closes,
 		Ceiling:     150_000_000, // 1 500 000 kr
 		MaxPerGrant: 30_000_000,  // 300 000 kr
-		Config:      call.DefaultConfig(),
+		Config:      rollingConfig(),
 	}
+}
+
+// rollingConfig is the default configuration with the payment plan the
+// issue gives as an example: 80 % when the grantee accepts the terms, the
+// last 20 % after the final report is approved.
+func rollingConfig() call.Config {
+	cfg := call.DefaultConfig()
+	cfg.PaymentPlan = ledger.Plan{{Percent: 80, When: ledger.OnAcceptance}, {Percent: 20, When: ledger.OnFinalReportApproved}}
+	return cfg
 }
 
 // applicationSpec is one invented application in the rolling call and the

@@ -99,7 +99,45 @@ type Report struct {
 	Version     int
 	SubmittedAt time.Time
 	RegNumber   string
-	UpdatedAt   time.Time
+	// Note is the officer's note with the last request for completion
+	// or the approval.
+	Note         string
+	ApprovedBy   int64
+	ApproverName string
+	ApprovedAt   time.Time // zero until approved
+	UpdatedAt    time.Time
+}
+
+// Editable reports whether the grantee may still change the report.
+func (r *Report) Editable() bool { return r.State == Draft || r.State == CompletionRequested }
+
+// Normalize trims what was typed.
+func (r *Report) Normalize() {
+	r.Done = strings.TrimSpace(r.Done)
+	r.Results = strings.TrimSpace(r.Results)
+	r.Lessons = strings.TrimSpace(r.Lessons)
+	for i := range r.Lines {
+		r.Lines[i].Spent = strings.TrimSpace(r.Lines[i].Spent)
+		r.Lines[i].Explanation = strings.TrimSpace(r.Lines[i].Explanation)
+	}
+}
+
+// CheckDraft checks what a draft may hold: any spending may be typed
+// (it is checked on submission), but within bounds of length.
+func (r *Report) CheckDraft() validate.Errors {
+	e := validate.Errors{}
+	e.MaxLen("done", r.Done, 20000)
+	e.MaxLen("results", r.Results, 20000)
+	e.MaxLen("lessons", r.Lessons, 20000)
+	if len(r.Lines) > 100 {
+		e.Add("lines", "error.too_long")
+	}
+	for i, l := range r.Lines {
+		key := "lines." + strconv.Itoa(i) + "."
+		e.MaxLen(key+"spent", l.Spent, 40)
+		e.MaxLen(key+"explanation", l.Explanation, 4000)
+	}
+	return e
 }
 
 // Spent returns the sum of the lines that can be read, in öre.

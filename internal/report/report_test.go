@@ -63,3 +63,36 @@ func TestCheck(t *testing.T) {
 		t.Errorf("negative spending: %v", errs)
 	}
 }
+
+func TestReminderDue(t *testing.T) {
+	d := FinalDeadline(clock.Date(2021, 12, 31)) // 31 January 2022
+	at := func(s string) time.Time {
+		tm, err := clock.ParseLocal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	tests := []struct {
+		now     string
+		state   State
+		overdue bool
+		want    When
+		ok      bool
+	}{
+		{"2022-01-16 23:59", Draft, true, "", false},
+		{"2022-01-17 00:00", Draft, true, Before, true}, // 14 days before the last day
+		{"2022-01-31 23:59", Draft, true, Before, true},
+		{"2022-02-01 00:00", Draft, true, Overdue, true},
+		{"2022-02-01 00:00", Draft, false, Overdue, false},
+		{"2022-01-20 00:00", Submitted, true, "", false},
+		{"2022-02-20 00:00", Approved, true, "", false},
+		{"2022-02-20 00:00", CompletionRequested, true, "", false},
+	}
+	for _, tt := range tests {
+		got, ok := ReminderDue(d, tt.state, at(tt.now), 14, tt.overdue)
+		if ok != tt.ok || ok && got != tt.want {
+			t.Errorf("%s %s: %q %v, want %q %v", tt.now, tt.state, got, ok, tt.want, tt.ok)
+		}
+	}
+}

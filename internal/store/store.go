@@ -57,6 +57,7 @@ type Store interface {
 	Surveys
 	GrantLife
 	Activities
+	Reports
 
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error

@@ -49,6 +49,10 @@ func forshagaGrant(t *testing.T, e *env) (forshaga, kalix *grant.Grant) {
 	return forshaga, kalix
 }
 
+// demoActivity is the activity the demo logs for Forshaga's grant on the
+// day it is loaded.
+const demoActivity = "Nyhet på kommunens webbplats om bidraget och partnerskapet med Lundazi"
+
 func activitiesPath(g *grant.Grant) string { return fmt.Sprintf("/bidrag/%d/aktiviteter", g.ID) }
 
 // seminar is a valid activity, as the form posts it.
@@ -79,8 +83,9 @@ func TestActivities(t *testing.T) {
 	if res.status != http.StatusOK {
 		t.Fatalf("GET: %d\n%s", res.status, res.body)
 	}
+	// The demo logged one activity, today.
 	wantContains(t, "activities page", res.body, "Planerat", "Genomfört", "Seminarium för kommunfullmäktige med gäster från Lundazi (digitalt)",
-		"Utställning i kommunhusets entré", "Inga aktiviteter är loggade ännu.", `name="reach.pupils"`, `<label for="reach.pupils">Skolelever`,
+		"Utställning i kommunhusets entré", demoActivity, `name="reach.pupils"`, `<label for="reach.pupils">Skolelever`,
 		`<label for="reach.media">Media`, "Logga aktiviteten", "Forshaga kommun")
 	if res := e.get(cl, fmt.Sprintf("/en/grants/%d/activities", g.ID)); res.status != http.StatusOK {
 		t.Errorf("English: %d", res.status)
@@ -94,17 +99,17 @@ func TestActivities(t *testing.T) {
 		t.Fatalf("log: %d\n%s", res.status, res.body)
 	}
 	list := e.activities(g)
-	if len(list) != 1 {
-		t.Fatalf("activities: %d", len(list))
+	if len(list) != 2 {
+		t.Fatalf("activities: %d, want the demo's and this one", len(list))
 	}
-	a := list[0]
+	a := list[0] // in date order: before the demo's of today
 	if a.Title != "Seminarium för fullmäktige – gäster från Lundazi" || a.Cost != "12 500,50 kr" || a.Reach["politicians"] != 41 ||
 		a.Reach["civil_servants"] != 1200 || len(a.Reach) != 2 || strings.Join(a.Targets, " ") != "13.3 17.17" || a.Date.Format("2006-01-02") != "2021-05-20" {
 		t.Errorf("saved: %+v", a)
 	}
 	res = e.get(cl, path)
 	wantContains(t, "after logging", res.body, "Seminarium för fullmäktige – gäster från Lundazi", "12\u00a0500,50\u00a0kr",
-		`<tfoot><tr><th scope="row">Totalt</th><td class="num">1`+"\u00a0"+`241</td></tr></tfoot>`, `href="https://forshaga.se/nyheter/lundazi"`)
+		`<tfoot><tr><th scope="row">Totalt</th><td class="num">1`+"\u00a0"+`591</td></tr></tfoot>`, `href="https://forshaga.se/nyheter/lundazi"`)
 
 	// Edited at its version; a stale version is a conflict that keeps
 	// what was typed.
@@ -134,7 +139,7 @@ func TestActivities(t *testing.T) {
 	if res := e.post(cl, edit+"/ta-bort", url.Values{}); res.status != http.StatusSeeOther {
 		t.Fatalf("delete: %d", res.status)
 	}
-	if n := len(e.activities(g)); n != 0 {
+	if n := len(e.activities(g)); n != 1 {
 		t.Errorf("after delete: %d activities", n)
 	}
 	if res := e.get(cl, edit); res.status != http.StatusNotFound {
@@ -192,7 +197,7 @@ func TestActivityBadInput(t *testing.T) {
 		}
 	}
 	list := e.activities(g)
-	if len(list) != 1 || list[0].Version != 1 || list[0].Title != stored.Title {
+	if len(list) != 2 || list[0].Version != 1 || list[0].Title != stored.Title {
 		t.Errorf("bad input changed something: %+v", list)
 	}
 }
@@ -258,7 +263,7 @@ func TestActivityAccess(t *testing.T) {
 			t.Errorf("officer POST %s: %d", p, res.status)
 		}
 	}
-	if list := e.activities(g); len(list) != 1 || list[0].Version != 1 {
+	if list := e.activities(g); len(list) != 2 || list[0].Version != 1 {
 		t.Errorf("refused writes changed something: %+v", list)
 	}
 	if list := e.activities(kalixGrant); len(list) != 0 {

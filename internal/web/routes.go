@@ -106,6 +106,14 @@ func (s *Server) table() []route {
 		{"staff.grant.pay", "POST", "/personal/bidrag/{id}/utbetalningar", "/en/staff/grants/{id}/payments", s.staffGrantPay, true},
 		{"staff.grant.decide", "POST", "/personal/bidrag/{id}/andringar/{change}", "/en/staff/grants/{id}/changes/{change}", s.staffGrantDecide, true},
 
+		// Reports ({id}: the grant; {kind}: interim or final; {rid}: the report): the grantee's list with deadlines and
+		// report form; the officer's reading, approval, completion request, repayment and closing.
+		{"grant.reports", "GET", "/bidrag/{id}/rapporter", "/en/grants/{id}/reports", s.grantReports, true},
+		{"grant.report", "GET", "/bidrag/{id}/rapporter/{kind}", "/en/grants/{id}/reports/{kind}", s.grantReport, true},
+		{"grant.report.post", "POST", "/bidrag/{id}/rapporter/{kind}", "/en/grants/{id}/reports/{kind}", s.grantReportPost, true},
+		{"staff.report", "GET", "/personal/bidrag/{id}/rapporter/{rid}", "/en/staff/grants/{id}/reports/{rid}", s.staffReport, true},
+		{"staff.report.post", "POST", "/personal/bidrag/{id}/rapporter/{rid}", "/en/staff/grants/{id}/reports/{rid}", s.staffReportPost, true},
+
 		// Surveys: the grantee's page ({id}: the grant); the public, anonymous answer pages and QR codes by token
 		// ({phase}: fore/efter in Swedish links, before/after in English ones; each accepted under both prefixes).
 		{"grant.survey", "GET", "/bidrag/{id}/enkat", "/en/grants/{id}/survey", s.grantSurvey, true},

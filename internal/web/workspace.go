@@ -49,7 +49,10 @@ type staffHomePage struct {
 	CanStaff       bool
 	Waiting        []workItem
 	WithApplicants int // completion requested: the applicant's turn
-	Programmes     []staffProgramme
+	// … and, across the grants they manage, what waits for them (payments
+	// due, reports to approve, change requests) or for the grantees.
+	GrantTasks []grantTask
+	Programmes []staffProgramme
 	// Reviewers: assigned applications to declare on or score.
 	IsReviewer bool
 	ToReview   []workItem
@@ -57,6 +60,7 @@ type staffHomePage struct {
 	// Applicants: their organisations' applications and the open calls.
 	IsApplicant bool
 	MyApps      []workItem
+	MyGrants    []homeGrant
 	OpenCalls   []openCall
 	// Partners abroad: their organisation's partnerships.
 	IsPartner    bool
@@ -80,6 +84,9 @@ func (s *Server) staffHome(w http.ResponseWriter, r *http.Request, b *Base) erro
 		if err := s.officerHome(ctx, b, &page); err != nil {
 			return err
 		}
+		if err := s.officerGrantTasks(ctx, b, &page); err != nil {
+			return err
+		}
 	}
 	if page.IsReviewer {
 		rows, err := s.reviewRows(ctx, b)
@@ -96,6 +103,9 @@ func (s *Server) staffHome(w http.ResponseWriter, r *http.Request, b *Base) erro
 		}
 	}
 	if page.IsApplicant {
+		if err := s.granteeGrants(ctx, b, &page); err != nil {
+			return err
+		}
 		if err := s.applicantHome(ctx, b, &page); err != nil {
 			return err
 		}

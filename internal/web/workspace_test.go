@@ -3,13 +3,19 @@ package web_test
 import (
 	"context"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/icld/partnerskap/internal/application"
 	"github.com/icld/partnerskap/internal/audit"
+	"github.com/icld/partnerskap/internal/clock"
+	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/partnership"
+	"github.com/icld/partnerskap/internal/store/sqlite"
+	"github.com/icld/partnerskap/internal/survey"
 	"github.com/icld/partnerskap/internal/user"
 )
 
@@ -152,4 +158,111 @@ func TestErrorSummaryNamesFields(t *testing.T) {
 	if i, j := strings.Index(res.body, "Sammanfattning: Fältet"), strings.Index(res.body, "Budgetrader – Rad 1"); i < 0 || j < i {
 		t.Errorf("the errors are not in the form's order")
 	}
+}
+
+// TestGrantOverviews: the grantee's start page shows each grant of their
+// organisation with its status, money, dates ahead and next steps, each a
+// link; the officer's shows, across grants, payments due, change
+// requests and grants whose terms wait for the grantee.
+func TestGrantOverviews(t *testing.T) {
+	e := newEnv(t, "http://localhost")
+	ctx := context.Background()
+	kalix := kalixGrant(t, e)
+	id := strconv.FormatInt(kalix.ID, 10)
+	forshaga, _ := forshagaGrant(t, e)
+
+	t.Run("grantee", func(t *testing.T) {
+		c := e.login(kalixApplicant)
+		res := e.get(c, "/personal")
+		wantContains(t, "grantee home", res.body, "Era bidrag", `href="/bidrag/`+id+`"`, "Kalix – Masaka – Kommunikationsstöd 2021",
+			"Kalix kommun · Väntar på att villkoren godkänns", `<meter id="home-paid-`+id+`" min="0" max="30000000" value="0">`,
+			"0\u00a0kr av 300\u00a0000\u00a0kr", "Beviljat 300\u00a0000\u00a0kr, utbetalt 0\u00a0kr, redovisade kostnader 0\u00a0kr, kvar att använda 300\u00a0000\u00a0kr.",
+			"Slutrapporten ska lämnas senast 2022-01-31", `<a href="/bidrag/`+id+`#terms-heading"><strong>Läs och godkänn villkoren</strong></a>`)
+		wantNotContains(t, "grantee home", res.body, "home.", "Logga genomförda aktiviteter", `href="/bidrag/`+strconv.FormatInt(forshaga.ID, 10)+`"`,
+			"Bidrag att hantera")
+		// Grants come before the applications.
+		if i, j := strings.Index(res.body, "Era bidrag"), strings.Index(res.body, "Era ansökningar"); i < 0 || j < i {
+			t.Error("the grants are not shown before the applications")
+		}
+
+		// Accepted: the next steps are the activities and the survey.
+		if res := e.post(c, "/bidrag/"+id+"/villkor", url.Values{"confirm": {"yes"}}); res.status != 303 {
+			t.Fatalf("accept: %d", res.status)
+		}
+		res = e.get(c, "/personal")
+		wantContains(t, "after accepting", res.body, "Kalix kommun · Pågår",
+			`<a href="/bidrag/`+id+`/aktiviteter"><strong>Logga genomförda aktiviteter och hur många ni nådde</strong></a>`,
+			`<a href="/bidrag/`+id+`/enkat"><strong>Skapa enkäten före och efter</strong></a>`,
+			`<a href="/bidrag/`+id+`/rapporter"><strong>Skriv slutrapporten</strong></a>`)
+		wantNotContains(t, "after accepting", res.body, "Läs och godkänn villkoren")
+
+		// With the survey's baseline open, its closing date is ahead.
+		sv := createSurvey(t, e, c, kalix)
+		sv.Baseline.Closes = survey.EndOfDay(clock.Date(2021, 6, 30))
+		if err := e.store.UpdateSurvey(ctx, audit.System("test"), sv); err != nil {
+			t.Fatal(err)
+		}
+		res = e.get(c, "/personal")
+		wantContains(t, "baseline open", res.body, "Nollmätningen tar emot svar till och med 2021-06-30", "Nollmätningen pågår: dela länken")
+		res = e.get(c, "/en/staff")
+		wantContains(t, "grantee home in English", res.body, "Your grants", "Under way", "The baseline survey takes answers until 2021-06-30",
+			"The final report is due on 2022-01-31", "Log the activities carried out", `href="/en/grants/`+id+`/survey"`)
+	})
+
+	t.Run("officer", func(t *testing.T) {
+		c := e.login(officer)
+		res := e.get(c, "/personal")
+		// Kalix accepted above: the plan pays everything on acceptance.
+		wantContains(t, "officer home", res.body, "Bidrag att hantera", `href="/personal/bidrag/`+id+`#ledger-heading"`,
+			"<strong>Betala ut 300\u00a0000\u00a0kr enligt betalningsplanen</strong>",
+			"Väntar på att bidragsmottagaren godkänner villkoren", `href="/personal/bidrag"`)
+		// Forshaga's first instalment is paid; the rest waits for the final report.
+		wantNotContains(t, "officer home", res.body, `href="/personal/bidrag/`+strconv.FormatInt(forshaga.ID, 10)+`#ledger-heading"`, "home.")
+		if i, j := strings.Index(res.body, "Betala ut"), strings.Index(res.body, "Väntar på att bidragsmottagaren"); i < 0 || j < i {
+			t.Error("the payment due is not listed before what waits for the grantees")
+		}
+
+		// A change request and the payment: the request is listed, the
+		// payment is gone.
+		cr := &grant.ChangeRequest{GrantID: forshaga.ID, NewEndDate: clock.Date(2022, 3, 31), Reason: "Utställningen flyttas till våren."}
+		if err := e.store.RequestChange(ctx, audit.System("test"), cr); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.store.RecordPayment(ctx, audit.System("test"), kalix.ID, 30_000_000, ""); err != nil {
+			t.Fatal(err)
+		}
+		res = e.get(c, "/personal")
+		wantContains(t, "officer home with a change request", res.body,
+			`href="/personal/bidrag/`+strconv.FormatInt(forshaga.ID, 10)+`#changes-heading"`, "<strong>Besluta om en begärd ändring</strong>")
+		wantNotContains(t, "officer home after paying", res.body, "Betala ut 300")
+		res = e.get(c, "/en/staff")
+		wantContains(t, "officer home in English", res.body, "Grants to handle", "Decide on a requested change", "Waiting for the grantee to accept the terms")
+
+		// The grantee sees the money paid.
+		res = e.get(e.login(kalixApplicant), "/personal")
+		wantContains(t, "grantee home after the payment", res.body, "Pågår, hela bidraget utbetalt", `value="30000000"`)
+	})
+}
+
+// TestGrantOverviewsAfterPilot: in a demo loaded after the pilot, the
+// Kalix grantee's pilot grant is paid in full with its survey closed, and
+// the officer's start page shows the pilot's final reports as late.
+func TestGrantOverviewsAfterPilot(t *testing.T) {
+	later := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	clk := clock.NewFixed(later)
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "later.db"), clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	e := newEnvOn(t, "http://localhost", s, clk)
+	kalix := kalixGrant(t, e)
+	id := strconv.FormatInt(kalix.ID, 10)
+	res := e.get(e.login(kalixApplicant), "/personal")
+	wantContains(t, "grantee home", res.body, `href="/bidrag/`+id+`"`, "Pågår, hela bidraget utbetalt", `value="30000000"`,
+		"Slutrapporten skulle ha lämnats senast 2022-01-31", `href="/bidrag/`+id+`/aktiviteter"`)
+	wantNotContains(t, "grantee home", res.body, "Nollmätningen tar emot", "Uppföljningen tar emot", "Läs och godkänn villkoren", "Skapa enkäten")
+	res = e.get(e.login(officer), "/personal")
+	wantContains(t, "officer home", res.body, "Slutrapporten är försenad (skulle lämnas senast 2022-01-31)")
+	wantNotContains(t, "officer home", res.body, "Betala ut", "Väntar på att bidragsmottagaren godkänner villkoren")
 }

@@ -77,6 +77,9 @@ func Run(t *testing.T, open Factory) {
 		{"ChangeRequests", testChangeRequests},
 		{"Surveys", testSurveys},
 		{"Activities", testActivities},
+		{"Reports", testReports},
+		{"ReportLedger", testReportLedger},
+		{"Reminders", testReminders},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,591 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/icld/partnerskap/internal/activity"
+	"github.com/icld/partnerskap/internal/grant"
+	"github.com/icld/partnerskap/internal/ledger"
+	"github.com/icld/partnerskap/internal/mail"
+	"github.com/icld/partnerskap/internal/money"
+	"github.com/icld/partnerskap/internal/policy"
+	"github.com/icld/partnerskap/internal/report"
+	"github.com/icld/partnerskap/internal/store"
+	"github.com/icld/partnerskap/internal/survey"
+	"github.com/icld/partnerskap/internal/validate"
+)
+
+// reportRow is one report a grant owes: its deadline and, once started,
+// the report.
+type reportRow struct {
+	Deadline report.Deadline
+	Report   *report.Report // nil until the grantee starts it
+	Overdue  bool
+}
+
+// State is the report's state, "not_started" before it exists.
+func (r reportRow) State() string {
+	if r.Report == nil {
+		return "not_started"
+	}
+	return string(r.Report.State)
+}
+
+// reportRows lists the reports g owes under its call's rules.
+func (s *Server) reportRows(ctx context.Context, ga *grantAccess) ([]reportRow, error) {
+	list, err := s.store.Reports(ctx, ga.Grant.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	var out []reportRow
+	for _, d := range ga.Call.Config.Reports.Deadlines(ga.Grant.AwardedOn) {
+		row := reportRow{Deadline: d}
+		state := report.Draft
+		for i := range list {
+			if list[i].Kind == d.Kind {
+				row.Report, state = &list[i], list[i].State
+			}
+		}
+		row.Overdue = report.IsOverdue(d, state, now)
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// closureOf returns the grant's closing, nil while it is open.
+func (s *Server) closureOf(ctx context.Context, grantID int64) (*grant.Closure, error) {
+	c, err := s.store.Closure(ctx, grantID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return c, err
+}
+
+type reportsPage struct {
+	*Base
+	G       *grantAccess
+	Rows    []reportRow
+	Closure *grant.Closure
+}
+
+// grantReports lists the reports a grant owes with their deadlines; the
+// grantee opens each, an officer of the programme reads them.
+func (s *Server) grantReports(w http.ResponseWriter, r *http.Request, b *Base) error {
+	ga, err := s.loadGrantActivities(r, b, false)
+	if err != nil {
+		return err
+	}
+	page := reportsPage{Base: b, G: ga}
+	if page.Rows, err = s.reportRows(r.Context(), ga); err != nil {
+		return err
+	}
+	if page.Closure, err = s.closureOf(r.Context(), ga.Grant.ID); err != nil {
+		return err
+	}
+	b.Title = b.T("report.list.title", "Name", ga.Partnership.Name)
+	return s.render(w, b, http.StatusOK, "reports", page)
+}
+
+// reportLineForm is one financial line as shown and typed.
+type reportLineForm struct {
+	Category, Label string
+	Budgeted        int64
+	Spent           string
+	Explanation     string
+}
+
+type reportPage struct {
+	*Base
+	G        *grantAccess
+	Row      reportRow
+	Report   *report.Report // what is stored; nil before the first save
+	Done     string
+	Results  string
+	Lessons  string
+	Version  string
+	Lines    []reportLineForm
+	Reach    activity.Summary
+	Survey   []survey.QuestionResult
+	Closure  *grant.Closure
+	Editable bool
+	Summary  errorSummary
+}
+
+// GroupLabel and ChannelLabel name a value of the call's lists.
+func (p reportPage) GroupLabel(v string) string {
+	return formOptionLabel(p.G.Call.Config.Lists.TargetGroups, v, p.Lang)
+}
+func (p reportPage) ChannelLabel(v string) string {
+	return formOptionLabel(p.G.Call.Config.Lists.Channels, v, p.Lang)
+}
+
+// SpentTotal is the sum of the spending that reads as money.
+func (p reportPage) SpentTotal() int64 {
+	r := report.Report{}
+	for _, l := range p.Lines {
+		r.Lines = append(r.Lines, report.Line{Spent: l.Spent})
+	}
+	return r.Spent()
+}
+
+// BudgetTotal is the sum of the lines' budgets.
+func (p reportPage) BudgetTotal() int64 {
+	var sum int64
+	for _, l := range p.Lines {
+		sum += l.Budgeted
+	}
+	return sum
+}
+
+// SpentName and ExplanationName name line i's controls.
+func (p reportPage) SpentName(i int) string       { return "lines." + strconv.Itoa(i) + ".spent" }
+func (p reportPage) ExplanationName(i int) string { return "lines." + strconv.Itoa(i) + ".explanation" }
+
+// Tolerance is the call's deviation tolerance in whole percent.
+func (p reportPage) Tolerance() int {
+	return int(p.G.Call.Config.Reports.Tolerance()*100 + 0.5)
+}
+
+// loadReportKind reads {kind} from the path and the deadline the call
+// sets for it; a kind the call does not ask for is 404.
+func (s *Server) loadReportKind(r *http.Request, ga *grantAccess) (report.Deadline, error) {
+	kind := report.Kind(r.PathValue("kind"))
+	d, ok := ga.Call.Config.Reports.Deadline(ga.Grant.AwardedOn, kind)
+	if !ok {
+		return d, store.ErrNotFound
+	}
+	return d, nil
+}
+
+// budgetLines are the lines of the financial report before the grantee
+// has saved one: the application's budget lines (category, description
+// and amount), or the call's cost categories without a budget when the
+// grant came without an application.
+func (s *Server) budgetLines(ctx context.Context, ga *grantAccess, lang string) ([]report.Line, error) {
+	var out []report.Line
+	if ga.Grant.ApplicationID != 0 {
+		a, err := s.store.Application(ctx, ga.Grant.ApplicationID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		if a != nil {
+			for _, l := range a.Answers.Budget {
+				ore, _ := money.Parse(l.Amount)
+				cat := formOptionLabel(ga.Call.Config.Lists.BudgetCategories, l.Category, lang)
+				if d := strings.TrimSpace(l.Description); d != "" {
+					cat += ": " + d
+				}
+				out = append(out, report.Line{Category: cat, Budgeted: max(ore, 0)})
+			}
+		}
+	}
+	if len(out) == 0 {
+		for _, o := range ga.Call.Config.Lists.BudgetCategories {
+			out = append(out, report.Line{Category: o.Label.In(lang)})
+		}
+	}
+	return out, nil
+}
+
+// renderReport shows the report page with what was typed (or stored).
+func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, b *Base, status int, ga *grantAccess, d report.Deadline, typed *report.Report) error {
+	ctx := r.Context()
+	page := reportPage{Base: b, G: ga}
+	rows, err := s.reportRows(ctx, ga)
+	if err != nil {
+		return err
+	}
+	for _, row := range rows {
+		if row.Deadline.Kind == d.Kind {
+			page.Row, page.Report = row, row.Report
+		}
+	}
+	if page.Closure, err = s.closureOf(ctx, ga.Grant.ID); err != nil {
+		return err
+	}
+	shown := typed
+	if shown == nil {
+		shown = page.Report
+	}
+	if shown == nil {
+		lines, err := s.budgetLines(ctx, ga, b.Lang)
+		if err != nil {
+			return err
+		}
+		shown = &report.Report{Lines: lines}
+	}
+	page.Done, page.Results, page.Lessons = shown.Done, shown.Results, shown.Lessons
+	if page.Report != nil {
+		page.Version = strconv.Itoa(page.Report.Version)
+	}
+	for _, l := range shown.Lines {
+		page.Lines = append(page.Lines, reportLineForm{Category: l.Category, Label: l.Category, Budgeted: l.Budgeted, Spent: l.Spent, Explanation: l.Explanation})
+	}
+	page.Editable = ga.CanWrite && page.Closure == nil && (page.Report == nil || page.Report.Editable())
+	acts, err := s.store.ActivityList(ctx, ga.Grant.ID)
+	if err != nil {
+		return err
+	}
+	page.Reach = activity.Summarize(acts, ga.Call.Config.Lists)
+	if sv, err := s.store.Survey(ctx, ga.Grant.ID); err == nil {
+		responses, err := s.store.Responses(ctx, ga.Grant.ID)
+		if err != nil {
+			return err
+		}
+		page.Survey = survey.Results(sv.Questions, responses, "")
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	order := []string{"form", "done=report.done", "results=report.results", "lessons=report.lessons", "lines"}
+	for i := range page.Lines {
+		order = append(order, page.SpentName(i)+"=report.spent", page.ExplanationName(i)+"=report.explanation")
+	}
+	page.Summary = b.ErrorSummary(order...)
+	b.Title = b.T("report.kind."+string(d.Kind)) + " – " + ga.Partnership.Name
+	return s.render(w, b, status, "report", page)
+}
+
+func (s *Server) grantReport(w http.ResponseWriter, r *http.Request, b *Base) error {
+	ga, err := s.loadGrantActivities(r, b, false)
+	if err != nil {
+		return err
+	}
+	d, err := s.loadReportKind(r, ga)
+	if err != nil {
+		return err
+	}
+	return s.renderReport(w, r, b, http.StatusOK, ga, d, nil)
+}
+
+// grantReportPost saves the grantee's report, and submits it when the
+// submit button was pressed. The draft is saved first either way, so
+// what was typed is kept even when the submission is refused.
+func (s *Server) grantReportPost(w http.ResponseWriter, r *http.Request, b *Base) error {
+	ga, err := s.loadGrantActivities(r, b, true)
+	if err != nil {
+		return err
+	}
+	d, err := s.loadReportKind(r, ga)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	rows, err := s.reportRows(ctx, ga)
+	if err != nil {
+		return err
+	}
+	var stored *report.Report
+	for _, row := range rows {
+		if row.Deadline.Kind == d.Kind {
+			stored = row.Report
+		}
+	}
+	// The lines' categories and budgets are the stored report's, or the
+	// application's: only spending and explanations come from the form.
+	var base []report.Line
+	if stored != nil {
+		base = stored.Lines
+	} else if base, err = s.budgetLines(ctx, ga, b.Lang); err != nil {
+		return err
+	}
+	rep := &report.Report{GrantID: ga.Grant.ID, Kind: d.Kind, Done: r.PostFormValue("done"), Results: r.PostFormValue("results"),
+		Lessons: r.PostFormValue("lessons")}
+	if stored != nil {
+		rep.ID = stored.ID
+		rep.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	}
+	for i, l := range base {
+		l.Spent = r.PostFormValue("lines." + strconv.Itoa(i) + ".spent")
+		l.Explanation = r.PostFormValue("lines." + strconv.Itoa(i) + ".explanation")
+		rep.Lines = append(rep.Lines, l)
+	}
+	typed := *rep
+	typed.Lines = append([]report.Line(nil), rep.Lines...)
+	err = s.store.SaveReport(ctx, actor(b.User), rep)
+	submit := r.PostFormValue("action") == "submit"
+	if err == nil && submit {
+		var mails []mail.Message
+		if mails, err = s.reportMails(ctx, ga, "report_submitted", true, d.Kind); err == nil {
+			_, err = s.store.SubmitReport(ctx, actor(b.User), rep.ID, rep.Version, mails)
+		}
+	}
+	switch {
+	case errors.Is(err, grant.ErrClosed):
+		b.Errors = validate.Errors{"form": "error.grant.closed"}
+		return s.renderReport(w, r, b, http.StatusConflict, ga, d, &typed)
+	case errors.Is(err, report.ErrTransition):
+		b.Errors = validate.Errors{"form": "error.report.not_editable"}
+		return s.renderReport(w, r, b, http.StatusConflict, ga, d, &typed)
+	}
+	if status, ok := formFailed(err, b); ok {
+		return s.renderReport(w, r, b, status, ga, d, &typed)
+	}
+	if err != nil {
+		return err
+	}
+	if submit {
+		setFlash(w, "flash.report.submitted")
+	} else {
+		setFlash(w, "flash.report.saved")
+	}
+	http.Redirect(w, r, b.URL("grant.report", ga.Grant.ID, string(d.Kind)), http.StatusSeeOther)
+	return nil
+}
+
+// reportMails renders the mail key for the programme's officers (toStaff)
+// or the grantee's applicants, each in their own language.
+func (s *Server) reportMails(ctx context.Context, ga *grantAccess, key string, toStaff bool, kind report.Kind) ([]mail.Message, error) {
+	users, err := s.applicantsOf(ctx, ga.Grant.OrganisationID)
+	if toStaff {
+		users, err = s.officersFor(ctx, ga.Call.ProgrammeID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []mail.Message
+	for _, u := range users {
+		lang := u.Lang
+		if lang != "en" {
+			lang = "sv"
+		}
+		out = append(out, s.message(u, key, "Partnership", ga.Partnership.Name, "Organisation", ga.OrgName,
+			"Kind", s.msgs.T(lang, "report.kind."+string(kind), nil), "Call", ga.Call.Title(lang)))
+	}
+	return out, nil
+}
+
+// ReminderMails renders a report reminder for the applicants of the
+// grant's organisation, each in their language; the application's
+// reminder loop queues them through store.Reports.SendReminder.
+func (s *Server) ReminderMails(ctx context.Context, rem report.Reminder) ([]mail.Message, error) {
+	g, err := s.store.Grant(ctx, rem.GrantID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.store.Call(ctx, g.CallID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.store.Partnership(ctx, g.PartnershipID)
+	if err != nil {
+		return nil, err
+	}
+	users, err := s.applicantsOf(ctx, g.OrganisationID)
+	if err != nil {
+		return nil, err
+	}
+	var out []mail.Message
+	for _, u := range users {
+		lang := u.Lang
+		if lang != "en" {
+			lang = "sv"
+		}
+		path := "/bidrag/" + strconv.FormatInt(g.ID, 10) + "/rapporter/" + string(rem.Kind)
+		if lang == "en" {
+			path = "/en/grants/" + strconv.FormatInt(g.ID, 10) + "/reports/" + string(rem.Kind)
+		}
+		out = append(out, s.message(u, "report_reminder_"+string(rem.When), "Partnership", p.Name, "Call", c.Title(lang),
+			"Kind", s.msgs.T(lang, "report.kind."+string(rem.Kind), nil), "Due", rem.Deadline.Due.Format("2006-01-02"),
+			"Link", strings.TrimSuffix(s.cfg.BaseURL, "/")+path))
+	}
+	return out, nil
+}
+
+// staffReportPage is the officer's view of one report.
+type staffReportPage struct {
+	reportPage
+	CanManage bool
+	Balance   ledger.Balance
+	DueNow    int64 // what the plan makes due now and is not paid
+	CanClose  bool
+	Note      string
+	Repay     paymentForm
+}
+
+// loadStaffReport loads the grant {id} and its report {rid} for an
+// officer; a report of another grant is 404.
+func (s *Server) loadStaffReport(r *http.Request, b *Base) (*grantAccess, *report.Report, error) {
+	if err := require(b, policy.ViewStaffArea, 0); err != nil {
+		return nil, nil, err
+	}
+	ga, err := s.loadGrantActivities(r, b, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	rid, err := pathID(r, "rid")
+	if err != nil {
+		return nil, nil, err
+	}
+	rep, err := s.store.Report(r.Context(), rid)
+	if err != nil {
+		return nil, nil, err
+	}
+	if rep.GrantID != ga.Grant.ID {
+		return nil, nil, store.ErrNotFound
+	}
+	return ga, rep, nil
+}
+
+func (s *Server) staffReport(w http.ResponseWriter, r *http.Request, b *Base) error {
+	ga, rep, err := s.loadStaffReport(r, b)
+	if err != nil {
+		return err
+	}
+	return s.renderStaffReport(w, r, b, http.StatusOK, ga, rep, "", paymentForm{})
+}
+
+func (s *Server) renderStaffReport(w http.ResponseWriter, r *http.Request, b *Base, status int, ga *grantAccess, rep *report.Report, note string, repay paymentForm) error {
+	ctx := r.Context()
+	d, _ := ga.Call.Config.Reports.Deadline(ga.Grant.AwardedOn, rep.Kind)
+	page := staffReportPage{reportPage: reportPage{Base: b, G: ga, Report: rep, Done: rep.Done, Results: rep.Results, Lessons: rep.Lessons},
+		CanManage: policy.Can(b.User, policy.ManageProgramme, ga.Call.ProgrammeID), Note: note, Repay: repay}
+	page.Row = reportRow{Deadline: d, Report: rep, Overdue: report.IsOverdue(d, rep.State, s.clock.Now())}
+	for _, l := range rep.Lines {
+		page.Lines = append(page.Lines, reportLineForm{Category: l.Category, Label: l.Category, Budgeted: l.Budgeted, Spent: l.Spent, Explanation: l.Explanation})
+	}
+	var err error
+	if page.Closure, err = s.closureOf(ctx, ga.Grant.ID); err != nil {
+		return err
+	}
+	acts, err := s.store.ActivityList(ctx, ga.Grant.ID)
+	if err != nil {
+		return err
+	}
+	page.Reach = activity.Summarize(acts, ga.Call.Config.Lists)
+	if sv, err := s.store.Survey(ctx, ga.Grant.ID); err == nil {
+		responses, err := s.store.Responses(ctx, ga.Grant.ID)
+		if err != nil {
+			return err
+		}
+		page.Survey = survey.Results(sv.Questions, responses, "")
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if page.Balance, err = s.store.Balance(ctx, ga.Grant.ID); err != nil {
+		return err
+	}
+	happened, err := s.store.ReportTriggers(ctx, ga.Grant.ID)
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.Acceptance(ctx, ga.Grant.ID); err == nil {
+		happened[ledger.OnAcceptance] = true
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if due, err := ga.Call.Config.Plan().Due(ga.Grant.Amount, page.Balance.Paid, happened); err == nil {
+		page.DueNow = due
+		if happened[ledger.OnFinalReportApproved] {
+			page.DueNow = report.DueAfterFinal(due, page.Balance)
+		}
+	}
+	page.CanClose = page.Closure == nil && rep.Kind == report.Final && rep.State == report.Approved && grant.CanClose(true, page.Balance)
+	page.Summary = b.ErrorSummary("form", "note=report.staff.note", "amount=report.repay.amount", "repay_note=report.repay.note")
+	b.Title = b.T("report.kind."+string(rep.Kind)) + " – " + ga.Partnership.Name
+	return s.render(w, b, status, "staff_report", page)
+}
+
+// staffReportPost approves a report, asks for completion, records a
+// repayment or closes the grant, by the button pressed ("action").
+func (s *Server) staffReportPost(w http.ResponseWriter, r *http.Request, b *Base) error {
+	ga, rep, err := s.loadStaffReport(r, b)
+	if err != nil {
+		return err
+	}
+	if err := require(b, policy.ManageProgramme, ga.Call.ProgrammeID); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	note := r.PostFormValue("note")
+	repay := paymentForm{Amount: strings.TrimSpace(r.PostFormValue("amount")), Note: r.PostFormValue("repay_note")}
+	flash := ""
+	switch r.PostFormValue("action") {
+	case "approve":
+		var mails []mail.Message
+		if mails, err = s.reportMails(ctx, ga, "report_approved", false, rep.Kind); err == nil {
+			_, err = s.store.ApproveReport(ctx, actor(b.User), rep.ID, note, mails)
+		}
+		flash = "flash.report.approved"
+	case "complete":
+		var mails []mail.Message
+		if mails, err = s.reportMails(ctx, ga, "report_completion", false, rep.Kind); err == nil {
+			err = s.store.RequestReportCompletion(ctx, actor(b.User), rep.ID, note, mails)
+		}
+		flash = "flash.report.completion_requested"
+	case "repay":
+		amount, perr := money.ParsePositive(repay.Amount)
+		if perr != nil {
+			err = validate.Errors{"amount": perr.Error()}
+		} else {
+			_, err = s.store.RecordRepayment(ctx, actor(b.User), ga.Grant.ID, amount, repay.Note)
+		}
+		var verr validate.Errors
+		if errors.As(err, &verr) && verr.Has("note") {
+			verr["repay_note"] = verr["note"]
+			delete(verr, "note")
+		}
+		flash = "flash.report.repaid"
+	case "close":
+		err = s.store.CloseGrant(ctx, actor(b.User), ga.Grant.ID)
+		flash = "flash.report.closed"
+	default:
+		err = validate.Errors{"form": "error.required"}
+	}
+	if rep2, rerr := s.store.Report(ctx, rep.ID); rerr == nil {
+		rep = rep2
+	}
+	switch {
+	case errors.Is(err, grant.ErrClosed):
+		b.Errors = validate.Errors{"form": "error.grant.closed"}
+		return s.renderStaffReport(w, r, b, http.StatusConflict, ga, rep, note, repay)
+	case errors.Is(err, report.ErrTransition):
+		b.Errors = validate.Errors{"form": "error.report.already_decided"}
+		return s.renderStaffReport(w, r, b, http.StatusConflict, ga, rep, note, repay)
+	}
+	if status, ok := formFailed(err, b); ok {
+		return s.renderStaffReport(w, r, b, status, ga, rep, note, repay)
+	}
+	if err != nil {
+		return err
+	}
+	setFlash(w, flash)
+	http.Redirect(w, r, b.URL("staff.report", ga.Grant.ID, rep.ID), http.StatusSeeOther)
+	return nil
+}
+
+// surveyRow is one survey question's result, formatted for the report.
+type surveyRow struct {
+	Question           string
+	Before, After      int // answered
+	MeanBefore         string
+	MeanAfter          string
+	Change             string
+	Pairs              int
+	PairedChange       string
+	IsScale, HasChange bool
+}
+
+// SurveyRows formats the survey results for reading.
+func (p reportPage) SurveyRows() []surveyRow {
+	var out []surveyRow
+	for _, q := range p.Survey {
+		row := surveyRow{Question: q.Question.Text.In(p.Lang), Before: q.Baseline.Answered, After: q.FollowUp.Answered, Pairs: q.Pairs,
+			IsScale: q.Question.Kind == survey.Scale, HasChange: q.Baseline.Answered > 0 && q.FollowUp.Answered > 0}
+		row.MeanBefore = strconv.FormatFloat(q.Baseline.Mean, 'f', 1, 64)
+		row.MeanAfter = strconv.FormatFloat(q.FollowUp.Mean, 'f', 1, 64)
+		row.Change = strconv.FormatFloat(q.Change, 'f', 1, 64)
+		row.PairedChange = strconv.FormatFloat(q.PairedChange, 'f', 1, 64)
+		if p.Lang != "en" {
+			for _, s := range []*string{&row.MeanBefore, &row.MeanAfter, &row.Change, &row.PairedChange} {
+				*s = strings.Replace(strings.Replace(*s, ".", ",", 1), "-", "−", 1)
+			}
+		}
+		out = append(out, row)
+	}
+	return out
+}
