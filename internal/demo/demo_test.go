@@ -23,6 +23,7 @@ import (
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/programme"
 	"github.com/icld/partnerskap/internal/registry"
+	"github.com/icld/partnerskap/internal/report"
 	"github.com/icld/partnerskap/internal/review"
 	"github.com/icld/partnerskap/internal/sdg"
 	"github.com/icld/partnerskap/internal/store"
@@ -105,6 +106,39 @@ func TestData(t *testing.T) {
 	for _, code := range []string{codeArvika, codeForshaga, codeKalix, codeLund, codeVaxjo, codeOstergotland} {
 		if !slices.ContainsFunc(organisation.Reference(), func(o organisation.Organisation) bool { return o.Code == code }) {
 			t.Errorf("SCB code %s is not in the reference data", code)
+		}
+	}
+}
+
+// TestPilotReportsData checks the pilot's final reports without a store:
+// one per pilot grant, each part of the narrative two to four sentences,
+// and the spending on the call's cost categories adding up to the grant.
+func TestPilotReportsData(t *testing.T) {
+	c := newCall(1)
+	c.Config = call.DefaultConfig()
+	reports := pilotReports()
+	if len(reports) != len(pilotLives()) {
+		t.Errorf("%d final reports for %d pilot grants", len(reports), len(pilotLives()))
+	}
+	for name := range pilotLives() {
+		spec, ok := reports[name]
+		if !ok {
+			t.Errorf("%s: no final report", name)
+			continue
+		}
+		for _, text := range []string{spec.done, spec.results, spec.lessons} {
+			if n := strings.Count(text, ". "); n < 1 || n > 3 || !strings.HasSuffix(text, ".") {
+				t.Errorf("%s: %d sentences in %q, want 2–4", name, n+1, text)
+			}
+		}
+		lines, err := reportLines(c, spec, grantAmount)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		r := report.Report{Done: spec.done, Results: spec.results, Lessons: spec.lessons, Lines: lines}
+		if errs := r.Check(grantAmount, c.Config.Reports.Tolerance()); errs.Err() != nil || r.Spent() != grantAmount {
+			t.Errorf("%s: %v, spent %d", name, errs, r.Spent())
 		}
 	}
 }
@@ -321,6 +355,7 @@ type counts struct {
 	// What the grants hold after the decision; survey answers write no
 	// audit entry, so they are counted here.
 	ledger, activities, responses int
+	reports, closures             int
 }
 
 func countAll(t *testing.T, s store.Store) counts {
@@ -349,6 +384,14 @@ func countAll(t *testing.T, s store.Store) counts {
 		rs, err := s.Responses(ctx, g.ID)
 		must(t, err)
 		n.ledger, n.activities, n.responses = n.ledger+len(entries), n.activities+len(acts), n.responses+len(rs)
+		reps, err := s.Reports(ctx, g.ID)
+		must(t, err)
+		n.reports += len(reps)
+		if _, err := s.Closure(ctx, g.ID); err == nil {
+			n.closures++
+		} else if !errors.Is(err, store.ErrNotFound) {
+			t.Fatal(err)
+		}
 	}
 	c, err := findRollingCall(ctx, s)
 	must(t, err)
@@ -489,6 +532,14 @@ func testRollingCall(t *testing.T, s store.Store, clk *clock.Fixed) {
 	}
 	if len(pilotGrants) != 6 || pilotSum != 180_000_000 {
 		t.Errorf("pilot: %d grants summing to %d öre, want 6 summing to 180 000 000", len(pilotGrants), pilotSum)
+	}
+	// Each closed by its approved final report, on this engine too.
+	for _, g := range pilotGrants {
+		b, err := s.Balance(ctx, g.ID)
+		must(t, err)
+		if _, err := s.Closure(ctx, g.ID); err != nil || b.Paid != g.Amount || b.Spent != g.Amount || !b.Settled() {
+			t.Errorf("pilot grant %d: closure %v, balance %+v", g.ID, err, b)
+		}
 	}
 
 	// Six partnerships are active today: Arvika's and Lund's have ended.
@@ -744,14 +795,17 @@ func TestInterruptedRolling(t *testing.T) {
 
 // TestGrantLives: loaded after the pilot, the demo shows its six grants
 // carried out (accepted, paid in full, activities with reach, surveys
-// answered before and after with knowledge up a little) and the rolling
-// call's grants under way. A second load adds nothing.
+// answered before and after with knowledge up a little) and closed (the
+// final report approved, all that was paid spent, nothing to repay), and
+// the rolling call's grants under way. A second load adds nothing.
 func TestGrantLives(t *testing.T) {
 	ctx := context.Background()
 	s, clk := openStore(t)
 	_, err := Load(ctx, s, clk)
 	must(t, err)
 
+	officer, err := s.UserByEmail(ctx, "handlaggare@demo.partnerskap.se")
+	must(t, err)
 	pilot := pilotProgramme(t, s)
 	grants, err := s.GrantList(ctx, grant.Filter{ProgrammeID: pilot.ID})
 	must(t, err)
@@ -766,7 +820,7 @@ func TestGrantLives(t *testing.T) {
 		}
 		b, err := s.Balance(ctx, g.ID)
 		must(t, err)
-		if b.Paid != g.Amount || grant.StageOf(true, b) != grant.FullyPaid {
+		if b.Paid != g.Amount || grant.StageOf(false, true, b) != grant.FullyPaid {
 			t.Errorf("%s: paid %d of %d", p.Name, b.Paid, g.Amount)
 		}
 		acts, err := s.ActivityList(ctx, g.ID)
@@ -799,6 +853,20 @@ func TestGrantLives(t *testing.T) {
 		if know.Question.Key != "know_partnership" || know.Change <= 0 || know.Pairs < 10 || know.PairedChange <= 0 || know.PairedChange > 1.5 {
 			t.Errorf("%s: know_partnership %+v, want a modest rise with pairs", p.Name, know)
 		}
+		// Closed: the final report approved by the demo officer, all
+		// that was paid reported as spent, nothing to repay.
+		if cl, err := s.Closure(ctx, g.ID); err != nil || cl.By != officer.ID {
+			t.Errorf("%s: closure %+v, %v", p.Name, cl, err)
+		}
+		reps, err := s.Reports(ctx, g.ID)
+		must(t, err)
+		if len(reps) != 1 || reps[0].Kind != report.Final || reps[0].State != report.Approved || reps[0].ApprovedBy != officer.ID ||
+			reps[0].RegNumber == "" || reps[0].Spent() != g.Amount || reps[0].Done == "" || reps[0].Results == "" || reps[0].Lessons == "" {
+			t.Errorf("%s: reports %+v", p.Name, reps)
+		}
+		if b.Paid != 30_000_000 || b.Spent != 30_000_000 || b.ToRepay != 0 || b.Repaid != 0 || !b.Settled() {
+			t.Errorf("%s: balance %+v, want paid = spent = 30 000 000 öre, nothing to repay", p.Name, b)
+		}
 		if p.Name == "Kalix – Masaka" {
 			t.Logf("Kalix – Masaka, know_partnership: baseline mean %.2f (n=%d), follow-up %.2f (n=%d), change %+.2f; %d pairs, paired change %+.2f",
 				know.Baseline.Mean, know.Baseline.Answered, know.FollowUp.Mean, know.FollowUp.Answered, know.Change, know.Pairs, know.PairedChange)
@@ -817,8 +885,14 @@ func TestGrantLives(t *testing.T) {
 	for _, g := range rolling {
 		b, err := s.Balance(ctx, g.ID)
 		must(t, err)
-		if _, err := s.Acceptance(ctx, g.ID); err != nil || b.Paid != g.Amount*80/100 || grant.StageOf(true, b) != grant.UnderWay {
+		if _, err := s.Acceptance(ctx, g.ID); err != nil || b.Paid != g.Amount*80/100 || grant.StageOf(false, true, b) != grant.UnderWay {
 			t.Errorf("grant %d: acceptance %v, paid %d of %d", g.ID, err, b.Paid, g.Amount)
+		}
+		if _, err := s.Closure(ctx, g.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("grant %d: closure %v, want none", g.ID, err)
+		}
+		if reps, err := s.Reports(ctx, g.ID); err != nil || len(reps) != 0 {
+			t.Errorf("grant %d: %d reports, %v", g.ID, len(reps), err)
 		}
 		if acts, err := s.ActivityList(ctx, g.ID); err != nil || len(acts) != 1 {
 			t.Errorf("grant %d: %d activities, %v", g.ID, len(acts), err)
@@ -842,6 +916,14 @@ func TestGrantLives(t *testing.T) {
 
 	// Loading again, also as a resumed load, adds nothing.
 	before := countAll(t, s)
+	if before.reports != 6 || before.closures != 6 {
+		t.Errorf("reports %d, closures %d, want 6 each", before.reports, before.closures)
+	}
+	_, err = Load(ctx, s, clk)
+	must(t, err)
+	if again := countAll(t, s); again != before {
+		t.Errorf("second Load: %+v, was %+v", again, before)
+	}
 	must(t, s.SetSetting(ctx, actor, settingKey, stateLoading))
 	_, err = Load(ctx, s, clk)
 	must(t, err)
@@ -849,6 +931,60 @@ func TestGrantLives(t *testing.T) {
 	after.audit, before.audit = 0, 0
 	if after != before {
 		t.Errorf("resumed Load: %+v, was %+v", after, before)
+	}
+}
+
+// reportFailingStore fails the n-th step of a final report (save, submit,
+// approve), as a process killed while closing the pilot's grants would.
+type reportFailingStore struct {
+	store.Store
+	n, calls int
+}
+
+func (f *reportFailingStore) fail() error {
+	f.calls++
+	if f.calls == f.n {
+		return errKilled
+	}
+	return nil
+}
+
+func (f *reportFailingStore) SaveReport(ctx context.Context, by audit.Actor, r *report.Report) error {
+	if err := f.fail(); err != nil {
+		return err
+	}
+	return f.Store.SaveReport(ctx, by, r)
+}
+
+func (f *reportFailingStore) SubmitReport(ctx context.Context, by audit.Actor, id int64, version int, mails []mail.Message) (*registry.Entry, error) {
+	if err := f.fail(); err != nil {
+		return nil, err
+	}
+	return f.Store.SubmitReport(ctx, by, id, version, mails)
+}
+
+func (f *reportFailingStore) ApproveReport(ctx context.Context, by audit.Actor, id int64, note string, mails []mail.Message) (*report.Report, error) {
+	if err := f.fail(); err != nil {
+		return nil, err
+	}
+	return f.Store.ApproveReport(ctx, by, id, note, mails)
+}
+
+// TestInterruptedClosing stops a first Load while it saves, submits or
+// approves a pilot grant's final report; the next Load closes every pilot
+// grant with one report each.
+func TestInterruptedClosing(t *testing.T) {
+	ctx := context.Background()
+	for _, n := range []int{1, 2, 3, 8} {
+		s, clk := openStore(t)
+		if _, err := Load(ctx, &reportFailingStore{Store: s, n: n}, clk); !errors.Is(err, errKilled) {
+			t.Fatalf("interrupted at %d: %v", n, err)
+		}
+		_, err := Load(ctx, s, clk)
+		must(t, err)
+		if got := countAll(t, s); got.reports != 6 || got.closures != 6 {
+			t.Errorf("interrupted at %d, then loaded: %d reports, %d closures", n, got.reports, got.closures)
+		}
 	}
 }
 
@@ -870,6 +1006,9 @@ func TestGrantLivesDuringPilot(t *testing.T) {
 		}
 		if acts, _ := s.ActivityList(ctx, g.ID); len(acts) != 0 {
 			t.Errorf("grant %d has activities during the pilot", g.ID)
+		}
+		if reps, _ := s.Reports(ctx, g.ID); len(reps) != 0 {
+			t.Errorf("grant %d has reports during the pilot", g.ID)
 		}
 	}
 }

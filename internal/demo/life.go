@@ -19,13 +19,14 @@ import (
 // lives records what happened to the demo's grants after the decision,
 // through the store as the grantees and the officer would: the pilot's six
 // grants accepted, paid in full, with three activities each and a survey
-// answered before and after (only when the demo is loaded after the pilot
-// ended, pilotSettled); the rolling call's grants accepted, the first
-// payment of the plan made, one activity logged and the baseline survey
-// taking answers.
+// answered before and after, and a final report the demo officer approved,
+// which settles each grant and closes it (only when the demo is loaded
+// after the pilot ended, pilotSettled); the rolling call's grants
+// accepted, the first payment of the plan made, one activity logged and
+// the baseline survey taking answers.
 //
-// The store stamps acceptances, payments and survey answers with its
-// clock, so they carry the time the demo is loaded, not 2021: the store
+// The store stamps acceptances, payments, survey answers, reports and
+// closings with its clock, so they carry the time the demo is loaded, not 2021: the store
 // offers no way to backdate them, and the dates that matter to the story
 // (of the activities, of the survey phases) are the 2021 ones.
 //
@@ -61,7 +62,7 @@ func (l *loader) lives(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := l.grantLives(ctx, c, pilotLives(), true, actors); err != nil {
+		if err := l.grantLives(ctx, c, pilotLives(), pilotReports(), true, actors); err != nil {
 			return err
 		}
 	}
@@ -69,14 +70,15 @@ func (l *loader) lives(ctx context.Context) error {
 	if err != nil || c == nil {
 		return err
 	}
-	return l.grantLives(ctx, c, rollingLives(clock.Today(l.now)), false, actors)
+	return l.grantLives(ctx, c, rollingLives(clock.Today(l.now)), nil, false, actors)
 }
 
 // grantLives brings each grant of call c whose partnership specs names to
 // its planned state. A pilot grant is paid in full and its survey closed;
 // another gets the instalments its call's plan makes due on acceptance,
-// and its baseline stays open.
-func (l *loader) grantLives(ctx context.Context, c *call.Call, specs map[string]lifeSpec, pilot bool,
+// and its baseline stays open. A grant whose partnership reports names
+// ends with that final report approved and the grant closed.
+func (l *loader) grantLives(ctx context.Context, c *call.Call, specs map[string]lifeSpec, reports map[string]finalReportSpec, pilot bool,
 	actors func(*grant.Grant) (by, pays audit.Actor)) error {
 	grants, err := l.s.GrantList(ctx, grant.Filter{CallID: c.ID})
 	if err != nil {
@@ -111,6 +113,11 @@ func (l *loader) grantLives(ctx context.Context, c *call.Call, specs map[string]
 		}
 		if err := l.survey(ctx, c, g, by, spec.survey, w); err != nil {
 			return fmt.Errorf("survey of %s: %w", p.Name, err)
+		}
+		if rep, ok := reports[p.Name]; ok {
+			if err := l.finalReport(ctx, c, g, by, pays, rep); err != nil {
+				return fmt.Errorf("final report of %s: %w", p.Name, err)
+			}
 		}
 	}
 	return nil

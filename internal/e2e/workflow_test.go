@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -170,5 +171,141 @@ func TestWorkflow(t *testing.T) {
 		if len(parts) != 4 || parts[0] != "200" || parts[1] != "application/pdf" || parts[2] != "%PDF-" {
 			t.Errorf("decision letter: %q", got)
 		}
+	})
+	if t.Failed() {
+		return
+	}
+	grantLife(t, b)
+}
+
+// grantLife carries the grant the walkthrough ended with through its life:
+// the grantee accepts the terms, logs two activities, runs the baseline
+// and follow-up surveys (answered anonymously through the public links)
+// and files the final report; the officer pays, approves the report and
+// pays the last instalment, and the grant is closed.
+func grantLife(t *testing.T, b *browser) {
+	var grantPath string
+	t.Run("grantee accepts the terms", func(t *testing.T) {
+		b.open(t, "/bidrag")
+		// The newest grant is the one just decided.
+		grantPath = run(t, b, "newest grant", chromedp.Evaluate[string](`Array.from(document.querySelectorAll('main a'))
+			.map(a => a.getAttribute('href')).filter(h => /^\/bidrag\/\d+$/.test(h))
+			.sort((x, y) => Number(y.split('/')[2]) - Number(x.split('/')[2]))[0] || ''`))
+		if grantPath == "" {
+			t.Fatal("no grant in the grantee's list")
+		}
+		b.open(t, grantPath)
+		b.checkByValue(t, "confirm", "yes")
+		b.follow(t, `form[action$="/villkor"] button[type="submit"]`)
+		if b.exists(t, ".error-summary") {
+			t.Fatalf("accepting refused: %s", b.text(t, ".error-summary"))
+		}
+		b.checkAccessibility(t, "grant (grantee)")
+	})
+	if t.Failed() {
+		return
+	}
+	t.Run("grantee logs two activities", func(t *testing.T) {
+		today := time.Now().Format("2006-01-02")
+		for _, a := range []struct{ title, group, channel, reach, cost string }{
+			{"Utställning i Kalix bibliotek", "pupils", "exhibition", "240", "90 000"},
+			{"Seminarium för kommunfullmäktige", "politicians", "seminar", "35", "20 000"},
+		} {
+			b.open(t, grantPath+"/aktiviteter")
+			b.setDate(t, "#date", today)
+			b.typeInto(t, "#title", a.title)
+			b.selectValue(t, "#target_group", a.group)
+			b.selectValue(t, "#channel", a.channel)
+			b.typeInto(t, `input[name="reach.`+a.group+`"]`, a.reach)
+			b.typeInto(t, "#cost", a.cost)
+			b.follow(t, `main form button[type="submit"]`)
+			if b.exists(t, ".error-summary") {
+				t.Fatalf("activity %q refused: %s", a.title, b.text(t, ".error-summary"))
+			}
+		}
+		main := b.text(t, "main")
+		for _, want := range []string{"Utställning i Kalix bibliotek", "Seminarium för kommunfullmäktige", "275"} {
+			if !strings.Contains(main, want) {
+				t.Errorf("activities page lacks %q", want)
+			}
+		}
+		b.checkAccessibility(t, "activities")
+	})
+	if t.Failed() {
+		return
+	}
+	t.Run("surveys before and after", func(t *testing.T) {
+		b.open(t, grantPath+"/enkat")
+		b.follow(t, `form input[name="do"][value="create"] ~ .actions button`)
+		answer := func(phaseWord, score string) {
+			t.Helper()
+			link := run(t, b, "survey link", chromedp.Evaluate[string](`(Array.from(document.querySelectorAll('main a'))
+				.map(a => a.getAttribute('href')).find(h => h.includes('/enkat/') && h.endsWith('/`+phaseWord+`')) || '')`))
+			if link == "" {
+				t.Fatalf("no %s link on the survey page", phaseWord)
+			}
+			u := link[strings.Index(link, "/enkat/"):]
+			surveyPage := b.path(t)
+			b.open(t, u)
+			b.selectValue(t, "#target_group", "pupils")
+			b.typeInto(t, "#code", "ab12")
+			b.click(t, `input[name="q_know_partnership"][value="`+score+`"]`)
+			b.follow(t, `main form button[type="submit"]`)
+			if !strings.HasSuffix(b.path(t), "/tack") {
+				t.Fatalf("after answering the %s survey: at %s: %s", phaseWord, b.path(t), b.text(t, "main"))
+			}
+			b.open(t, surveyPage)
+		}
+		answer("fore", "2")
+		b.checkAccessibility(t, "survey (grantee)")
+		b.follow(t, `button[name="do"][value="open"]`)
+		answer("efter", "4")
+		if got := b.text(t, "main"); !strings.Contains(got, "+2") {
+			t.Errorf("survey results show no change of +2: %q", got)
+		}
+	})
+	if t.Failed() {
+		return
+	}
+	t.Run("grantee files the final report", func(t *testing.T) {
+		b.open(t, grantPath+"/rapporter/final")
+		b.typeInto(t, "#done", "En utställning för 240 elever och ett seminarium för fullmäktige.")
+		b.typeInto(t, "#results", "Elevernas kunskap om partnerskapet steg från 2 till 4 på en femgradig skala.")
+		b.typeInto(t, `input[name="lines.0.spent"]`, "180 000")
+		b.follow(t, `button[name="action"][value="submit"]`)
+		if b.exists(t, ".error-summary") {
+			t.Fatalf("report refused: %s", b.text(t, ".error-summary"))
+		}
+		b.checkAccessibility(t, "final report")
+		b.signOut(t)
+	})
+	if t.Failed() {
+		return
+	}
+	t.Run("officer pays, approves and closes", func(t *testing.T) {
+		b.signIn(t, officerEmail)
+		staff := strings.Replace(grantPath, "/bidrag/", "/personal/bidrag/", 1)
+		pay := func(amount string) {
+			t.Helper()
+			b.open(t, staff)
+			b.typeInto(t, "#amount", amount)
+			b.follow(t, `form[action$="/utbetalningar"] button[type="submit"]`)
+			if b.exists(t, ".error-summary") {
+				t.Fatalf("payment of %s refused: %s", amount, b.text(t, ".error-summary"))
+			}
+		}
+		pay("144 000") // 80 % on acceptance
+		// The workspace lists the report waiting for approval.
+		b.open(t, "/personal")
+		b.follow(t, `main a[href^="`+staff+`/rapporter/"]`)
+		b.follow(t, `button[name="action"][value="approve"]`)
+		if b.exists(t, ".error-summary") {
+			t.Fatalf("approval refused: %s", b.text(t, ".error-summary"))
+		}
+		pay("36 000") // the last 20 %, after the approved final report
+		if got := b.text(t, "main"); !strings.Contains(got, "Avslutat") && !strings.Contains(got, "avslutat") {
+			t.Errorf("after the last payment the grant is not closed: %q", got)
+		}
+		b.checkAccessibility(t, "grant (officer)")
 	})
 }

@@ -26,12 +26,15 @@ const (
 	AwaitingAcceptance Stage = "awaiting_acceptance" // decided; the grantee has not accepted the terms
 	UnderWay           Stage = "under_way"           // accepted; money remains to be paid
 	FullyPaid          Stage = "fully_paid"          // accepted and everything granted paid out
+	Closed             Stage = "closed"              // the final report approved and the money settled
 )
 
-// StageOf returns the stage of a grant given whether it is accepted and
-// its balance.
-func StageOf(accepted bool, b ledger.Balance) Stage {
+// StageOf returns the stage of a grant given whether it is closed, whether
+// it is accepted and its balance.
+func StageOf(closed, accepted bool, b ledger.Balance) Stage {
 	switch {
+	case closed:
+		return Closed
 	case !accepted:
 		return AwaitingAcceptance
 	case b.Granted > 0 && b.Unpaid() == 0:

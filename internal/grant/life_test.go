@@ -65,8 +65,11 @@ func TestStageOf(t *testing.T) {
 		b        ledger.Balance
 		want     Stage
 	}{{false, b, AwaitingAcceptance}, {true, b, UnderWay}, {true, ledger.Balance{Granted: 100, Paid: 100}, FullyPaid}} {
-		if got := StageOf(tt.accepted, tt.b); got != tt.want {
+		if got := StageOf(false, tt.accepted, tt.b); got != tt.want {
 			t.Errorf("%v %+v: %s, want %s", tt.accepted, tt.b, got, tt.want)
 		}
+	}
+	if got := StageOf(true, true, ledger.Balance{Granted: 100, Paid: 100, Spent: 100}); got != Closed {
+		t.Errorf("a closed grant: %s", got)
 	}
 }

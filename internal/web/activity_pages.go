@@ -384,7 +384,11 @@ func (s *Server) grantActivityDelete(w http.ResponseWriter, r *http.Request, b *
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteActivity(r.Context(), actor(b.User), a.ID); err != nil {
+	err = s.store.DeleteActivity(r.Context(), actor(b.User), a.ID)
+	if status, ok := formFailed(err, b); ok {
+		return s.renderActivities(w, r, b, status, ga, activityFormFrom(a), a)
+	}
+	if err != nil {
 		return err
 	}
 	http.Redirect(w, r, b.URL("grant.activities", ga.Grant.ID)+"#done", http.StatusSeeOther)

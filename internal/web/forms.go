@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/validate"
 )
@@ -165,6 +166,9 @@ func formFailed(err error, b *Base) (int, bool) {
 		return http.StatusUnprocessableEntity, true
 	case errors.Is(err, store.ErrConflict):
 		b.Errors = validate.Errors{"form": "error.conflict"}
+		return http.StatusConflict, true
+	case errors.Is(err, grant.ErrClosed):
+		b.Errors = validate.Errors{"form": "error.grant.closed"}
 		return http.StatusConflict, true
 	}
 	return 0, false

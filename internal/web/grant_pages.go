@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/icld/partnerskap/internal/organisation"
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/policy"
+	"github.com/icld/partnerskap/internal/report"
 	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/validate"
 )
@@ -28,6 +30,7 @@ type grantView struct {
 	Org         *organisation.Organisation
 	Decision    *decision.Decision // nil for a grant recorded without an application
 	Acceptance  *grant.Acceptance  // nil until the terms are accepted
+	Closure     *grant.Closure     // nil while the grant is open
 	Stage       grant.Stage
 	Balance     ledger.Balance
 	Entries     []ledger.Entry
@@ -103,9 +106,23 @@ func (s *Server) grantViewOf(ctx context.Context, g *grant.Grant) (*grantView, e
 	if v.Balance, err = ledger.Sum(v.Entries); err != nil {
 		return nil, err
 	}
-	v.Stage = grant.StageOf(v.Acceptance != nil, v.Balance)
+	if v.Closure, err = s.store.Closure(ctx, g.ID); errors.Is(err, store.ErrNotFound) {
+		v.Closure = nil
+	} else if err != nil {
+		return nil, err
+	}
+	v.Stage = grant.StageOf(v.Closure != nil, v.Acceptance != nil, v.Balance)
 	plan := v.Call.Config.Plan()
-	happened := map[ledger.Trigger]bool{ledger.OnAcceptance: v.Acceptance != nil}
+	// The approved reports set off their instalments, as acceptance does.
+	happened, err := s.store.ReportTriggers(ctx, g.ID)
+	if err != nil {
+		return nil, err
+	}
+	happened = maps.Clone(happened)
+	if happened == nil {
+		happened = map[ledger.Trigger]bool{}
+	}
+	happened[ledger.OnAcceptance] = v.Acceptance != nil
 	amounts, err := plan.Amounts(g.Amount)
 	if err != nil {
 		return nil, err
@@ -115,6 +132,10 @@ func (s *Server) grantViewOf(ctx context.Context, g *grant.Grant) (*grantView, e
 	}
 	if v.DueNow, err = plan.Due(g.Amount, v.Balance.Paid, happened); err != nil {
 		return nil, err
+	}
+	if happened[ledger.OnFinalReportApproved] {
+		// No more than the costs reported and not yet paid.
+		v.DueNow = report.DueAfterFinal(v.DueNow, v.Balance)
 	}
 	if v.Changes, err = s.store.ChangeRequests(ctx, g.ID); err != nil {
 		return nil, err
@@ -220,6 +241,9 @@ func (s *Server) grantAccept(w http.ResponseWriter, r *http.Request, b *Base) er
 	if errors.Is(err, store.ErrConflict) {
 		b.Errors = validate.Errors{"form": "error.grant.already_accepted"}
 		return s.renderGrant(w, r, b, http.StatusConflict, g, changeForm{})
+	}
+	if status, ok := formFailed(err, b); ok {
+		return s.renderGrant(w, r, b, status, g, changeForm{})
 	}
 	if err != nil {
 		return err

@@ -11,9 +11,19 @@ func (b *Base) tOr(key, fallback string) string {
 	return fallback
 }
 
-// AuditAction names what an audit entry did ("update", "start_check") in
-// the page's language; an action without a message shows as recorded.
-func (b *Base) AuditAction(action string) string {
+// AuditAction names what an audit entry did ("update", "start_check") to
+// a record of entity ("grant", "setting:demo") in the page's language: the
+// message for the kind of record and the action ("audit.action.grant.accept")
+// when there is one, as the same action means different things to
+// different records, else the action's ("audit.action.accept"); an action
+// without a message shows as recorded.
+func (b *Base) AuditAction(action, entity string) string {
+	kind, _, _ := strings.Cut(entity, ":")
+	if kind != "" {
+		if s := b.tOr("audit.action."+kind+"."+action, ""); s != "" {
+			return s
+		}
+	}
 	return b.tOr("audit.action."+action, action)
 }
 

@@ -4,13 +4,18 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/icld/partnerskap/internal/audit"
+	"github.com/icld/partnerskap/internal/clock"
+	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/organisation"
 	"github.com/icld/partnerskap/internal/programme"
+	"github.com/icld/partnerskap/internal/store/sqlite"
 )
 
 func TestLogin(t *testing.T) {
@@ -274,5 +279,33 @@ func TestAuditLogPerRecord(t *testing.T) {
 		"<strong>Name</strong>: Komuna e Prizrenit → Prizren", "<strong>Country</strong>: – → XK")
 	if strings.Count(res.body, "<tr><td>") != 2 {
 		t.Errorf("entries for one record: %d, want 2 (create and update)", strings.Count(res.body, "<tr><td>"))
+	}
+}
+
+// TestAuditActionPerEntity: an action is named for the kind of record it
+// was done to, so a grant's acceptance does not read as an invitation's.
+func TestAuditActionPerEntity(t *testing.T) {
+	// Loaded after the pilot, the demo's grants are accepted.
+	clk := clock.NewFixed(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC))
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "later.db"), clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	e := newEnvOn(t, "http://localhost", s, clk)
+	c := e.login(officer)
+	grants, err := e.store.GrantList(context.Background(), grant.Filter{})
+	if err != nil || len(grants) == 0 {
+		t.Fatalf("grants: %d, %v", len(grants), err)
+	}
+	res := e.get(c, "/personal/logg?post=grant&id="+strconv.FormatInt(grants[0].ID, 10))
+	if res.status != 200 {
+		t.Fatalf("audit log: %d", res.status)
+	}
+	wantContains(t, "a grant's audit log", res.body, "<td>Villkoren godkända</td>")
+	res = e.get(c, "/en/staff/log?post=grant&id="+strconv.FormatInt(grants[0].ID, 10))
+	wantContains(t, "a grant's audit log in English", res.body, "<td>Terms accepted</td>")
+	if strings.Contains(res.body, "Inbjudan antagen") {
+		t.Error("a grant's acceptance reads as an invitation's")
 	}
 }

@@ -382,6 +382,17 @@ func (s *Server) grantSurveyPost(w http.ResponseWriter, r *http.Request, b *Base
 	now := s.clock.Now()
 	if r.PostFormValue("do") == "create" {
 		err := s.store.CreateSurvey(ctx, actor(b.User), survey.New(g.ID, c.Config.SurveyTemplate(), now))
+		if errors.Is(err, grant.ErrClosed) {
+			formFailed(err, b)
+			current, rerr := s.store.Survey(ctx, g.ID)
+			if errors.Is(rerr, store.ErrNotFound) {
+				current, rerr = nil, nil
+			}
+			if rerr != nil {
+				return rerr
+			}
+			return s.renderSurveyPage(w, r, b, http.StatusConflict, g, c, true, current, ownForm{Kind: string(survey.Scale)})
+		}
 		if err != nil && !errors.Is(err, store.ErrConflict) { // created already: show it
 			return err
 		}

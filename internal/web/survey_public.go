@@ -8,6 +8,7 @@ import (
 
 	"github.com/icld/partnerskap/internal/call"
 	"github.com/icld/partnerskap/internal/form"
+	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/survey"
 	"github.com/icld/partnerskap/internal/validate"
@@ -206,7 +207,7 @@ func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request, b *Base) e
 		}
 	}
 	err = s.store.AddResponse(r.Context(), resp)
-	if errors.Is(err, survey.ErrClosed) {
+	if errors.Is(err, survey.ErrClosed) || errors.Is(err, grant.ErrClosed) {
 		return s.renderAnswer(w, b, http.StatusGone, s.newAnswerPage(b, sc, "closed"))
 	}
 	var verr validate.Errors

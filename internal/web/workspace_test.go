@@ -245,8 +245,9 @@ func TestGrantOverviews(t *testing.T) {
 }
 
 // TestGrantOverviewsAfterPilot: in a demo loaded after the pilot, the
-// Kalix grantee's pilot grant is paid in full with its survey closed, and
-// the officer's start page shows the pilot's final reports as late.
+// Kalix grantee's pilot grant is closed, paid in full and all of it
+// reported as spent, with nothing left to do or due, and the officer's
+// start page has nothing to handle for the pilot's grants.
 func TestGrantOverviewsAfterPilot(t *testing.T) {
 	later := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	clk := clock.NewFixed(later)
@@ -259,10 +260,11 @@ func TestGrantOverviewsAfterPilot(t *testing.T) {
 	kalix := kalixGrant(t, e)
 	id := strconv.FormatInt(kalix.ID, 10)
 	res := e.get(e.login(kalixApplicant), "/personal")
-	wantContains(t, "grantee home", res.body, `href="/bidrag/`+id+`"`, "Pågår, hela bidraget utbetalt", `value="30000000"`,
-		"Slutrapporten skulle ha lämnats senast 2022-01-31", `href="/bidrag/`+id+`/aktiviteter"`)
-	wantNotContains(t, "grantee home", res.body, "Nollmätningen tar emot", "Uppföljningen tar emot", "Läs och godkänn villkoren", "Skapa enkäten")
+	wantContains(t, "grantee home", res.body, `href="/bidrag/`+id+`"`, "Avslutat", `value="30000000"`,
+		"redovisade kostnader 300\u00a0000\u00a0kr, kvar att använda 0\u00a0kr.")
+	wantNotContains(t, "grantee home", res.body, "Pågår", "Slutrapporten", `href="/bidrag/`+id+`/aktiviteter"`,
+		"Nollmätningen tar emot", "Uppföljningen tar emot", "Läs och godkänn villkoren", "Skapa enkäten")
 	res = e.get(e.login(officer), "/personal")
-	wantContains(t, "officer home", res.body, "Slutrapporten är försenad (skulle lämnas senast 2022-01-31)")
-	wantNotContains(t, "officer home", res.body, "Betala ut", "Väntar på att bidragsmottagaren godkänner villkoren")
+	wantContains(t, "officer home", res.body, "Inga bidrag väntar på något just nu.")
+	wantNotContains(t, "officer home", res.body, "Slutrapporten är försenad", "Betala ut", "Väntar på att bidragsmottagaren godkänner villkoren")
 }

@@ -109,13 +109,17 @@ func readActivity(ctx context.Context, db querier, id int64) (*activity.Activity
 }
 
 // checkActivity validates a against the lists of its grant's call, in the
-// transaction; a grant that does not exist is ErrNotFound. It holds a
-// share lock on the grant's row, so a change to the grant (closing it)
-// waits for the activity, and the activity for it.
+// transaction; a grant that does not exist is ErrNotFound, a closed one
+// grant.ErrClosed. It holds a share lock on the grant's row, so a change
+// to the grant (closing it) waits for the activity, and the activity for
+// it.
 func (s *Store) checkActivity(ctx context.Context, tx *sql.Tx, a *activity.Activity) error {
 	var callID int64
 	if err := tx.QueryRowContext(ctx, `SELECT call_id FROM grants WHERE id = $1 FOR SHARE`, a.GrantID).Scan(&callID); err != nil {
 		return notFound(err)
+	}
+	if err := refuseClosedTx(ctx, tx, a.GrantID); err != nil {
+		return err
 	}
 	c, err := scanCall(tx.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE id = $1`, callID))
 	if err != nil {
@@ -228,6 +232,9 @@ func (s *Store) DeleteActivity(ctx context.Context, by audit.Actor, id int64) er
 		}
 		before, err := readActivity(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := refuseClosedTx(ctx, tx, before.GrantID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM activities WHERE id = $1`, id); err != nil {

@@ -50,6 +50,9 @@ func (s *Store) AcceptGrant(ctx context.Context, by audit.Actor, grantID int64) 
 		if _, err := lockGrant(ctx, tx, grantID); err != nil {
 			return err
 		}
+		if err := refuseClosedTx(ctx, tx, grantID); err != nil {
+			return err
+		}
 		if _, err := readAcceptance(ctx, tx, grantID); err == nil {
 			return store.ErrConflict
 		} else if !errors.Is(err, sql.ErrNoRows) {
@@ -123,6 +126,8 @@ const maxPaymentNote = 1000
 
 // RecordPayment records a payment holding the grant's row lock, checked
 // against the ledger as it stands after any payment that held it before.
+// A closed grant takes no payment; one that the payment settles after its
+// final report was approved is closed with it.
 func (s *Store) RecordPayment(ctx context.Context, by audit.Actor, grantID, amount int64, note string) (*ledger.Entry, error) {
 	note = strings.TrimSpace(note)
 	if len([]rune(note)) > maxPaymentNote {
@@ -132,6 +137,9 @@ func (s *Store) RecordPayment(ctx context.Context, by audit.Actor, grantID, amou
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		g, err := lockGrant(ctx, tx, grantID)
 		if err != nil {
+			return err
+		}
+		if err := refuseClosedTx(ctx, tx, grantID); err != nil {
 			return err
 		}
 		stored, err := storedLedger(ctx, tx, grantID)
@@ -156,7 +164,10 @@ func (s *Store) RecordPayment(ctx context.Context, by audit.Actor, grantID, amou
 		if err := insertEntry(ctx, tx, e); err != nil {
 			return err
 		}
-		return s.writeAudit(ctx, tx, by, "pay", "grant", grantID, before, after)
+		if err := s.writeAudit(ctx, tx, by, "pay", "grant", grantID, before, after); err != nil {
+			return err
+		}
+		return s.closeIfSettledTx(ctx, tx, by, grantID, after)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: payment to grant %d: %w", grantID, err)
@@ -189,6 +200,9 @@ func (s *Store) RequestChange(ctx context.Context, by audit.Actor, cr *grant.Cha
 		if err != nil {
 			return err
 		}
+		if err := refuseClosedTx(ctx, tx, cr.GrantID); err != nil {
+			return err
+		}
 		if err := cr.Validate(g).Err(); err != nil {
 			return err
 		}
@@ -213,10 +227,19 @@ func (s *Store) RequestChange(ctx context.Context, by audit.Actor, cr *grant.Cha
 }
 
 // DecideChange approves or rejects a pending change request, holding its
-// row lock so two officers cannot both decide it.
+// row lock so two officers cannot both decide it. It takes the grant's
+// share lock first, as every change of the grant does, and refuses a
+// closed grant.
 func (s *Store) DecideChange(ctx context.Context, by audit.Actor, id int64, approve bool, note string) (*grant.ChangeRequest, error) {
 	var cr *grant.ChangeRequest
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var grantID int64 // a request never moves to another grant
+		if err := tx.QueryRowContext(ctx, `SELECT grant_id FROM change_requests WHERE id = $1`, id).Scan(&grantID); err != nil {
+			return notFound(err)
+		}
+		if err := refuseClosedTx(ctx, tx, grantID); err != nil {
+			return err
+		}
 		var err error
 		cr, err = scanChange(tx.QueryRowContext(ctx, `SELECT `+changeColumns+` FROM change_requests WHERE id = $1 FOR UPDATE`, id))
 		if err != nil {

@@ -84,9 +84,7 @@ func openGrantTx(ctx context.Context, tx *sql.Tx, grantID int64) (*grant.Grant, 
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := readClosure(ctx, tx, grantID); err == nil {
-		return nil, nil, grant.ErrClosed
-	} else if !errors.Is(err, sql.ErrNoRows) {
+	if err := refuseClosedTx(ctx, tx, grantID); err != nil {
 		return nil, nil, err
 	}
 	c, err := readCall(ctx, tx, g.CallID, noLock)
@@ -94,6 +92,26 @@ func openGrantTx(ctx context.Context, tx *sql.Tx, grantID int64) (*grant.Grant, 
 		return nil, nil, err
 	}
 	return g, c, nil
+}
+
+// refuseClosedTx holds a share lock on the grant's row until the
+// transaction ends and returns grant.ErrClosed when the grant is closed (or
+// ErrNotFound when there is no such grant). Closing takes the row's update
+// lock (openGrantTx), so it waits for this transaction, or this one for it
+// and then sees the closure: no change lands on a grant after it closed.
+func refuseClosedTx(ctx context.Context, tx *sql.Tx, grantID int64) error {
+	var id int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM grants WHERE id = $1 FOR SHARE`, grantID).Scan(&id); err != nil {
+		return notFound(err)
+	}
+	_, err := readClosure(ctx, tx, grantID)
+	switch {
+	case err == nil:
+		return grant.ErrClosed
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	}
+	return err
 }
 
 // SaveReport creates or saves the grantee's draft.

@@ -63,6 +63,9 @@ func (s *Store) CreateSurvey(ctx context.Context, by audit.Actor, sv *survey.Sur
 		if n == 0 {
 			return store.ErrNotFound
 		}
+		if err := refuseClosedTx(ctx, tx, sv.GrantID); err != nil {
+			return err
+		}
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM surveys WHERE grant_id = $1`, sv.GrantID).Scan(&n); err != nil {
 			return err
 		}
@@ -122,6 +125,9 @@ func (s *Store) UpdateSurvey(ctx context.Context, by audit.Actor, sv *survey.Sur
 		if err != nil {
 			return notFound(err)
 		}
+		if err := refuseClosedTx(ctx, tx, old.GrantID); err != nil {
+			return err
+		}
 		if old.Version != sv.Version || old.GrantID != sv.GrantID {
 			return store.ErrConflict
 		}
@@ -144,14 +150,18 @@ func (s *Store) UpdateSurvey(ctx context.Context, by audit.Actor, sv *survey.Sur
 	return nil
 }
 
-// AddResponse records an anonymous answer while its phase is open. It
-// shares the survey's row lock, so an answer and the grantee closing the
-// phase are ordered: none lands after the close was committed.
+// AddResponse records an anonymous answer while its phase is open and
+// its grant is not closed (grant.ErrClosed). It shares the survey's row
+// lock, so an answer and the grantee closing the phase are ordered: none
+// lands after the close was committed.
 func (s *Store) AddResponse(ctx context.Context, r *survey.Response) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		sv, err := scanSurvey(tx.QueryRowContext(ctx, `SELECT `+surveyColumns+` FROM surveys WHERE grant_id = $1 FOR SHARE`, r.GrantID))
 		if err != nil {
 			return notFound(err)
+		}
+		if err := refuseClosedTx(ctx, tx, sv.GrantID); err != nil {
+			return err
 		}
 		now := s.now()
 		if !sv.IsOpen(r.Phase, now) {

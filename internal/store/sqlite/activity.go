@@ -110,11 +110,15 @@ func readActivity(ctx context.Context, db querier, id int64) (*activity.Activity
 }
 
 // checkActivity validates a against the lists of its grant's call, in the
-// transaction; a grant that does not exist is ErrNotFound.
+// transaction; a grant that does not exist is ErrNotFound, a closed one
+// grant.ErrClosed.
 func (s *Store) checkActivity(ctx context.Context, tx *sql.Tx, a *activity.Activity) error {
 	c, err := scanCall(tx.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE id = (SELECT call_id FROM grants WHERE id = ?)`, a.GrantID))
 	if err != nil {
 		return notFound(err)
+	}
+	if err := refuseClosedTx(ctx, tx, a.GrantID); err != nil {
+		return err
 	}
 	return a.Validate(c.Config.Lists, clock.Today(s.clock.Now())).Err()
 }
@@ -210,6 +214,9 @@ func (s *Store) DeleteActivity(ctx context.Context, by audit.Actor, id int64) er
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		before, err := readActivity(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := refuseClosedTx(ctx, tx, before.GrantID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM activities WHERE id = ?`, id); err != nil {

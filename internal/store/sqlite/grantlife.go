@@ -50,6 +50,9 @@ func (s *Store) AcceptGrant(ctx context.Context, by audit.Actor, grantID int64) 
 		if _, err := readGrantTx(ctx, tx, grantID); err != nil {
 			return err
 		}
+		if err := refuseClosedTx(ctx, tx, grantID); err != nil {
+			return err
+		}
 		if _, err := readAcceptance(ctx, tx, grantID); err == nil {
 			return store.ErrConflict
 		} else if !errors.Is(err, sql.ErrNoRows) {
@@ -128,7 +131,9 @@ func insertEntry(ctx context.Context, tx *sql.Tx, e *ledger.Entry) error {
 const maxPaymentNote = 1000
 
 // RecordPayment records a payment under the grant's lock (SQLite's write
-// lock), checked against the ledger as it stands.
+// lock), checked against the ledger as it stands. A closed grant takes no
+// payment; one that the payment settles after its final report was
+// approved is closed with it.
 func (s *Store) RecordPayment(ctx context.Context, by audit.Actor, grantID, amount int64, note string) (*ledger.Entry, error) {
 	note = strings.TrimSpace(note)
 	if len([]rune(note)) > maxPaymentNote {
@@ -138,6 +143,9 @@ func (s *Store) RecordPayment(ctx context.Context, by audit.Actor, grantID, amou
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		g, err := readGrantTx(ctx, tx, grantID)
 		if err != nil {
+			return err
+		}
+		if err := refuseClosedTx(ctx, tx, grantID); err != nil {
 			return err
 		}
 		stored, err := storedLedger(ctx, tx, grantID)
@@ -162,7 +170,10 @@ func (s *Store) RecordPayment(ctx context.Context, by audit.Actor, grantID, amou
 		if err := insertEntry(ctx, tx, e); err != nil {
 			return err
 		}
-		return s.writeAudit(ctx, tx, by, "pay", "grant", grantID, before, after)
+		if err := s.writeAudit(ctx, tx, by, "pay", "grant", grantID, before, after); err != nil {
+			return err
+		}
+		return s.closeIfSettledTx(ctx, tx, by, grantID, after)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: payment to grant %d: %w", grantID, err)
@@ -196,6 +207,9 @@ func (s *Store) RequestChange(ctx context.Context, by audit.Actor, cr *grant.Cha
 		if err != nil {
 			return err
 		}
+		if err := refuseClosedTx(ctx, tx, cr.GrantID); err != nil {
+			return err
+		}
 		if err := cr.Validate(g).Err(); err != nil {
 			return err
 		}
@@ -225,6 +239,9 @@ func (s *Store) DecideChange(ctx context.Context, by audit.Actor, id int64, appr
 		cr, err = scanChange(tx.QueryRowContext(ctx, `SELECT `+changeColumns+` FROM change_requests WHERE id = ?`, id))
 		if err != nil {
 			return notFound(err)
+		}
+		if err := refuseClosedTx(ctx, tx, cr.GrantID); err != nil {
+			return err
 		}
 		before := *cr
 		if err := cr.Decide(approve, note, by.UserID, by.Name, s.clock.Now()); errors.Is(err, grant.ErrDecided) {

@@ -84,9 +84,7 @@ func openGrantTx(ctx context.Context, tx *sql.Tx, grantID int64) (*grant.Grant, 
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := readClosure(ctx, tx, grantID); err == nil {
-		return nil, nil, grant.ErrClosed
-	} else if !errors.Is(err, sql.ErrNoRows) {
+	if err := refuseClosedTx(ctx, tx, grantID); err != nil {
 		return nil, nil, err
 	}
 	c, err := readCall(ctx, tx, g.CallID)
@@ -94,6 +92,20 @@ func openGrantTx(ctx context.Context, tx *sql.Tx, grantID int64) (*grant.Grant, 
 		return nil, nil, err
 	}
 	return g, c, nil
+}
+
+// refuseClosedTx returns grant.ErrClosed when the grant is closed. In a
+// write transaction (SQLite's write lock, taken at BEGIN) the answer holds
+// until it ends: no other transaction can close the grant meanwhile.
+func refuseClosedTx(ctx context.Context, tx *sql.Tx, grantID int64) error {
+	_, err := readClosure(ctx, tx, grantID)
+	switch {
+	case err == nil:
+		return grant.ErrClosed
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	}
+	return err
 }
 
 // SaveReport creates or saves the grantee's draft.

@@ -62,6 +62,9 @@ func (s *Store) CreateSurvey(ctx context.Context, by audit.Actor, sv *survey.Sur
 		if n == 0 {
 			return store.ErrNotFound
 		}
+		if err := refuseClosedTx(ctx, tx, sv.GrantID); err != nil {
+			return err
+		}
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM surveys WHERE grant_id = ?`, sv.GrantID).Scan(&n); err != nil {
 			return err
 		}
@@ -117,6 +120,9 @@ func (s *Store) UpdateSurvey(ctx context.Context, by audit.Actor, sv *survey.Sur
 		if err != nil {
 			return notFound(err)
 		}
+		if err := refuseClosedTx(ctx, tx, old.GrantID); err != nil {
+			return err
+		}
 		if old.Version != sv.Version || old.GrantID != sv.GrantID {
 			return store.ErrConflict
 		}
@@ -139,12 +145,16 @@ func (s *Store) UpdateSurvey(ctx context.Context, by audit.Actor, sv *survey.Sur
 	return nil
 }
 
-// AddResponse records an anonymous answer while its phase is open.
+// AddResponse records an anonymous answer while its phase is open and
+// its grant is not closed (grant.ErrClosed).
 func (s *Store) AddResponse(ctx context.Context, r *survey.Response) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		sv, err := scanSurvey(tx.QueryRowContext(ctx, `SELECT `+surveyColumns+` FROM surveys WHERE grant_id = ?`, r.GrantID))
 		if err != nil {
 			return notFound(err)
+		}
+		if err := refuseClosedTx(ctx, tx, sv.GrantID); err != nil {
+			return err
 		}
 		now := s.clock.Now()
 		if !sv.IsOpen(r.Phase, now) {

@@ -80,6 +80,7 @@ func Run(t *testing.T, open Factory) {
 		{"Reports", testReports},
 		{"ReportLedger", testReportLedger},
 		{"Reminders", testReminders},
+		{"ClosedGrant", testClosedGrant},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
