@@ -9,9 +9,9 @@
 // officer configures, so this package checks values against the lists it is
 // given rather than against a fixed set.
 //
-// Evidence is a link for now. Evidence as an uploaded file (a photo of the
-// exhibition, the printed folder) may come later, through the file store
-// the application attachments use.
+// Evidence is a link, an uploaded file (a photo of the exhibition, the
+// printed folder), or both. The file's bytes are kept in the file store the
+// application attachments use; the activity holds what describes them.
 package activity
 
 import (
@@ -60,11 +60,23 @@ type Activity struct {
 	Reach       map[string]int64 // people reached per target group; groups with none are left out
 	Cost        string           // kronor as typed; "" when not given
 	Evidence    string           // an http(s) link showing it took place; "" for none
+	File        *EvidenceFile    // an uploaded file showing it took place; nil for none
 	Targets     []string         // SDG target codes, in the UN's order
 	Version     int
 	CreatedBy   int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+}
+
+// EvidenceFile is an uploaded file showing that an activity took place:
+// its content checked by attachment.Check, its bytes kept in the file
+// store under StorageKey.
+type EvidenceFile struct {
+	Filename    string // as shown and offered for download (attachment.SafeName)
+	ContentType string // the type its content was found to be
+	Size        int64  // bytes
+	SHA256      string // lower-case hex
+	StorageKey  string // the file store's key
 }
 
 // CostOre returns the cost in öre, 0 when none (or none readable) is given.
@@ -156,6 +168,9 @@ func (a *Activity) Validate(lists form.Lists, today time.Time) validate.Errors {
 		if !isWebLink(a.Evidence) {
 			e.Add("evidence", ErrEvidenceURL)
 		}
+	}
+	if f := a.File; f != nil && (f.StorageKey == "" || f.Filename == "" || f.ContentType == "" || f.Size <= 0 || len(f.SHA256) != 64) {
+		e.Add("evidence_file", "error.required")
 	}
 	if len(a.Targets) > maxTargets {
 		e.Add("targets", "error.form.too_many_rows")

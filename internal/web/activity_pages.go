@@ -1,13 +1,19 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/icld/partnerskap/internal/activity"
+	"github.com/icld/partnerskap/internal/attachment"
+	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/call"
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/form"
@@ -89,6 +95,7 @@ type activityForm struct {
 	Date, Title, TargetGroup, Channel, Cost, Evidence, Version string
 	Reach                                                      map[string]string // per target group, as typed
 	Targets                                                    []string
+	RemoveFile                                                 bool // the stored evidence file is to go
 }
 
 func activityFormFrom(a *activity.Activity) activityForm {
@@ -106,7 +113,7 @@ func activityFormFrom(a *activity.Activity) activityForm {
 func parseActivityForm(r *http.Request, lists form.Lists) activityForm {
 	f := activityForm{Date: r.PostFormValue("date"), Title: r.PostFormValue("title"), TargetGroup: r.PostFormValue("target_group"),
 		Channel: r.PostFormValue("channel"), Cost: r.PostFormValue("cost"), Evidence: r.PostFormValue("evidence"),
-		Version: r.PostFormValue("version"), Reach: map[string]string{}, Targets: r.PostForm["targets"]}
+		Version: r.PostFormValue("version"), Reach: map[string]string{}, Targets: r.PostForm["targets"], RemoveFile: r.PostFormValue("remove_evidence_file") != ""}
 	for _, o := range lists.TargetGroups {
 		if v := r.PostFormValue("reach." + o.Value); v != "" {
 			f.Reach[o.Value] = v
@@ -160,6 +167,7 @@ type activitiesPage struct {
 	Summary  activity.Summary
 	Form     activityForm
 	Editing  *activity.Activity // the activity being edited; nil on the list
+	Uploads  bool               // a file store is configured, so evidence files can be uploaded
 	Groups   []option
 	Channels []option
 	Targets  []option
@@ -251,7 +259,8 @@ func (p activitiesPage) ErrorList() errorSummary {
 		order = append(order, "reach."+o.Value)
 		labels["reach."+o.Value] = p.T("activity.reach_of", "Group", o.Label.In(p.Lang))
 	}
-	order = append(order, "cost", "evidence", "targets")
+	labels["evidence_file"] = p.T("activity.evidence_file")
+	order = append(order, "cost", "evidence", "evidence_file", "targets")
 	return p.labelledSummary(order, labels)
 }
 
@@ -261,7 +270,7 @@ func (s *Server) today() time.Time { return clock.Today(s.clock.Now()) }
 func (s *Server) renderActivities(w http.ResponseWriter, r *http.Request, b *Base, status int, ga *grantAccess, f activityForm, editing *activity.Activity) error {
 	ctx := r.Context()
 	lists := ga.Call.Config.Lists
-	page := activitiesPage{Base: b, G: ga, Form: f, Editing: editing,
+	page := activitiesPage{Base: b, G: ga, Form: f, Editing: editing, Uploads: s.cfg.Files != nil,
 		Groups:   append([]option{{Value: "", Label: b.T("form.choose")}}, options(lists.TargetGroups, b.Lang)...),
 		Channels: append([]option{{Value: "", Label: b.T("form.choose")}}, options(lists.Channels, b.Lang)...)}
 	for _, g := range sdg.Goals() {
@@ -316,11 +325,22 @@ func (s *Server) grantActivityCreate(w http.ResponseWriter, r *http.Request, b *
 	if err != nil {
 		return err
 	}
+	if err := s.parseActivityBody(w, r); err != nil {
+		if errors.Is(err, errTooLarge) {
+			b.Errors = validate.Errors{"evidence_file": "error.file.too_large"}
+			return s.renderActivities(w, r, b, http.StatusRequestEntityTooLarge, ga, activityForm{Date: s.today().Format("2006-01-02")}, nil)
+		}
+		return err
+	}
 	lists := ga.Call.Config.Lists
 	f := parseActivityForm(r, lists)
 	a, errs := f.activity(ga.Grant.ID, 0, lists, s.today())
+	upload, err := s.readEvidenceUpload(r, errs)
+	if err != nil {
+		return err
+	}
 	if len(errs) == 0 {
-		err = s.store.CreateActivity(r.Context(), actor(b.User), a)
+		err = s.saveActivity(r.Context(), b, a, upload, s.store.CreateActivity)
 	} else {
 		err = errs
 	}
@@ -356,11 +376,25 @@ func (s *Server) grantActivityUpdate(w http.ResponseWriter, r *http.Request, b *
 	if err != nil {
 		return err
 	}
+	if err := s.parseActivityBody(w, r); err != nil {
+		if errors.Is(err, errTooLarge) {
+			b.Errors = validate.Errors{"evidence_file": "error.file.too_large"}
+			return s.renderActivities(w, r, b, http.StatusRequestEntityTooLarge, ga, activityFormFrom(stored), stored)
+		}
+		return err
+	}
 	lists := ga.Call.Config.Lists
 	f := parseActivityForm(r, lists)
 	a, errs := f.activity(ga.Grant.ID, stored.ID, lists, s.today())
+	upload, err := s.readEvidenceUpload(r, errs)
+	if err != nil {
+		return err
+	}
+	if !f.RemoveFile {
+		a.File = stored.File // kept unless replaced by an upload
+	}
 	if len(errs) == 0 {
-		err = s.store.UpdateActivity(r.Context(), actor(b.User), a)
+		err = s.saveActivity(r.Context(), b, a, upload, s.store.UpdateActivity)
 	} else {
 		err = errs
 	}
@@ -369,6 +403,9 @@ func (s *Server) grantActivityUpdate(w http.ResponseWriter, r *http.Request, b *
 	}
 	if err != nil {
 		return err
+	}
+	if old := stored.File; old != nil && (a.File == nil || a.File.StorageKey != old.StorageKey) {
+		s.deleteEvidenceBytes(r.Context(), old) // replaced or removed
 	}
 	setFlash(w, "flash.saved")
 	http.Redirect(w, r, b.URL("grant.activities", ga.Grant.ID)+"#done", http.StatusSeeOther)
@@ -391,6 +428,134 @@ func (s *Server) grantActivityDelete(w http.ResponseWriter, r *http.Request, b *
 	if err != nil {
 		return err
 	}
+	if a.File != nil {
+		s.deleteEvidenceBytes(r.Context(), a.File)
+	}
 	http.Redirect(w, r, b.URL("grant.activities", ga.Grant.ID)+"#done", http.StatusSeeOther)
 	return nil
+}
+
+// maxActivityBody bounds a posted activity form: the fields plus one
+// evidence file a little over the largest accepted, so an oversized file
+// is refused on its field with the rest of the form kept.
+const maxActivityBody = 2*attachment.MaxSize + 1<<20
+
+var errTooLarge = errors.New("web: request body too large")
+
+// parseActivityBody reads the activity form, a multipart one (with a file)
+// or a plain one (without JavaScript or a file the browser posts either).
+// A body over maxActivityBody is errTooLarge.
+func (s *Server) parseActivityBody(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxActivityBody)
+	err := r.ParseMultipartForm(8 << 20)
+	if errors.Is(err, http.ErrNotMultipart) {
+		err = r.ParseForm()
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return errTooLarge
+	}
+	return err
+}
+
+// evidenceUpload is an uploaded evidence file whose content was accepted,
+// not yet stored.
+type evidenceUpload struct {
+	data     []byte
+	filename string
+	ctype    string
+}
+
+// readEvidenceUpload reads and checks the form's evidence file: nil for
+// none; a refused file (its type, its size) is an error on the field in
+// errs.
+func (s *Server) readEvidenceUpload(r *http.Request, errs validate.Errors) (*evidenceUpload, error) {
+	if r.MultipartForm == nil || s.cfg.Files == nil {
+		return nil, nil
+	}
+	files := r.MultipartForm.File["evidence_file"]
+	if len(files) == 0 || (files[0].Size == 0 && files[0].Filename == "") {
+		return nil, nil
+	}
+	fh := files[0]
+	if fh.Size > attachment.MaxSize {
+		errs.Add("evidence_file", attachment.ErrTooLarge.Error())
+		return nil, nil
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, attachment.MaxSize+1))
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	ctype, err := attachment.Check(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		errs.Add("evidence_file", err.Error())
+		return nil, nil
+	}
+	return &evidenceUpload{data: data, filename: attachment.SafeName(fh.Filename, ctype), ctype: ctype}, nil
+}
+
+// saveActivity stores the upload's bytes (if any) as a's evidence file and
+// saves a with save; if the save fails the bytes are deleted again, so no
+// file is left without its record.
+func (s *Server) saveActivity(ctx context.Context, b *Base, a *activity.Activity, up *evidenceUpload,
+	save func(context.Context, audit.Actor, *activity.Activity) error) error {
+	if up == nil {
+		return save(ctx, actor(b.User), a)
+	}
+	key := randomKey()
+	size, sum, err := s.cfg.Files.Put(ctx, key, bytes.NewReader(up.data))
+	if err != nil {
+		return err
+	}
+	a.File = &activity.EvidenceFile{Filename: up.filename, ContentType: up.ctype, Size: size, SHA256: sum, StorageKey: key}
+	if err := save(ctx, actor(b.User), a); err != nil {
+		s.cfg.Files.Delete(ctx, key)
+		return err
+	}
+	return nil
+}
+
+// deleteEvidenceBytes deletes an evidence file no activity refers to any
+// more; a failure only leaves an orphan in the file store, so it is logged.
+func (s *Server) deleteEvidenceBytes(ctx context.Context, f *activity.EvidenceFile) {
+	if s.cfg.Files == nil {
+		return
+	}
+	if err := s.cfg.Files.Delete(ctx, f.StorageKey); err != nil {
+		s.log.Warn("delete evidence file", "key", f.StorageKey, "err", err)
+	}
+}
+
+// grantActivityEvidence downloads an activity's evidence file, to those
+// who may read the grant's activities.
+func (s *Server) grantActivityEvidence(w http.ResponseWriter, r *http.Request, b *Base) error {
+	ga, err := s.loadGrantActivities(r, b, false)
+	if err != nil {
+		return err
+	}
+	a, err := s.loadGrantActivity(r, ga)
+	if err != nil {
+		return err
+	}
+	if a.File == nil || s.cfg.Files == nil {
+		return store.ErrNotFound
+	}
+	rc, err := s.cfg.Files.Open(r.Context(), a.File.StorageKey)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	h := w.Header()
+	h.Set("Content-Type", a.File.ContentType)
+	h.Set("Content-Length", strconv.FormatInt(a.File.Size, 10))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.File.Filename}))
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	_, err = io.Copy(w, rc)
+	return err
 }

@@ -1,8 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -268,5 +272,127 @@ func TestActivityAccess(t *testing.T) {
 	}
 	if list := e.activities(kalixGrant); len(list) != 0 {
 		t.Errorf("Kalix's grant got activities: %+v", list)
+	}
+}
+
+// postActivity posts the activity form as the browser does with a file
+// input: multipart, with the file (if name is not "") as evidence_file.
+func (e *env) postActivity(c *http.Client, path string, form url.Values, name string, data []byte) response {
+	e.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	if name != "" {
+		fw, _ := mw.CreateFormFile("evidence_file", name)
+		fw.Write(data)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", e.srv.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return e.do(c, req)
+}
+
+func TestActivityEvidenceFile(t *testing.T) {
+	e := newEnv(t, "http://localhost")
+	g, kalixGrant := forshagaGrant(t, e)
+	path := activitiesPath(g)
+	cl := e.login(forshagaApplicant)
+	if res := e.get(cl, path); !strings.Contains(res.body, `enctype="multipart/form-data"`) || !strings.Contains(res.body, `name="evidence_file"`) ||
+		!strings.Contains(res.body, "Underlag (fil)") {
+		t.Fatalf("the form has no file input: %d", res.status)
+	}
+	if res := e.get(cl, fmt.Sprintf("/en/grants/%d/activities", g.ID)); !strings.Contains(res.body, "Evidence (file)") {
+		t.Errorf("English file input: %d", res.status)
+	}
+
+	// HTML is refused on the field, with what was typed kept and nothing saved.
+	form := seminar()
+	form.Set("title", "Utställning i kommunhusets entré – åäö")
+	res := e.postActivity(cl, path, form, "<script>.html", []byte("<!doctype html><script>alert(1)</script>"))
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("html upload: %d", res.status)
+	}
+	wantContains(t, "html upload", res.body, "Filtypen tas inte emot", `href="#evidence_file"`, `aria-invalid="true"`,
+		`value="Utställning i kommunhusets entré – åäö"`, `value="https://forshaga.se/nyheter/lundazi"`, `value="1 200"`)
+	if n := len(e.activities(g)); n != 1 {
+		t.Errorf("a refused upload saved the activity: %d activities", n)
+	}
+	if n := len(e.files.files); n != 0 {
+		t.Errorf("a refused upload stored %d files", n)
+	}
+
+	// A PNG is stored with the activity; the download gives the same bytes.
+	var pngBuf bytes.Buffer
+	png.Encode(&pngBuf, image.NewRGBA(image.Rect(0, 0, 3, 2)))
+	res = e.postActivity(cl, path, seminar(), "utställning.png", pngBuf.Bytes())
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("png upload: %d\n%s", res.status, res.body)
+	}
+	a := e.activities(g)[0]
+	if a.File == nil || a.File.ContentType != "image/png" || a.File.Size != int64(pngBuf.Len()) || a.File.Filename == "" {
+		t.Fatalf("evidence file: %+v", a.File)
+	}
+	download := fmt.Sprintf("%s/%d/underlag", path, a.ID)
+	res = e.get(cl, download)
+	if res.status != http.StatusOK || res.body != pngBuf.String() || !strings.HasPrefix(res.header.Get("Content-Disposition"), "attachment") ||
+		res.header.Get("Cache-Control") != "private, no-store" || res.header.Get("Content-Type") != "image/png" {
+		t.Errorf("download: %d %q %q", res.status, res.header.Get("Content-Disposition"), res.header.Get("Cache-Control"))
+	}
+	if res := e.get(cl, fmt.Sprintf("/en/grants/%d/activities/%d/evidence", g.ID, a.ID)); res.status != http.StatusOK || res.body != pngBuf.String() {
+		t.Errorf("English download: %d", res.status)
+	}
+	wantContains(t, "list with the file", e.get(cl, path).body, download)
+
+	// The programme's officer may download; another organisation, or the
+	// activity through another grant, is 404; signed out goes to log in.
+	if res := e.get(e.login(officer), download); res.status != http.StatusOK || res.body != pngBuf.String() {
+		t.Errorf("officer download: %d", res.status)
+	}
+	if res := e.get(e.login(applicant), download); res.status != http.StatusNotFound {
+		t.Errorf("another organisation's download: %d", res.status)
+	}
+	if res := e.get(cl, fmt.Sprintf("%s/%d/underlag", activitiesPath(kalixGrant), a.ID)); res.status != http.StatusNotFound {
+		t.Errorf("download through another grant: %d", res.status)
+	}
+	if res := e.get(e.client(), download); res.status != http.StatusSeeOther {
+		t.Errorf("signed-out download: %d", res.status)
+	}
+
+	// An edit without a new upload keeps the file (also posted without a
+	// file input, as a plain form); removing it removes it.
+	edit := fmt.Sprintf("%s/%d", path, a.ID)
+	form = seminar()
+	form.Set("version", "1")
+	form.Set("reach.politicians", "45")
+	if res := e.postActivity(cl, edit, form, "", nil); res.status != http.StatusSeeOther {
+		t.Fatalf("edit: %d\n%s", res.status, res.body)
+	}
+	form.Set("version", "2")
+	if res := e.post(cl, edit, form); res.status != http.StatusSeeOther {
+		t.Fatalf("plain edit: %d\n%s", res.status, res.body)
+	}
+	if got := e.activities(g)[0]; got.File == nil || *got.File != *a.File || got.Reach["politicians"] != 45 {
+		t.Errorf("after edits: %+v %+v", got, got.File)
+	}
+	if res := e.get(cl, edit); !strings.Contains(res.body, `name="remove_evidence_file"`) || !strings.Contains(res.body, download) {
+		t.Errorf("edit page without the file: %d", res.status)
+	}
+	form.Set("version", "3")
+	form.Set("remove_evidence_file", "1")
+	if res := e.postActivity(cl, edit, form, "", nil); res.status != http.StatusSeeOther {
+		t.Fatalf("remove: %d\n%s", res.status, res.body)
+	}
+	if got := e.activities(g)[0]; got.File != nil {
+		t.Errorf("file not removed: %+v", got.File)
+	}
+	if res := e.get(cl, download); res.status != http.StatusNotFound {
+		t.Errorf("download after removal: %d", res.status)
+	}
+	if n := len(e.files.files); n != 0 {
+		t.Errorf("removed file's bytes kept: %d files", n)
 	}
 }

@@ -94,6 +94,7 @@ func (s *Server) table() []route {
 		{"grant.activities.create", "POST", "/bidrag/{id}/aktiviteter", "/en/grants/{id}/activities", s.grantActivityCreate, true},
 		{"grant.activity", "GET", "/bidrag/{id}/aktiviteter/{aid}", "/en/grants/{id}/activities/{aid}", s.grantActivity, true},
 		{"grant.activity.update", "POST", "/bidrag/{id}/aktiviteter/{aid}", "/en/grants/{id}/activities/{aid}", s.grantActivityUpdate, true},
+		{"grant.activity.evidence", "GET", "/bidrag/{id}/aktiviteter/{aid}/underlag", "/en/grants/{id}/activities/{aid}/evidence", s.grantActivityEvidence, true},
 		{"grant.activity.delete", "POST", "/bidrag/{id}/aktiviteter/{aid}/ta-bort", "/en/grants/{id}/activities/{aid}/delete", s.grantActivityDelete, true},
 
 		// Grants: the grantee's acceptance, money and change requests ({id}: the grant); the officers' ledger, payments and decisions.

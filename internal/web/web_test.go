@@ -31,6 +31,7 @@ type env struct {
 	store store.Store
 	srv   *httptest.Server
 	clock *clock.Fixed
+	files *memFiles // the server's file store
 }
 
 // newEnv starts the real handler on a real SQLite store with the demo.
@@ -110,14 +111,15 @@ func newEnvOn(t testing.TB, baseURL string, s store.Store, clk *clock.Fixed) *en
 	if _, err := demo.Load(context.Background(), s, clk); err != nil {
 		t.Fatal(err)
 	}
+	files := &memFiles{}
 	h, err := web.New(s, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{BaseURL: baseURL,
-		DemoNote: map[string]string{"sv": demo.NoteSV, "en": demo.NoteEN}, Files: &memFiles{}})
+		DemoNote: map[string]string{"sv": demo.NoteSV, "en": demo.NoteEN}, Files: files})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &env{t: t, store: s, srv: srv, clock: clk}
+	return &env{t: t, store: s, srv: srv, clock: clk, files: files}
 }
 
 // client returns a browser-like client with its own cookies that does not

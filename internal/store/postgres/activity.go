@@ -11,21 +11,36 @@ import (
 	"github.com/icld/partnerskap/internal/store"
 )
 
-const activityColumns = `id, grant_id, held_on, title, target_group, channel, cost, evidence_url, version, COALESCE(created_by, 0), created_at, updated_at`
+const activityColumns = `id, grant_id, held_on, title, target_group, channel, cost, evidence_url, version, COALESCE(created_by, 0), created_at, updated_at,
+	evidence_filename, evidence_content_type, evidence_size, evidence_sha256, evidence_key`
 
 func scanActivity(row scanner) (*activity.Activity, error) {
 	var a activity.Activity
+	var file activity.EvidenceFile
 	var held sql.NullTime
-	if err := row.Scan(&a.ID, &a.GrantID, &held, &a.Title, &a.TargetGroup, &a.Channel, &a.Cost, &a.Evidence, &a.Version, &a.CreatedBy, &a.CreatedAt, &a.UpdatedAt); err != nil {
+	if err := row.Scan(&a.ID, &a.GrantID, &held, &a.Title, &a.TargetGroup, &a.Channel, &a.Cost, &a.Evidence, &a.Version, &a.CreatedBy, &a.CreatedAt, &a.UpdatedAt,
+		&file.Filename, &file.ContentType, &file.Size, &file.SHA256, &file.StorageKey); err != nil {
 		return nil, err
 	}
 	a.Date, a.CreatedAt, a.UpdatedAt = nullDateOf(held), utc(a.CreatedAt), utc(a.UpdatedAt)
+	if file.StorageKey != "" {
+		a.File = &file
+	}
 	return &a, nil
 }
 
 // readActivities reads the activities the query selects (its columns
 // activityColumns) with their reach and targets, which come from the
 // tables selected by the same condition on activity_id.
+// evidenceFile is the columns of an activity's evidence file, in the
+// order of activityColumns: empty for none.
+func evidenceFile(a *activity.Activity) (filename, contentType string, size int64, sum, key string) {
+	if f := a.File; f != nil {
+		return f.Filename, f.ContentType, f.Size, f.SHA256, f.StorageKey
+	}
+	return "", "", 0, "", ""
+}
+
 func readActivities(ctx context.Context, db querier, where string, arg any) ([]*activity.Activity, error) {
 	rows, err := db.QueryContext(ctx, `SELECT `+activityColumns+` FROM activities WHERE `+where+` ORDER BY held_on, id`, arg)
 	if err != nil {
@@ -165,9 +180,11 @@ func (s *Store) CreateActivity(ctx context.Context, by audit.Actor, a *activity.
 			return err
 		}
 		now := s.now()
-		err := tx.QueryRowContext(ctx, `INSERT INTO activities (grant_id, held_on, title, target_group, channel, cost, cost_ore, evidence_url, version, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $10) RETURNING id`,
-			a.GrantID, dateOf(a.Date), a.Title, a.TargetGroup, a.Channel, a.Cost, a.CostOre(), a.Evidence, nullInt(by.UserID), now).Scan(&a.ID)
+		fname, ftype, fsize, fsum, fkey := evidenceFile(a)
+		err := tx.QueryRowContext(ctx, `INSERT INTO activities (grant_id, held_on, title, target_group, channel, cost, cost_ore, evidence_url, version, created_by, created_at, updated_at,
+			evidence_filename, evidence_content_type, evidence_size, evidence_sha256, evidence_key)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $10, $11, $12, $13, $14, $15) RETURNING id`,
+			a.GrantID, dateOf(a.Date), a.Title, a.TargetGroup, a.Channel, a.Cost, a.CostOre(), a.Evidence, nullInt(by.UserID), now, fname, ftype, fsize, fsum, fkey).Scan(&a.ID)
 		if err != nil {
 			return err
 		}
@@ -206,9 +223,11 @@ func (s *Store) UpdateActivity(ctx context.Context, by audit.Actor, a *activity.
 			return err
 		}
 		now := s.now()
+		fname, ftype, fsize, fsum, fkey := evidenceFile(a)
 		_, err = tx.ExecContext(ctx, `UPDATE activities SET held_on = $1, title = $2, target_group = $3, channel = $4, cost = $5, cost_ore = $6, evidence_url = $7,
-			version = version + 1, updated_at = $8 WHERE id = $9`,
-			dateOf(a.Date), a.Title, a.TargetGroup, a.Channel, a.Cost, a.CostOre(), a.Evidence, now, a.ID)
+			evidence_filename = $8, evidence_content_type = $9, evidence_size = $10, evidence_sha256 = $11, evidence_key = $12,
+			version = version + 1, updated_at = $13 WHERE id = $14`,
+			dateOf(a.Date), a.Title, a.TargetGroup, a.Channel, a.Cost, a.CostOre(), a.Evidence, fname, ftype, fsize, fsum, fkey, now, a.ID)
 		if err != nil {
 			return err
 		}

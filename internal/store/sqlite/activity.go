@@ -11,22 +11,37 @@ import (
 	"github.com/icld/partnerskap/internal/store"
 )
 
-const activityColumns = `id, grant_id, held_on, title, target_group, channel, cost, evidence_url, version, COALESCE(created_by, 0), created_at, updated_at`
+const activityColumns = `id, grant_id, held_on, title, target_group, channel, cost, evidence_url, version, COALESCE(created_by, 0), created_at, updated_at,
+	evidence_filename, evidence_content_type, evidence_size, evidence_sha256, evidence_key`
 
 func scanActivity(row scanner) (*activity.Activity, error) {
 	var a activity.Activity
+	var file activity.EvidenceFile
 	var held sql.NullString
 	var created, updated string
-	if err := row.Scan(&a.ID, &a.GrantID, &held, &a.Title, &a.TargetGroup, &a.Channel, &a.Cost, &a.Evidence, &a.Version, &a.CreatedBy, &created, &updated); err != nil {
+	if err := row.Scan(&a.ID, &a.GrantID, &held, &a.Title, &a.TargetGroup, &a.Channel, &a.Cost, &a.Evidence, &a.Version, &a.CreatedBy, &created, &updated,
+		&file.Filename, &file.ContentType, &file.Size, &file.SHA256, &file.StorageKey); err != nil {
 		return nil, err
 	}
 	a.Date, a.CreatedAt, a.UpdatedAt = parseDate(held), parseTS(created), parseTS(updated)
+	if file.StorageKey != "" {
+		a.File = &file
+	}
 	return &a, nil
 }
 
 // readActivities reads the activities the query selects (its columns
 // activityColumns) with their reach and targets, which come from the
 // tables selected by the same condition on activity_id.
+// evidenceFile is the columns of an activity's evidence file, in the
+// order of activityColumns: empty for none.
+func evidenceFile(a *activity.Activity) (filename, contentType string, size int64, sum, key string) {
+	if f := a.File; f != nil {
+		return f.Filename, f.ContentType, f.Size, f.SHA256, f.StorageKey
+	}
+	return "", "", 0, "", ""
+}
+
 func readActivities(ctx context.Context, db querier, where string, arg any) ([]*activity.Activity, error) {
 	rows, err := db.QueryContext(ctx, `SELECT `+activityColumns+` FROM activities WHERE `+where+` ORDER BY held_on, id`, arg)
 	if err != nil {
@@ -152,9 +167,11 @@ func (s *Store) CreateActivity(ctx context.Context, by audit.Actor, a *activity.
 			return err
 		}
 		now := s.clock.Now()
-		res, err := tx.ExecContext(ctx, `INSERT INTO activities (grant_id, held_on, title, target_group, channel, cost, cost_ore, evidence_url, version, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
-			a.GrantID, date(a.Date), a.Title, a.TargetGroup, a.Channel, a.Cost, a.CostOre(), a.Evidence, nullInt(by.UserID), ts(now), ts(now))
+		fname, ftype, fsize, fsum, fkey := evidenceFile(a)
+		res, err := tx.ExecContext(ctx, `INSERT INTO activities (grant_id, held_on, title, target_group, channel, cost, cost_ore, evidence_url, version, created_by, created_at, updated_at,
+			evidence_filename, evidence_content_type, evidence_size, evidence_sha256, evidence_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.GrantID, date(a.Date), a.Title, a.TargetGroup, a.Channel, a.Cost, a.CostOre(), a.Evidence, nullInt(by.UserID), ts(now), ts(now), fname, ftype, fsize, fsum, fkey)
 		if err != nil {
 			return err
 		}
@@ -191,9 +208,11 @@ func (s *Store) UpdateActivity(ctx context.Context, by audit.Actor, a *activity.
 			return err
 		}
 		now := s.clock.Now()
+		fname, ftype, fsize, fsum, fkey := evidenceFile(a)
 		_, err = tx.ExecContext(ctx, `UPDATE activities SET held_on = ?, title = ?, target_group = ?, channel = ?, cost = ?, cost_ore = ?, evidence_url = ?,
+			evidence_filename = ?, evidence_content_type = ?, evidence_size = ?, evidence_sha256 = ?, evidence_key = ?,
 			version = version + 1, updated_at = ? WHERE id = ?`,
-			date(a.Date), a.Title, a.TargetGroup, a.Channel, a.Cost, a.CostOre(), a.Evidence, ts(now), a.ID)
+			date(a.Date), a.Title, a.TargetGroup, a.Channel, a.Cost, a.CostOre(), a.Evidence, fname, ftype, fsize, fsum, fkey, ts(now), a.ID)
 		if err != nil {
 			return err
 		}

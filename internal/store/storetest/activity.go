@@ -58,6 +58,31 @@ func testActivities(t *testing.T, s store.Store, clk *clock.Fixed) {
 		t.Errorf("activities of no grant: %v, %v", empty, err)
 	}
 
+	// Evidence as a file: its description is written and read back whole,
+	// kept by an edit that keeps it, and gone when removed.
+	file := &activity.EvidenceFile{Filename: "Seminariet i fullmäktige – bild åäö.png", ContentType: "image/png", Size: 1234,
+		SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", StorageKey: "0123456789abcdef0123456789abcdef"}
+	b.File = file
+	must(t, s.UpdateActivity(ctx(), by, b))
+	withFile, err := s.Activity(ctx(), b.ID)
+	must(t, err)
+	if !reflect.DeepEqual(withFile, b) || withFile.File == nil || *withFile.File != *file {
+		t.Errorf("evidence file round-trip:\n got %+v (%+v)\nwant %+v", withFile, withFile.File, b)
+	}
+	if list, err := s.ActivityList(ctx(), g.ID); err != nil || len(list) != 2 || list[0].File == nil || *list[0].File != *file || list[1].File != nil {
+		t.Errorf("evidence file in the list: %v %+v", err, list)
+	}
+	withFile.Title = "Seminarium för kommunfullmäktige (ändrat)"
+	must(t, s.UpdateActivity(ctx(), by, withFile))
+	if kept, err := s.Activity(ctx(), b.ID); err != nil || kept.File == nil || *kept.File != *file {
+		t.Errorf("evidence file after an edit: %v %+v", err, kept)
+	}
+	withFile.File = nil
+	must(t, s.UpdateActivity(ctx(), by, withFile))
+	if removed, err := s.Activity(ctx(), b.ID); err != nil || removed.File != nil {
+		t.Errorf("evidence file removed: %v %+v", err, removed)
+	}
+
 	// Updated at the stored version; a stale version is a conflict.
 	clk.Set(Start.Add(time.Hour))
 	stale := *got
@@ -97,6 +122,7 @@ func testActivities(t *testing.T, s store.Store, clk *clock.Fixed) {
 		{"cost unreadable", func(x *activity.Activity) { x.Cost = "tolv tusen" }, "cost", "error.money.invalid"},
 		{"evidence not a web link", func(x *activity.Activity) { x.Evidence = "javascript:alert(1)" }, "evidence", activity.ErrEvidenceURL},
 		{"in the future", func(x *activity.Activity) { x.Date = clock.Date(2021, 3, 2) }, "date", activity.ErrDateFuture},
+		{"evidence file without its key", func(x *activity.Activity) { x.File = &activity.EvidenceFile{Filename: "a.png"} }, "evidence_file", "error.required"},
 		{"unknown SDG target", func(x *activity.Activity) { x.Targets = []string{"18.1"} }, "targets", "error.invalid_choice"},
 	}
 	for _, r := range refusals {
