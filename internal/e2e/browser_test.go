@@ -77,6 +77,18 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("goal tile 12 led to %s", got)
 		}
 		b.checkAccessibility(t, "goal 12")
+
+		b.follow(t, `.site-footer a[href="/tillganglighet"]`)
+		if got := b.text(t, "h1"); got != "Tillgänglighetsredogörelse" {
+			t.Errorf("accessibility statement: h1 %q", got)
+		}
+		b.checkAccessibility(t, "accessibility statement (sv)")
+		b.follow(t, "a.lang-switch")
+		if got := b.path(t); got != "/en/accessibility" {
+			t.Errorf("language switch on the statement led to %s, want /en/accessibility", got)
+		}
+		b.checkAccessibility(t, "accessibility statement (en)")
+		b.follow(t, "a.lang-switch")
 	})
 	if t.Failed() {
 		return

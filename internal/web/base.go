@@ -29,9 +29,10 @@ type Base struct {
 	Flash  string // a message key shown once after a redirect
 	Title  string // translated page title, set by the handler
 
-	srv   *Server
-	req   *http.Request
-	route route
+	srv    *Server
+	req    *http.Request
+	route  route
+	failed bool // an error page: it has no canonical address
 }
 
 // errForbidden is returned by handlers when the policy says no.
@@ -111,6 +112,7 @@ type errorPage struct {
 
 func (s *Server) renderError(w http.ResponseWriter, b *Base, status int) {
 	w.Header().Set("Cache-Control", "no-store")
+	b.failed = true
 	b.Title = b.T("error." + strconv.Itoa(status) + ".title")
 	if err := s.render(w, b, status, "error", errorPage{Base: b, Status: status}); err != nil {
 		s.log.Error("render error page", "err", err)
@@ -222,6 +224,27 @@ func (b *Base) SwitchURL() string {
 
 // BaseURL is the public address, for absolute links (hreflang).
 func (b *Base) BaseURL() string { return strings.TrimSuffix(b.srv.cfg.BaseURL, "/") }
+
+// Canonical is this page's absolute address without its query, for the
+// canonical link and og:url; "" on an error page, which has none.
+func (b *Base) Canonical() string {
+	if b.failed || b.route.sv == "" {
+		return ""
+	}
+	p := b.Path()
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	return b.BaseURL() + p
+}
+
+// OGLocale is the Open Graph locale of a language: sv_SE or en_GB.
+func (b *Base) OGLocale(lang string) string {
+	if lang == "en" {
+		return "en_GB"
+	}
+	return "sv_SE"
+}
 
 // DemoNote is the demo's notice in the page's language, or "".
 func (b *Base) DemoNote() string { return b.srv.cfg.DemoNote[b.Lang] }

@@ -26,6 +26,7 @@ func (s *Server) table() []route {
 		{"partnership", "GET", "/partnerskap/{id}", "/en/partnerships/{id}", s.partnershipPage, false},
 		{"goals", "GET", "/mal", "/en/goals", s.goals, false},
 		{"goal", "GET", "/mal/{n}", "/en/goals/{n}", s.goalPage, false},
+		{"accessibility", "GET", "/tillganglighet", "/en/accessibility", s.accessibilityStatement, false},
 		{"login", "GET", "/logga-in", "/en/login", s.loginForm, false},
 		{"login.post", "POST", "/logga-in", "/en/login", s.login, false},
 		{"logout", "POST", "/logga-ut", "/en/logout", s.logout, false},
@@ -128,7 +129,7 @@ func (s *Server) table() []route {
 }
 
 // routes builds the handler: every page in both languages, static assets,
-// the language switch and health check, wrapped in the security middleware.
+// the language switch, health check, robots.txt and sitemap, wrapped in the security middleware.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.table() {
@@ -144,6 +145,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /static/goals.css", s.goalsCSS)
 	mux.HandleFunc("GET /sprak", s.switchLanguage)
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /robots.txt", s.robots)
+	mux.HandleFunc("GET /sitemap.xml", s.sitemap)
 	mux.Handle("/", s.page(route{name: "notfound", h: s.notFound}, "sv"))
 	mux.Handle("/en/", s.page(route{name: "notfound", h: s.notFound}, "en"))
 	return securityHeaders(http.NewCrossOriginProtection().Handler(mux))
