@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 	"github.com/icld/partnerskap/internal/sdg"
 	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/swedish"
+	"github.com/icld/partnerskap/internal/worldmap"
 )
 
 // goalCount is a goal with the number of partnerships working on it.
@@ -242,6 +244,9 @@ type partnershipPage struct {
 	Grants  []grantRow
 	Granted int64
 	Targets []*sdg.Target
+	Map     template.HTML // the partner countries on a world map
+	// MapMissing names the partner countries too small to be drawn.
+	MapMissing []string
 }
 
 func (s *Server) partnershipPage(w http.ResponseWriter, r *http.Request, b *Base) error {
@@ -265,6 +270,10 @@ func (s *Server) partnershipPage(w http.ResponseWriter, r *http.Request, b *Base
 		if t := sdg.TargetByCode(code); t != nil {
 			page.Targets = append(page.Targets, t)
 		}
+	}
+	page.Map = worldmap.SVG(p.Countries(), b.Lang, b.T("partnership.map_title"))
+	for _, c := range worldmap.Missing(p.Countries()) {
+		page.MapMissing = append(page.MapMissing, country.Name(c, b.Lang))
 	}
 	b.Title = p.Name
 	return s.render(w, b, http.StatusOK, "partnership", page)

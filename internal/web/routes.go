@@ -26,6 +26,7 @@ func (s *Server) table() []route {
 		{"partnership", "GET", "/partnerskap/{id}", "/en/partnerships/{id}", s.partnershipPage, false},
 		{"goals", "GET", "/mal", "/en/goals", s.goals, false},
 		{"goal", "GET", "/mal/{n}", "/en/goals/{n}", s.goalPage, false},
+		{"public.grants", "GET", "/beviljade-bidrag", "/en/granted-grants", s.publicGrants, false},
 		{"accessibility", "GET", "/tillganglighet", "/en/accessibility", s.accessibilityStatement, false},
 		{"login", "GET", "/logga-in", "/en/login", s.loginForm, false},
 		{"login.post", "POST", "/logga-in", "/en/login", s.login, false},

@@ -128,6 +128,7 @@ func TestSitemap(t *testing.T) {
 	pair("/partnerskap", "/en/partnerships")
 	pair("/mal", "/en/goals")
 	pair("/tillganglighet", "/en/accessibility")
+	pair("/beviljade-bidrag", "/en/granted-grants")
 	ps, err := e.store.PartnershipList(context.Background(), partnership.Filter{})
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +143,7 @@ func TestSitemap(t *testing.T) {
 	for n := 1; n <= 17; n++ {
 		pair(fmt.Sprintf("/mal/%d", n), fmt.Sprintf("/en/goals/%d", n))
 	}
-	if want := 2 * (4 + len(ps) + 17); len(doc.URLs) != want {
+	if want := 2 * (5 + len(ps) + 17); len(doc.URLs) != want {
 		t.Errorf("sitemap has %d addresses, want %d", len(doc.URLs), want)
 	}
 	for _, private := range []string{"/personal", "/logga-in", "/enkat", "/bidrag"} {

@@ -59,8 +59,9 @@ type sitemapLink struct {
 }
 
 // sitemap serves sitemap.xml: the public pages (home, partnerships, each
-// partnership, goals, each goal, the accessibility statement) in both
-// languages, each with its hreflang alternates, as absolute addresses.
+// partnership, goals, each goal, the register of grants, the accessibility
+// statement) in both languages, each with its hreflang alternates, as
+// absolute addresses.
 func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) {
 	ps, err := s.store.PartnershipList(r.Context(), partnership.Filter{})
 	if err != nil {
@@ -90,6 +91,7 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) {
 	for _, g := range sdg.Goals() {
 		add("goal", g.Number)
 	}
+	add("public.grants")
 	add("accessibility")
 	out, err := xml.MarshalIndent(set, "", " ")
 	if err != nil {
