@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"github.com/icld/partnerskap/internal/application"
 	"github.com/icld/partnerskap/internal/call"
 	"github.com/icld/partnerskap/internal/form"
+	"github.com/icld/partnerskap/internal/ledger"
 	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/programme"
 	"github.com/icld/partnerskap/internal/review"
@@ -138,6 +140,8 @@ type cfgPage struct {
 	Lists        cfgForm
 	Assessment   cfgForm
 	Steps        cfgForm
+	Plan         cfgForm
+	Reports      cfgForm
 	Summary      errorSummary
 	Details      []string
 	PreviewURL   string
@@ -391,6 +395,43 @@ func (s *Server) renderCallConfig(w http.ResponseWriter, r *http.Request, b *Bas
 		cb.check("steps", "blind_review", "callconfig.step.blind_review", steps.BlindReview, "hint"),
 	}}, b.T("callconfig.steps"), b.T("callconfig.steps_save"), "save")
 
+	// The payment plan: planRows rows of a percent and a trigger; a row
+	// left blank is left out.
+	plan := cfgForm{ID: "plan", Action: b.URL("call.config.plan", c.ID), Errors: cb.generalFor("plan", "payment-plan")}
+	stored := cfg.Plan()
+	for i := 1; i <= planRows; i++ {
+		var in ledger.Instalment
+		if i <= len(stored) {
+			in = stored[i-1]
+		}
+		row := "r" + strconv.Itoa(i) + "-"
+		percent := ""
+		if in.Percent != 0 {
+			percent = strconv.Itoa(in.Percent)
+		}
+		when := cb.input("plan", row+"when", "callconfig.plan_when", "select", string(in.When))
+		when.Options = []option{{Value: "", Label: b.T("callconfig.plan_when_none")}}
+		for _, t := range ledger.Triggers {
+			when.Options = append(when.Options, option{Value: string(t), Label: b.T("money.trigger." + string(t))})
+		}
+		plan.Groups = append(plan.Groups, cfgGroup{ID: "plan-r" + strconv.Itoa(i), Legend: b.T("callconfig.plan_row", "Number", i), Inputs: []field{
+			cb.input("plan", row+"percent", "callconfig.plan_percent", "text", percent, "inputmode=numeric"),
+			when,
+		}})
+	}
+	page.Plan = complete(plan, b.T("callconfig.plan"), b.T("callconfig.plan_save"), "save")
+
+	rules := cfg.Reports
+	days := strconv.Itoa(rules.DaysBefore())
+	page.Reports = complete(cfgForm{ID: "reports", Action: b.URL("call.config.reports", c.ID), Errors: cb.generalFor("reports", "report-rules"), Inputs: []field{
+		cb.check("reports", "interim", "callconfig.report.interim", rules.Interim, "hint"),
+		cb.input("reports", "interim_due", "callconfig.report.interim_due", "date", rules.InterimDue, "hint"),
+		cb.input("reports", "final_due", "callconfig.report.final_due", "date", rules.FinalDue, "hint"),
+		cb.input("reports", "deviation_tolerance", "callconfig.report.deviation_tolerance", "text", percentText(rules.Tolerance()), "required", "hint", "inputmode=decimal"),
+		cb.input("reports", "remind_days_before", "callconfig.report.remind_days_before", "text", days, "required", "hint", "inputmode=numeric"),
+		cb.check("reports", "remind_overdue", "callconfig.report.remind_overdue", rules.Overdue(), "hint"),
+	}}, b.T("callconfig.reports"), b.T("callconfig.reports_save"), "save")
+
 	var items []fieldError
 	if st.conflict {
 		items = append(items, fieldError{Name: "form", Message: b.T("error.conflict")})
@@ -406,6 +447,14 @@ func (s *Server) renderCallConfig(w http.ResponseWriter, r *http.Request, b *Bas
 	}
 	b.Title = b.T("callconfig.title", "Name", c.Title(b.Lang))
 	return s.render(w, b, status, "call_config", page)
+}
+
+// planRows is how many instalments the payment plan's form offers.
+const planRows = 3
+
+// percentText writes a share (0.1) as a percent ("10").
+func percentText(share float64) string {
+	return strconv.FormatFloat(math.Round(share*1e4)/100, 'f', -1, 64)
 }
 
 // criterionRows counts the criterion rows that were posted.
@@ -750,6 +799,78 @@ func (s *Server) cfgSteps(w http.ResponseWriter, r *http.Request, b *Base) error
 			probs.add("steps-blind_review", "error.call.blind_without_review")
 		}
 		return "steps", probs, nil
+	})
+}
+
+// cfgPlan saves the payment plan. A row with neither a percent nor a
+// trigger is left out; the rest must make a plan Plan.Check accepts,
+// whose complaint is shown on the whole form.
+func (s *Server) cfgPlan(w http.ResponseWriter, r *http.Request, b *Base) error {
+	return s.applyChange(w, r, b, "plan", func(cfg *call.Config, v url.Values) (string, problems, error) {
+		probs := problems{}
+		var plan ledger.Plan
+		for i := 1; i <= planRows; i++ {
+			p := "plan-r" + strconv.Itoa(i) + "-"
+			percent, when := strings.TrimSpace(v.Get(p+"percent")), strings.TrimSpace(v.Get(p+"when"))
+			if percent == "" && when == "" {
+				continue
+			}
+			n, err := strconv.Atoi(percent)
+			switch {
+			case percent == "":
+				probs.add(p+"percent", "error.required")
+			case err != nil:
+				probs.add(p+"percent", "callconfig.error.whole_number")
+			}
+			if when == "" {
+				probs.add(p+"when", "error.required")
+			}
+			plan = append(plan, ledger.Instalment{Percent: n, When: ledger.Trigger(when)})
+		}
+		if len(probs) > 0 {
+			return "payment-plan", probs, nil
+		}
+		if err := plan.Check(); err != nil {
+			return "payment-plan", nil, validate.Errors{"payment_plan": err.Error()}
+		}
+		cfg.PaymentPlan = plan
+		return "payment-plan", nil, nil
+	})
+}
+
+// cfgReports saves the report rules: the tolerance is typed in percent,
+// the reminder days as a whole number; ReportRules.Check's problems are
+// shown at their inputs.
+func (s *Server) cfgReports(w http.ResponseWriter, r *http.Request, b *Base) error {
+	return s.applyChange(w, r, b, "reports", func(cfg *call.Config, v url.Values) (string, problems, error) {
+		get := func(name string) string { return strings.TrimSpace(v.Get("reports-" + name)) }
+		probs := problems{}
+		overdue := get("remind_overdue") != ""
+		rules := call.ReportRules{Interim: get("interim") != "", InterimDue: get("interim_due"), FinalDue: get("final_due"),
+			RemindOverdue: &overdue}
+		if t := get("deviation_tolerance"); t == "" {
+			probs.add("reports-deviation_tolerance", "error.required")
+		} else if f, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(strings.ReplaceAll(t, ",", ".")), "%"), 64); err != nil || math.IsNaN(f) {
+			probs.add("reports-deviation_tolerance", "callconfig.error.percent")
+		} else {
+			share := f / 100
+			rules.DeviationTolerance = &share
+		}
+		if d := get("remind_days_before"); d == "" {
+			probs.add("reports-remind_days_before", "error.required")
+		} else if n, err := strconv.Atoi(d); err != nil {
+			probs.add("reports-remind_days_before", "callconfig.error.whole_number")
+		} else {
+			rules.RemindDaysBefore = &n
+		}
+		for k, key := range rules.Check() {
+			id := "reports-" + strings.TrimPrefix(k, "reports.")
+			if _, bad := probs[id]; !bad {
+				probs.add(id, key)
+			}
+		}
+		cfg.Reports = rules
+		return "report-rules", probs, nil
 	})
 }
 

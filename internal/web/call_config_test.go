@@ -15,6 +15,7 @@ import (
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/call"
 	"github.com/icld/partnerskap/internal/form"
+	"github.com/icld/partnerskap/internal/ledger"
 	"github.com/icld/partnerskap/internal/review"
 	"github.com/icld/partnerskap/internal/user"
 )
@@ -581,4 +582,65 @@ func TestCallConfigPermissions(t *testing.T) {
 	// A position past the end is not found.
 	x.refused("sv", "/avsnitt/9/fragor/1", url.Values{"action": {"delete"}}, http.StatusNotFound)
 	x.refused("sv", "/avsnitt/1/fragor/9", url.Values{"action": {"up"}}, http.StatusNotFound)
+}
+
+func TestCallConfigPaymentPlan(t *testing.T) {
+	e := newEnv(t, "http://localhost")
+	c := openCall(t, e)
+	x := newConfigEditor(t, e, e.login(officer), c.ID)
+
+	res := e.get(x.cl, x.base("sv"))
+	wantContains(t, "page", res.body, `id="payment-plan"`, `id="plan-r1-percent" name="plan-r1-percent" type="text" value="100"`,
+		`<option value="acceptance" selected>När villkoren godkänts</option>`, `<legend>Delbetalning 3</legend>`)
+
+	cfg := x.ok("/utbetalning", url.Values{"plan-r1-percent": {"80"}, "plan-r1-when": {"acceptance"},
+		"plan-r2-percent": {"20"}, "plan-r2-when": {"final_report_approved"}, "plan-r3-percent": {""}, "plan-r3-when": {""}}, "#payment-plan")
+	want := ledger.Plan{{Percent: 80, When: ledger.OnAcceptance}, {Percent: 20, When: ledger.OnFinalReportApproved}}
+	if !slices.Equal(cfg.PaymentPlan, want) {
+		t.Errorf("plan %v, want %v", cfg.PaymentPlan, want)
+	}
+
+	body := x.refused("sv", "/utbetalning", url.Values{"plan-r1-percent": {"70"}, "plan-r1-when": {"acceptance"},
+		"plan-r2-percent": {"20"}, "plan-r2-when": {"interim_report_approved"}}, http.StatusUnprocessableEntity,
+		"Delbetalningarna måste tillsammans bli 100 %.", `href="#payment-plan"`,
+		`name="plan-r1-percent" type="text" value="70"`, `name="plan-r2-percent" type="text" value="20"`,
+		`<option value="interim_report_approved" selected>`)
+	wantNotContains(t, "refused plan", body, `value="80"`)
+
+	x.refused("en", "/payment-plan", url.Values{"plan-r1-percent": {"all"}, "plan-r1-when": {"acceptance"}}, http.StatusUnprocessableEntity,
+		"Share in percent: Write a whole number.", `value="all"`)
+}
+
+func TestCallConfigReportRules(t *testing.T) {
+	e := newEnv(t, "http://localhost")
+	c := openCall(t, e)
+	x := newConfigEditor(t, e, e.login(officer), c.ID)
+
+	res := e.get(x.cl, x.base("sv"))
+	wantContains(t, "page", res.body, `id="report-rules"`, `name="reports-deviation_tolerance" type="text" value="10"`,
+		`name="reports-remind_days_before" type="text" value="14"`, `id="reports-remind_overdue" name="reports-remind_overdue" checked`)
+
+	cfg := x.ok("/rapporter", url.Values{"reports-interim": {"on"}, "reports-interim_due": {"2031-06-30"},
+		"reports-final_due": {"2032-01-31"}, "reports-deviation_tolerance": {"15"}, "reports-remind_days_before": {"7"}}, "#report-rules")
+	r := cfg.Reports
+	if !r.Interim || r.InterimDue != "2031-06-30" || r.FinalDue != "2032-01-31" || r.Tolerance() != 0.15 || r.DaysBefore() != 7 || r.Overdue() {
+		t.Errorf("rules %+v", r)
+	}
+
+	x.refused("sv", "/rapporter", url.Values{"reports-deviation_tolerance": {"150"}, "reports-remind_days_before": {"7"}},
+		http.StatusUnprocessableEntity, "Tillåten avvikelse måste vara mellan 0 och 100 %.", `value="150"`, `href="#reports-deviation_tolerance"`)
+	x.refused("en", "/reports", url.Values{"reports-deviation_tolerance": {"ten"}, "reports-remind_days_before": {"7"}},
+		http.StatusUnprocessableEntity, "Write a number in percent, for example 10.", `value="ten"`)
+	x.refused("sv", "/rapporter", url.Values{"reports-interim": {"on"}, "reports-deviation_tolerance": {"10"}, "reports-remind_days_before": {"7"}},
+		http.StatusUnprocessableEntity, "Skriv datumet som ÅÅÅÅ-MM-DD")
+}
+
+func TestCallConfigPlanConflict(t *testing.T) {
+	e := newEnv(t, "http://localhost")
+	c := openCall(t, e)
+	x := newConfigEditor(t, e, e.login(officer), c.ID)
+	stale := strconv.Itoa(c.Version)
+	x.ok("/steg", url.Values{"steps-review": {"on"}}, "#steps")
+	x.refused("sv", "/utbetalning", url.Values{"version": {stale}, "plan-r1-percent": {"100"}, "plan-r1-when": {"final_report_approved"}},
+		http.StatusConflict, "Någon annan sparade")
 }

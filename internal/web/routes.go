@@ -62,6 +62,8 @@ func (s *Server) table() []route {
 		{"call.config.lists", "POST", "/personal/utlysningar/{id}/formular/listor", "/en/staff/calls/{id}/form/lists", s.cfgLists, true},
 		{"call.config.assessment", "POST", "/personal/utlysningar/{id}/formular/bedomning", "/en/staff/calls/{id}/form/assessment", s.cfgAssessment, true},
 		{"call.config.steps", "POST", "/personal/utlysningar/{id}/formular/steg", "/en/staff/calls/{id}/form/steps", s.cfgSteps, true},
+		{"call.config.plan", "POST", "/personal/utlysningar/{id}/formular/utbetalning", "/en/staff/calls/{id}/form/payment-plan", s.cfgPlan, true},
+		{"call.config.reports", "POST", "/personal/utlysningar/{id}/formular/rapporter", "/en/staff/calls/{id}/form/reports", s.cfgReports, true},
 		{"audit", "GET", "/personal/logg", "/en/staff/log", s.auditLog, true},
 
 		// Applicants: applications of their organisations.
