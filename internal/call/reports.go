@@ -75,7 +75,7 @@ func (r ReportRules) Deadlines(awardedOn time.Time) []report.Deadline {
 			out = append(out, report.Deadline{Kind: report.Interim, Due: d})
 		}
 	}
-	final := report.Deadline{Kind: report.Final, Due: clock.Date(awardedOn.Year()+1, time.January, 31)}
+	final := report.FinalDeadline(awardedOn)
 	if d, err := clock.ParseDate(r.FinalDue); err == nil {
 		final.Due = d
 	}

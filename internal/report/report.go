@@ -73,9 +73,10 @@ func (d Deadline) DueAt() time.Time {
 }
 
 // FinalDeadline is the communication support's rule: the final report is
-// due on 31 January the year after the activities end.
-func FinalDeadline(activitiesEnd time.Time) Deadline {
-	return Deadline{Kind: Final, Due: clock.Date(activitiesEnd.Year()+1, time.January, 31)}
+// due on 31 January the year after the year of from (the award, or the end
+// of the activities).
+func FinalDeadline(from time.Time) Deadline {
+	return Deadline{Kind: Final, Due: clock.Date(from.Year()+1, time.January, 31)}
 }
 
 // Line is one budget line's spending in the financial report.

@@ -16,6 +16,7 @@ import (
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/call"
 	"github.com/icld/partnerskap/internal/clock"
+	"github.com/icld/partnerskap/internal/filestore"
 	"github.com/icld/partnerskap/internal/form"
 	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/partnership"
@@ -491,7 +492,7 @@ func (s *Server) readEvidenceUpload(r *http.Request, errs validate.Errors) (*evi
 	if err != nil {
 		return nil, err
 	}
-	ctype, err := attachment.Check(bytes.NewReader(data), int64(len(data)))
+	ctype, err := attachment.Detect(data)
 	if err != nil {
 		errs.Add("evidence_file", err.Error())
 		return nil, nil
@@ -507,7 +508,7 @@ func (s *Server) saveActivity(ctx context.Context, b *Base, a *activity.Activity
 	if up == nil {
 		return save(ctx, actor(b.User), a)
 	}
-	key := randomKey()
+	key := filestore.NewKey()
 	size, sum, err := s.cfg.Files.Put(ctx, key, bytes.NewReader(up.data))
 	if err != nil {
 		return err

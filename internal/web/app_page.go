@@ -3,8 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io"
 	"mime"
@@ -17,6 +15,7 @@ import (
 	"github.com/icld/partnerskap/internal/attachment"
 	"github.com/icld/partnerskap/internal/call"
 	"github.com/icld/partnerskap/internal/decision"
+	"github.com/icld/partnerskap/internal/filestore"
 	"github.com/icld/partnerskap/internal/form"
 	"github.com/icld/partnerskap/internal/mail"
 	"github.com/icld/partnerskap/internal/policy"
@@ -403,12 +402,12 @@ func (s *Server) takeUploads(ctx context.Context, r *http.Request, b *Base, a *a
 			if err != nil {
 				return err
 			}
-			ctype, err := attachment.Check(bytes.NewReader(data), int64(len(data)))
+			ctype, err := attachment.Detect(data)
 			if err != nil {
 				b.Errors.Add(fl.Key, err.Error())
 				continue
 			}
-			key := randomKey()
+			key := filestore.NewKey()
 			size, sum, err := s.cfg.Files.Put(ctx, key, bytes.NewReader(data))
 			if err != nil {
 				return err
@@ -475,12 +474,6 @@ func removeFiles(files map[string][]int64, remove []string) map[string][]int64 {
 		}
 	}
 	return out
-}
-
-func randomKey() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // appFile downloads an attachment for its applicant, the programme's

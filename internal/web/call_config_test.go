@@ -107,14 +107,6 @@ func errorsIn(body string) string {
 	return body[:min(len(body), 500)]
 }
 
-func kinds(s form.Section) []form.Kind {
-	var out []form.Kind
-	for _, f := range s.Fields {
-		out = append(out, f.Kind)
-	}
-	return out
-}
-
 func keys(s form.Section) []string {
 	var out []string
 	for _, f := range s.Fields {
