@@ -330,6 +330,15 @@ func (b *browser) checkReflow(t *testing.T, page string) {
 		_, err := cdp.Call(ctx, tg, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
 		return err
 	}))
+	// The page lays itself out again at full width asynchronously; a click
+	// computed from the narrow layout would land on another element (a
+	// CI run once opened the wrong application that way). Wait until the
+	// viewport is wide again and two frames have been drawn.
+	run(t, b, "wait for the wide layout", chromedp.Evaluate[bool](`new Promise(done => {
+		const settle = () => requestAnimationFrame(() => requestAnimationFrame(() => done(true)));
+		const wait = () => document.documentElement.clientWidth > 320 ? settle() : setTimeout(wait, 20);
+		wait();
+	})`, chromedp.EvalAwaitPromise))
 	for _, e := range wide {
 		t.Errorf("reflow: %s (%s): at 320 px wide, %s sticks out of its container", page, b.path(t), e)
 	}
@@ -365,11 +374,16 @@ func (b *browser) click(t *testing.T, sel string) {
 func (b *browser) followText(t *testing.T, sel, s string) int64 {
 	t.Helper()
 	js := `(() => { const a = Array.from(document.querySelectorAll(` + jsString(sel) + `)).find(a => a.textContent.includes(` + jsString(s) + `));
-		if (!a) return false; a.setAttribute('data-e2e-target', '1'); return true; })()`
-	if !run(t, b, "find link "+s, chromedp.Evaluate[bool](js)) {
+		if (!a) return ''; a.setAttribute('data-e2e-target', '1'); return new URL(a.href).pathname; })()`
+	want := run(t, b, "find link "+s, chromedp.Evaluate[string](js))
+	if want == "" {
 		t.Fatalf("no link %q matching %s", s, sel)
 	}
-	return b.follow(t, `[data-e2e-target="1"]`)
+	status := b.follow(t, `[data-e2e-target="1"]`)
+	if got := b.path(t); got != want {
+		t.Fatalf("the link %q leads to %s, but the click landed on %s", s, want, got)
+	}
+	return status
 }
 
 // selectValue chooses the option with value v in the select sel.
