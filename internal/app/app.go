@@ -110,6 +110,14 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 		return err
 	} else if ok {
 		wcfg.DemoNote = map[string]string{"sv": demo.NoteSV, "en": demo.NoteEN}
+		// The demo's records name files (a story image, material to
+		// download) whose bytes belong in the file store, not the database.
+		if err := demo.PutFiles(ctx, files); err != nil {
+			return err
+		}
+		if err := demo.MaterialFiles(ctx, files); err != nil {
+			return err
+		}
 	}
 	srv, err := web.New(s, clk, log, wcfg)
 	if err != nil {

@@ -54,11 +54,17 @@ const (
 // reads their directory, not only the first bytes: hence the ReaderAt (a
 // multipart.File is one).
 func Check(r io.ReaderAt, size int64) (contentType string, err error) {
-	switch {
-	case size <= 0:
-		return "", ErrEmpty
-	case size > MaxSize:
+	if size > MaxSize {
 		return "", ErrTooLarge
+	}
+	return CheckType(r, size)
+}
+
+// CheckType is Check without MaxSize, for uploads with a limit of their
+// own (the material bank takes larger files); the caller bounds size.
+func CheckType(r io.ReaderAt, size int64) (contentType string, err error) {
+	if size <= 0 {
+		return "", ErrEmpty
 	}
 	head := make([]byte, min(size, 512))
 	if _, err := r.ReadAt(head, 0); err != nil && err != io.EOF {

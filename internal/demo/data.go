@@ -31,8 +31,8 @@ const (
 		"bland annat perioder utöver vad källorna anger: här pågår Kalix – Masaka, Forshaga – Lundazi och Region Östergötland – Uasin Gishu tills vidare. " +
 		"Programmet ”Informations- och kommunikationsstöd”, med sin löpande utlysning och alla ansökningar, bedömningar och beslut i den, " +
 		"är påhittat: det visar det permanenta stöd som ICLD hoppades kunna erbjuda efter piloten. " +
-		"Vad bidragsmottagarna gjorde med bidragen är också påhittat: aktiviteterna, hur många de nådde, alla enkätsvar före och efter och slutrapporterna. " +
-		"Godkännanden, utbetalningar, enkätsvar och slutrapporter bär datumet då demonstrationen laddades."
+		"Vad bidragsmottagarna gjorde med bidragen är också påhittat: aktiviteterna, hur många de nådde, alla enkätsvar före och efter, slutrapporterna och berättelserna. " +
+		"Godkännanden, utbetalningar, enkätsvar, slutrapporter och berättelser bär datumet då demonstrationen laddades."
 	NoteEN = "This is a demonstration holding the 2021 pilot of ICLD's information and communication support. " +
 		"The six grantees (Arvika, Forshaga, Kalix, Lund, Växjö and Region Östergötland), their partnerships " +
 		"and the total of SEK 1.8 million are real (source: ICLD, " + Source + "). " +
@@ -41,8 +41,8 @@ const (
 		"among them periods beyond what the sources give: here Kalix – Masaka, Forshaga – Lundazi and Region Östergötland – Uasin Gishu continue until further notice. " +
 		"The programme “Information and communication support”, with its rolling call and every application, review and decision in it, " +
 		"is invented: it shows the permanent support ICLD hoped to offer after the pilot. " +
-		"What the grantees did with the grants is illustrative too: the activities, the people they reached, every baseline and follow-up survey answer and the final reports. " +
-		"Acceptances, payments, survey answers and final reports carry the date the demo was loaded."
+		"What the grantees did with the grants is illustrative too: the activities, the people they reached, every baseline and follow-up survey answer, the final reports and the stories. " +
+		"Acceptances, payments, survey answers, final reports and stories carry the date the demo was loaded."
 )
 
 // Password is the password of every demo account.

@@ -165,7 +165,13 @@ func (l *loader) load(ctx context.Context) error {
 	if err := l.rolling(ctx); err != nil {
 		return err
 	}
-	return l.lives(ctx)
+	if err := l.lives(ctx); err != nil {
+		return err
+	}
+	if err := l.material(ctx); err != nil { // material.go
+		return err
+	}
+	return l.stories(ctx) // stories.go
 }
 
 // organisations finds the Swedish members and finds or creates the partners.

@@ -59,6 +59,16 @@ var (
 
 const family = "LiberationSans"
 
+// AddFonts registers the embedded Liberation Sans, regular ("") and bold
+// ("B"), on pdf and returns the family name to pass to SetFont, so other
+// documents (the fact sheet) print å, ä and ö as the letter does without
+// a second copy of the font files.
+func AddFonts(pdf *fpdf.Fpdf) string {
+	pdf.AddUTF8FontFromBytes(family, "", fontRegular)
+	pdf.AddUTF8FontFromBytes(family, "B", fontBold)
+	return family
+}
+
 // Page geometry in millimetres (A4 is 210 × 297).
 const (
 	marginLeft   = 25.0

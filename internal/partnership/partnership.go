@@ -54,7 +54,7 @@ type Filter struct {
 	Goal           int
 	Year           int // the period overlaps this calendar year
 	Status         Status
-	Query          string
+	Query          string // words to find; the stores match it through the full-text index
 }
 
 // IsActive reports whether the partnership is active on the date today: its
@@ -175,8 +175,10 @@ func (p *Partnership) Validate() validate.Errors {
 	return errs
 }
 
-// Match reports whether p is selected by f. Lists are small (a programme
-// has hundreds of partnerships, not millions), so filtering is done here,
+// Match reports whether p is selected by f, all but the text: Query is
+// matched by the stores' full-text index (internal/search), which stems
+// words the same way on both engines. Lists are small (a programme has
+// hundreds of partnerships, not millions), so the rest is filtered here,
 // once, rather than in each engine's SQL.
 func (f Filter) Match(p *Partnership) bool {
 	if f.Country != "" && !slices.Contains(p.Countries(), f.Country) {
@@ -193,15 +195,6 @@ func (f Filter) Match(p *Partnership) bool {
 	}
 	if f.Year != 0 {
 		if p.Start.Year() > f.Year || (!p.End.IsZero() && p.End.Year() < f.Year) {
-			return false
-		}
-	}
-	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
-		hay := strings.ToLower(p.Name + " " + p.ThemeSV + " " + p.ThemeEN)
-		for _, o := range append(slices.Clip(p.Swedish), p.Partners...) {
-			hay += " " + strings.ToLower(o.Name)
-		}
-		if !strings.Contains(hay, q) {
 			return false
 		}
 	}

@@ -58,11 +58,19 @@ type Store interface {
 	GrantLife
 	Activities
 	Reports
+	Stories
+	Materials
 
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Engine names the engine: "sqlite" or "postgres".
 	Engine() string
+	// DataVersion is a number that grows after every committed change to
+	// the data, made by this process or by another on the same database
+	// (visible here within moments), so caches of what was read can key on
+	// it. A transaction that changed nothing leaves it as it was. An error
+	// means changes can't be followed at the moment: cache nothing.
+	DataVersion(ctx context.Context) (uint64, error)
 	Close() error
 }
 
@@ -88,7 +96,14 @@ type Organisations interface {
 type Partnerships interface {
 	Partnership(ctx context.Context, id int64) (*partnership.Partnership, error)
 	// PartnershipList returns partnerships sorted by name in Swedish order.
+	// f.Query is a full-text search, as PartnershipSearch.
 	PartnershipList(ctx context.Context, f partnership.Filter) ([]*partnership.Partnership, error)
+	// PartnershipSearch returns, in ascending order, the IDs of the
+	// partnerships whose text (name, theme, description, members, partner
+	// countries) matches query in Swedish or English, inflected forms
+	// included (package search). A query without words matches all; both
+	// engines give the same IDs.
+	PartnershipSearch(ctx context.Context, query string) ([]int64, error)
 	// CreatePartnership loads the members named by ID in p.Swedish and
 	// p.Partners, validates, and inserts p.
 	CreatePartnership(ctx context.Context, by audit.Actor, p *partnership.Partnership) error

@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
+
+	"github.com/icld/partnerskap/internal/web"
 )
 
 // BenchmarkPublicPages measures the handler alone (no network): the store
@@ -23,5 +26,59 @@ func BenchmarkPublicPages(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkPublicPagesCache compares the public pages rendered on every
+// request (cache off) with the same pages kept in memory (on: plain,
+// gzip, a browser's revalidation answered 304, and the page rendered and
+// kept again as after a change), handler only. See
+// docs/PERFORMANCE.md, "Public pages with caching".
+func BenchmarkPublicPagesCache(b *testing.B) {
+	paths := []string{"/", "/partnerskap", "/partnerskap/3", "/mal/12"}
+	for _, mode := range []struct {
+		name string
+		cfg  web.CacheConfig
+	}{{"off", web.CacheConfig{Off: true}}, {"on", web.CacheConfig{}}} {
+		e := newCacheEnv(b, mode.cfg)
+		h := e.srv.Config.Handler
+		for _, path := range paths {
+			for _, v := range []struct {
+				name   string
+				header []string
+				status int
+			}{{"plain", nil, 200}, {"gzip", []string{"Accept-Encoding", "gzip"}, 200}, {"304", []string{"If-None-Match", ""}, 304},
+				{"rerender", nil, 200}} {
+				if mode.name == "off" && v.name != "plain" {
+					continue
+				}
+				b.Run(mode.name+"/"+v.name+path, func(b *testing.B) {
+					req := httptest.NewRequest("GET", path, nil)
+					for i := 0; i+1 < len(v.header); i += 2 {
+						req.Header.Set(v.header[i], v.header[i+1])
+					}
+					if v.name == "304" {
+						w := httptest.NewRecorder()
+						h.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+						req.Header.Set("If-None-Match", w.Header().Get("Etag"))
+					}
+					b.ReportAllocs()
+					t := now
+					for b.Loop() {
+						if v.name == "rerender" {
+							// Past the kept page's minute: rendered, hashed,
+							// compressed and kept again, as after a change.
+							t = t.Add(2 * time.Minute)
+							e.clock.Set(t)
+						}
+						w := httptest.NewRecorder()
+						h.ServeHTTP(w, req)
+						if w.Code != v.status {
+							b.Fatalf("status %d", w.Code)
+						}
+					}
+				})
+			}
+		}
 	}
 }

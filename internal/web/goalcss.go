@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"math"
-	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -11,17 +10,12 @@ import (
 	"github.com/icld/partnerskap/internal/sdg"
 )
 
-// goalsCSS serves a class per goal with the UN colour. It is a stylesheet,
-// not inline styles, because the Content-Security-Policy allows none. The
-// text colour is white or near-black, whichever reaches the higher
-// contrast (WCAG 2.1 AA needs 4.5:1; some UN colours, like goal 7's yellow,
-// fail with white).
-func (s *Server) goalsCSS(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=86400")
-	w.Write([]byte(goalsStylesheet()))
-}
-
+// goalsStylesheet is goals.css: a class per goal with the UN colour. It is
+// a stylesheet, not inline styles, because the Content-Security-Policy
+// allows none. The text colour is white or near-black, whichever reaches
+// the higher contrast (WCAG 2.1 AA needs 4.5:1; some UN colours, like goal
+// 7's yellow, fail with white). cache_static.go serves it with the
+// embedded files.
 var goalsStylesheet = sync.OnceValue(func() string {
 	var b strings.Builder
 	for _, g := range sdg.Goals() {

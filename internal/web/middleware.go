@@ -1,8 +1,8 @@
 package web
 
 import (
-	"io/fs"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -10,6 +10,20 @@ import (
 // script or style (goal colours come from /static/goals.css), no framing.
 const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+// cspFramable is csp for the embeddable widget alone: any site may frame
+// it. The widget shows only public facts, has no form and reads no session,
+// so being framed exposes nothing to clickjacking; a list of allowed sites
+// would make every municipality ask the operator before using it.
+var cspFramable = strings.Replace(csp, "frame-ancestors 'none'", "frame-ancestors *", 1)
+
+// allowFraming lifts the ban on framing for one response. Only the
+// widget's handler calls it; every other page keeps frame-ancestors 'none'
+// and X-Frame-Options: DENY.
+func allowFraming(h http.Header) {
+	h.Set("Content-Security-Policy", cspFramable)
+	h.Del("X-Frame-Options")
+}
 
 // securityHeaders sets the headers every response carries.
 func securityHeaders(next http.Handler) http.Handler {
@@ -21,16 +35,6 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
 		next.ServeHTTP(w, r)
-	})
-}
-
-// staticHandler serves the embedded assets with a day's caching; they
-// change only with a new release.
-func staticHandler(fsys fs.FS) http.Handler {
-	files := http.FileServerFS(fsys)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=86400")
-		files.ServeHTTP(w, r)
 	})
 }
 

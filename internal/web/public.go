@@ -44,6 +44,7 @@ type homePage struct {
 	Countries    []string // country names, Swedish order
 	Swedish      int      // Swedish municipalities and regions taking part
 	Goals        []goalCount
+	Reached      int64 // people the activities reached (insight.go)
 }
 
 // home is the public start page: what the programme has granted, the
@@ -86,6 +87,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, b *Base) error {
 	}
 	p.Countries, p.Swedish = countriesAndMembers(ps, b.Lang)
 	p.Goals = goalCounts(ps)
+	if p.Reached, err = s.peopleReached(ctx); err != nil {
+		return err
+	}
 	b.Title = b.T("home.title")
 	return s.render(w, b, http.StatusOK, "home", p)
 }
@@ -164,71 +168,6 @@ func goalCounts(ps []*partnership.Partnership) []goalCount {
 	return out
 }
 
-type partnershipsPage struct {
-	*Base
-	Partnerships []*partnership.Partnership
-	Filter       partnership.Filter
-	Countries    []option
-	Swedish      []option
-	Years        []option
-	Total        int
-}
-
-// partnerships lists partnerships, filtered by country, Swedish member,
-// goal, year and free text (theme or name). The filter is a GET form, so
-// every filtered list has its own URL.
-func (s *Server) partnerships(w http.ResponseWriter, r *http.Request, b *Base) error {
-	ctx := r.Context()
-	q := r.URL.Query()
-	f := partnership.Filter{Country: strings.ToUpper(q.Get("land")), Query: strings.TrimSpace(q.Get("q"))}
-	f.OrganisationID, _ = strconv.ParseInt(q.Get("kommun"), 10, 64)
-	f.Goal, _ = strconv.Atoi(q.Get("mal"))
-	f.Year, _ = strconv.Atoi(q.Get("ar"))
-	all, err := s.store.PartnershipList(ctx, partnership.Filter{})
-	if err != nil {
-		return err
-	}
-	p := partnershipsPage{Base: b, Filter: f, Total: len(all)}
-	for _, x := range all {
-		if f.Match(x) {
-			p.Partnerships = append(p.Partnerships, x)
-		}
-	}
-	// Offer only the choices that exist, so no filter leads to nothing.
-	codes := map[string]bool{}
-	orgs := map[int64]string{}
-	years := map[int]bool{}
-	for _, x := range all {
-		for _, c := range x.Countries() {
-			codes[c] = true
-		}
-		for _, o := range x.Swedish {
-			orgs[o.ID] = o.Name
-		}
-		end := x.End.Year()
-		if x.End.IsZero() {
-			end = clock.Today(s.clock.Now()).Year()
-		}
-		for y := x.Start.Year(); y <= end && y-x.Start.Year() < 50; y++ {
-			years[y] = true
-		}
-	}
-	for c := range codes {
-		p.Countries = append(p.Countries, option{Value: c, Label: country.Name(c, b.Lang)})
-	}
-	swedish.Sort(p.Countries, func(o option) string { return o.Label })
-	for id, name := range orgs {
-		p.Swedish = append(p.Swedish, option{Value: strconv.FormatInt(id, 10), Label: name})
-	}
-	swedish.Sort(p.Swedish, func(o option) string { return o.Label })
-	for y := range years {
-		p.Years = append(p.Years, option{Value: strconv.Itoa(y), Label: strconv.Itoa(y)})
-	}
-	slices.SortFunc(p.Years, func(a, b option) int { return strings.Compare(b.Value, a.Value) })
-	b.Title = b.T("partnerships.title")
-	return s.render(w, b, http.StatusOK, "partnerships", p)
-}
-
 // grantRow is a grant with what a reader needs to make sense of it.
 type grantRow struct {
 	Grant     *grant.Grant
@@ -247,6 +186,7 @@ type partnershipPage struct {
 	Map     template.HTML // the partner countries on a world map
 	// MapMissing names the partner countries too small to be drawn.
 	MapMissing []string
+	Insight    partnershipInsight // activities, reach and surveys (insight.go)
 }
 
 func (s *Server) partnershipPage(w http.ResponseWriter, r *http.Request, b *Base) error {
@@ -274,6 +214,9 @@ func (s *Server) partnershipPage(w http.ResponseWriter, r *http.Request, b *Base
 	page.Map = worldmap.SVG(p.Countries(), b.Lang, b.T("partnership.map_title"))
 	for _, c := range worldmap.Missing(p.Countries()) {
 		page.MapMissing = append(page.MapMissing, country.Name(c, b.Lang))
+	}
+	if page.Insight, err = s.partnershipInsight(ctx, b, p, page.Grants); err != nil {
+		return err
 	}
 	b.Title = p.Name
 	return s.render(w, b, http.StatusOK, "partnership", page)
@@ -333,6 +276,7 @@ type goalPage struct {
 	Partnerships []*partnership.Partnership
 	TargetCount  map[string]int // partnerships per target
 	Prev, Next   int
+	Insight      goalInsight // money and activities (insight.go)
 }
 
 func (s *Server) goalPage(w http.ResponseWriter, r *http.Request, b *Base) error {
@@ -349,6 +293,9 @@ func (s *Server) goalPage(w http.ResponseWriter, r *http.Request, b *Base) error
 		return err
 	}
 	page := goalPage{Base: b, Goal: g, Partnerships: ps, TargetCount: map[string]int{}}
+	if page.Insight, err = s.goalInsight(r.Context(), b, ps); err != nil {
+		return err
+	}
 	for _, p := range ps {
 		for _, t := range p.Targets {
 			page.TargetCount[t]++

@@ -23,9 +23,15 @@ func (s *Server) table() []route {
 	return []route{
 		{"home", "GET", "/{$}", "/en/{$}", s.home, false},
 		{"partnerships", "GET", "/partnerskap", "/en/partnerships", s.partnerships, false},
+		{"partnerships.csv", "GET", "/partnerskap.csv", "/en/partnerships.csv", s.partnershipsCSV, false},
+		{"partnerships.json", "GET", "/partnerskap.json", "/en/partnerships.json", s.partnershipsJSON, false},
 		{"partnership", "GET", "/partnerskap/{id}", "/en/partnerships/{id}", s.partnershipPage, false},
+		{"partnership.factsheet", "GET", "/partnerskap/{id}/faktablad.pdf", "/en/partnerships/{id}/fact-sheet.pdf", s.factSheet, false},
+		// The widget municipalities frame on their own sites: the only page that may be framed (embed.go).
+		{"embed.partnership", "GET", "/inbadda/partnerskap/{id}", "/en/embed/partnerships/{id}", s.embedPartnership, false},
 		{"goals", "GET", "/mal", "/en/goals", s.goals, false},
 		{"goal", "GET", "/mal/{n}", "/en/goals/{n}", s.goalPage, false},
+		{"statistics", "GET", "/statistik", "/en/statistics", s.statistics, false},
 		{"public.grants", "GET", "/beviljade-bidrag", "/en/granted-grants", s.publicGrants, false},
 		{"accessibility", "GET", "/tillganglighet", "/en/accessibility", s.accessibilityStatement, false},
 		{"login", "GET", "/logga-in", "/en/login", s.loginForm, false},
@@ -128,12 +134,50 @@ func (s *Server) table() []route {
 		{"survey.thanks", "GET", "/enkat/{token}/{phase}/tack", "/en/survey/{token}/{phase}/thanks", s.surveyThanks, false},
 		{"survey.qr.png", "GET", "/enkat/{token}/{phase}/qr.png", "/en/survey/{token}/{phase}/qr.png", s.surveyQRPNG, false},
 		{"survey.qr.svg", "GET", "/enkat/{token}/{phase}/qr.svg", "/en/survey/{token}/{phase}/qr.svg", s.surveyQRSVG, false},
+
+		// Stories (story_public.go, story_write.go): the public list, a story, its image and the Atom feeds
+		// (all, per partnership {id}, per goal {n}); the writers' list, form, preview and publishing; the officers'
+		// list with hiding and unhiding. The image route checks the session itself when the story is not public.
+		{"stories", "GET", "/berattelser", "/en/stories", s.storyList, false},
+		{"stories.feed", "GET", "/berattelser/atom.xml", "/en/stories/atom.xml", s.storyFeed, false},
+		{"stories.feed.partnership", "GET", "/partnerskap/{id}/berattelser.atom", "/en/partnerships/{id}/stories.atom", s.storyFeedPartnership, false},
+		{"stories.feed.goal", "GET", "/mal/{n}/berattelser.atom", "/en/goals/{n}/stories.atom", s.storyFeedGoal, false},
+		{"story", "GET", "/berattelser/{id}", "/en/stories/{id}", s.storyPublic, false},
+		{"story.image", "GET", "/berattelser/{id}/bild", "/en/stories/{id}/image", s.storyImage, false},
+		{"mystories", "GET", "/mina-berattelser", "/en/my-stories", s.myStories, true},
+		{"mystory.new", "GET", "/mina-berattelser/ny", "/en/my-stories/new", s.storyNew, true},
+		{"mystory.create", "POST", "/mina-berattelser/ny", "/en/my-stories/new", s.storyCreate, true},
+		{"mystory.edit", "GET", "/mina-berattelser/{id}", "/en/my-stories/{id}", s.storyEdit, true},
+		{"mystory.update", "POST", "/mina-berattelser/{id}", "/en/my-stories/{id}", s.storyUpdate, true},
+		{"mystory.preview", "GET", "/mina-berattelser/{id}/forhandsgranska", "/en/my-stories/{id}/preview", s.storyPreview, true},
+		{"mystory.publish", "POST", "/mina-berattelser/{id}/publicera", "/en/my-stories/{id}/publish", s.storyPublish, true},
+		{"mystory.unpublish", "POST", "/mina-berattelser/{id}/avpublicera", "/en/my-stories/{id}/unpublish", s.storyUnpublish, true},
+		{"staff.stories", "GET", "/personal/berattelser", "/en/staff/stories", s.staffStories, true},
+		{"staff.story", "GET", "/personal/berattelser/{id}", "/en/staff/stories/{id}", s.staffStory, true},
+		{"staff.story.hide", "POST", "/personal/berattelser/{id}/dolj", "/en/staff/stories/{id}/hide", s.staffStoryHide, true},
+		{"staff.story.unhide", "POST", "/personal/berattelser/{id}/visa", "/en/staff/stories/{id}/unhide", s.staffStoryUnhide, true},
+
+		// Material bank (material_public.go, material_publish.go): the public browse, an item's page and its
+		// download (counted; a link item redirects to its https address); the publishers' list, form, publishing
+		// and withdrawing, and the officers' taking down with a reason; an uncounted download for them.
+		{"material", "GET", "/material", "/en/material", s.materialBrowse, false},
+		{"material.item", "GET", "/material/{id}", "/en/material/{id}", s.materialItem, false},
+		{"material.file", "GET", "/material/{id}/fil", "/en/material/{id}/file", s.materialFile, false},
+		{"mymaterial", "GET", "/mitt-material", "/en/my-material", s.materialMine, true},
+		{"mymaterial.new", "GET", "/mitt-material/ny", "/en/my-material/new", s.materialNew, true},
+		{"mymaterial.create", "POST", "/mitt-material/ny", "/en/my-material/new", s.materialCreate, true},
+		{"mymaterial.edit", "GET", "/mitt-material/{id}", "/en/my-material/{id}", s.materialEdit, true},
+		{"mymaterial.update", "POST", "/mitt-material/{id}", "/en/my-material/{id}", s.materialUpdate, true},
+		{"mymaterial.state", "POST", "/mitt-material/{id}/status", "/en/my-material/{id}/state", s.materialState, true},
+		{"mymaterial.file", "GET", "/mitt-material/{id}/fil", "/en/my-material/{id}/file", s.materialOwnFile, true},
 	}
 }
 
 // routes builds the handler: every page in both languages, static assets,
 // the language switch, health check, robots.txt and sitemap, wrapped in the security middleware.
+// The public pages named in cacheable (cache.go) are kept rendered.
 func (s *Server) routes() http.Handler {
+	s.cache = newPageCache(s.cfg.PageCache, s.metrics.reg)
 	mux := http.NewServeMux()
 	for _, rt := range s.table() {
 		for _, lang := range []string{"sv", "en"} {
@@ -141,15 +185,14 @@ func (s *Server) routes() http.Handler {
 			if lang == "en" {
 				pattern = rt.en
 			}
-			mux.Handle(rt.method+" "+pattern, s.metrics.wrap(rt.name, s.page(rt, lang)))
+			mux.Handle(rt.method+" "+pattern, s.metrics.wrap(rt.name, s.cached(rt.name, lang, s.page(rt, lang))))
 		}
 	}
-	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(s.static)))
-	mux.HandleFunc("GET /static/goals.css", s.goalsCSS)
+	mux.HandleFunc("GET /static/", serveAsset) // goals.css too (cache_static.go)
 	mux.HandleFunc("GET /sprak", s.switchLanguage)
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /robots.txt", s.robots)
-	mux.HandleFunc("GET /sitemap.xml", s.sitemap)
+	mux.Handle("GET /robots.txt", s.cached("robots", "", http.HandlerFunc(s.robots)))
+	mux.Handle("GET /sitemap.xml", s.cached("sitemap", "", http.HandlerFunc(s.sitemap)))
 	mux.Handle("/", s.page(route{name: "notfound", h: s.notFound}, "sv"))
 	mux.Handle("/en/", s.page(route{name: "notfound", h: s.notFound}, "en"))
 	return securityHeaders(http.NewCrossOriginProtection().Handler(mux))

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/icld/partnerskap/internal/material"
 	"github.com/icld/partnerskap/internal/partnership"
+	"github.com/icld/partnerskap/internal/story"
 )
 
 // TestAccessibilityStatement: the statement exists in both languages with
@@ -143,7 +145,29 @@ func TestSitemap(t *testing.T) {
 	for n := 1; n <= 17; n++ {
 		pair(fmt.Sprintf("/mal/%d", n), fmt.Sprintf("/en/goals/%d", n))
 	}
-	if want := 2 * (5 + len(ps) + 17); len(doc.URLs) != want {
+	pair("/statistik", "/en/statistics")
+	pair("/berattelser", "/en/stories")
+	pair("/material", "/en/material")
+	stories, err := e.store.StoryList(context.Background(), story.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range stories {
+		id := strconv.FormatInt(st.ID, 10)
+		pair("/berattelser/"+id, "/en/stories/"+id)
+	}
+	items, _, err := e.store.MaterialList(context.Background(), material.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		id := strconv.FormatInt(it.ID, 10)
+		pair("/material/"+id, "/en/material/"+id)
+	}
+	if len(stories) == 0 || len(items) == 0 {
+		t.Errorf("the demo has %d published stories and %d published material items; the sitemap test needs some", len(stories), len(items))
+	}
+	if want := 2 * (8 + len(ps) + 17 + len(stories) + len(items)); len(doc.URLs) != want {
 		t.Errorf("sitemap has %d addresses, want %d", len(doc.URLs), want)
 	}
 	for _, private := range []string{"/personal", "/logga-in", "/enkat", "/bidrag"} {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"embed"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -30,6 +29,8 @@ type Config struct {
 	// Files keeps uploaded attachments: a folder on SQLite, the database
 	// on PostgreSQL (see internal/filestore).
 	Files FileStore
+	// PageCache bounds the cache of rendered public pages (cache.go).
+	PageCache CacheConfig
 }
 
 // FileStore is where attachments' bytes are kept; internal/filestore
@@ -49,11 +50,11 @@ type Server struct {
 	cfg       Config
 	msgs      *i18n.Catalogue
 	pages     map[string]*pageTemplate
-	static    fs.FS
 	metrics   *metrics
 	handler   http.Handler
 	routeList []route
 	flood     floodGuard // the survey answer pages' rate limits
+	cache     *pageCache // rendered public pages; nil when off (cache.go)
 }
 
 // New builds the server and parses its templates once.
@@ -62,11 +63,7 @@ func New(s store.Store, clk clock.Clock, log *slog.Logger, cfg Config) (*Server,
 	if err != nil {
 		return nil, err
 	}
-	static, err := fs.Sub(embedded, "static")
-	if err != nil {
-		return nil, err
-	}
-	srv := &Server{store: s, clock: clk, log: log, cfg: cfg, msgs: msgs, static: static, metrics: newMetrics()}
+	srv := &Server{store: s, clock: clk, log: log, cfg: cfg, msgs: msgs, metrics: newMetrics()}
 	if srv.pages, err = parseTemplates(); err != nil {
 		return nil, err
 	}

@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/icld/partnerskap/internal/material"
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/sdg"
+	"github.com/icld/partnerskap/internal/story"
 )
 
 // privatePrefixes are the paths search engines are asked to leave alone:
@@ -59,7 +61,8 @@ type sitemapLink struct {
 }
 
 // sitemap serves sitemap.xml: the public pages (home, partnerships, each
-// partnership, goals, each goal, the register of grants, the accessibility
+// partnership, goals, each goal, the register of grants, statistics, each
+// published story, each published material item, the accessibility
 // statement) in both languages, each with its hreflang alternates, as
 // absolute addresses.
 func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) {
@@ -92,6 +95,27 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) {
 		add("goal", g.Number)
 	}
 	add("public.grants")
+	add("statistics")
+	add("stories")
+	stories, err := s.store.StoryList(r.Context(), story.Public())
+	if err != nil {
+		s.log.Error("sitemap", "err", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	for _, st := range stories {
+		add("story", st.ID)
+	}
+	add("material")
+	items, _, err := s.store.MaterialList(r.Context(), material.Filter{})
+	if err != nil {
+		s.log.Error("sitemap", "err", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	for _, it := range items {
+		add("material.item", it.ID)
+	}
 	add("accessibility")
 	out, err := xml.MarshalIndent(set, "", " ")
 	if err != nil {

@@ -52,6 +52,10 @@ func parseTemplates() (map[string]*pageTemplate, error) {
 		name := strings.TrimSuffix(path.Base(f), ".html")
 		out[name] = t.Lookup("layout")
 	}
+	// The widget other sites frame is a page of its own, without the layout (embed.go).
+	if out["embed"], err = parseEmbedTemplate(); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

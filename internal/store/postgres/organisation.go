@@ -179,6 +179,9 @@ func (s *Store) UpdateOrganisation(ctx context.Context, by audit.Actor, o *organ
 		if err != nil {
 			return err
 		}
+		if err := s.reindexMember(ctx, tx, o.ID); err != nil { // the name is searchable
+			return err
+		}
 		o.Version, o.UpdatedAt, o.CreatedAt = before.Version+1, now, before.CreatedAt
 		return s.writeAudit(ctx, tx, by, "update", "organisation", o.ID, before, o)
 	})

@@ -34,8 +34,9 @@ var migrations embed.FS
 // Store is the PostgreSQL store: one pool of connections. Unlike SQLite,
 // PostgreSQL lets writers run side by side, so there is no separate writer.
 type Store struct {
-	db    *sql.DB
-	clock clock.Clock
+	db      *sql.DB
+	clock   clock.Clock
+	version versionWatch // see version.go
 }
 
 var _ store.Store = (*Store)(nil)
@@ -69,7 +70,15 @@ func Open(ctx context.Context, url string, clk clock.Clock) (*Store, error) {
 		return nil, fmt.Errorf("postgres: connect to %s:%d/%s: %w", cfg.Host, cfg.Port, cfg.Database, err)
 	}
 	s := &Store{db: db, clock: clk}
+	if err := s.version.start(ctx, db, cfg, url); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.reindexSearch(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -85,8 +94,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.db.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
-// Close closes the pool.
+// Close stops following changes and closes the pool.
 func (s *Store) Close() error {
+	s.version.stop()
 	return s.db.Close()
 }
 
@@ -181,9 +191,24 @@ func inTx(ctx context.Context, db txBeginner, fn func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// tx runs fn in a transaction from the pool.
+// tx runs fn in a transaction from the pool. A transaction that changed
+// something announces it to the other instances at commit and moves this
+// one's DataVersion (version.go).
 func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return inTx(ctx, s.db, fn)
+	wrote := false
+	err := inTx(ctx, s.db, func(tx *sql.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		var err error
+		wrote, err = s.version.announce(ctx, tx)
+		return err
+	})
+	if wrote {
+		// Even when the commit reports an error: it may have happened.
+		s.version.changed()
+	}
+	return err
 }
 
 // writeAudit records a change in the transaction that makes it.

@@ -73,9 +73,15 @@ func (s *Store) PartnershipList(ctx context.Context, f partnership.Filter) ([]*p
 	if err := s.fillPartnerships(ctx, s.r, all, ""); err != nil {
 		return nil, fmt.Errorf("sqlite: partnerships: %w", err)
 	}
+	// The text goes through the full-text index; Match checks the rest.
+	hits, err := s.searchIDs(ctx, f.Query)
+	if err != nil {
+		return nil, err
+	}
+	f.Query = ""
 	out := all[:0]
 	for _, p := range all {
-		if f.Match(p) {
+		if f.Match(p) && (hits == nil || hits[p.ID]) {
 			out = append(out, p)
 		}
 	}
@@ -216,6 +222,9 @@ func (s *Store) CreatePartnership(ctx context.Context, by audit.Actor, p *partne
 		if err := writePartnershipLinks(ctx, tx, p); err != nil {
 			return err
 		}
+		if err := writeSearch(ctx, tx, p); err != nil {
+			return err
+		}
 		return s.writeAudit(ctx, tx, by, "create", "partnership", p.ID, nil, p)
 	})
 	if err != nil {
@@ -253,6 +262,9 @@ func (s *Store) UpdatePartnership(ctx context.Context, by audit.Actor, p *partne
 			}
 		}
 		if err := writePartnershipLinks(ctx, tx, p); err != nil {
+			return err
+		}
+		if err := writeSearch(ctx, tx, p); err != nil {
 			return err
 		}
 		p.Version, p.UpdatedAt, p.CreatedAt = before.Version+1, now, before.CreatedAt

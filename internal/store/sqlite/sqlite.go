@@ -31,8 +31,9 @@ var migrations embed.FS
 // on SQLite's lock, and several reader connections, which WAL lets run
 // beside the writer.
 type Store struct {
-	w, r  *sql.DB
-	clock clock.Clock
+	w, r    *sql.DB
+	clock   clock.Clock
+	version versionWatch // see version.go
 }
 
 var _ store.Store = (*Store)(nil)
@@ -66,7 +67,15 @@ func Open(ctx context.Context, path string, clk clock.Clock) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	s := &Store{w: w, r: r, clock: clk}
+	if err := s.version.open(dsn, path); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.reindexSearch(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -82,9 +91,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
-// Close closes both pools.
+// Close closes both pools and the connection that follows changes.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(s.r.Close(), s.w.Close(), s.version.close())
 }
 
 // migrate applies each embedded migration not yet applied, each in its own
@@ -127,16 +136,30 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // tx runs fn in a write transaction and commits it if fn returns nil.
+// A transaction that changed rows moves DataVersion after it commits
+// (version.go).
 func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	before, err := totalChanges(ctx, tx)
+	if err == nil {
+		err = fn(tx)
+	}
+	var after int64
+	if err == nil {
+		after, err = totalChanges(ctx, tx)
+	}
+	if err != nil {
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	err = tx.Commit()
+	if after != before {
+		s.version.changed(ctx) // even when Commit reports an error: it may have happened
+	}
+	return err
 }
 
 // writeAudit records a change in the transaction that makes it.

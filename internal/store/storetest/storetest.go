@@ -48,6 +48,7 @@ func Run(t *testing.T, open Factory) {
 		{"ReferenceOrganisations", testReferenceOrganisations},
 		{"OrganisationCRUD", testOrganisationCRUD},
 		{"Partnerships", testPartnerships},
+		{"Search", testSearch},
 		{"ProgrammesAndCalls", testProgrammesAndCalls},
 		{"Grants", testGrants},
 		{"ConcurrentGrantsStayUnderCeiling", testConcurrentGrants},
@@ -81,6 +82,11 @@ func Run(t *testing.T, open Factory) {
 		{"ReportLedger", testReportLedger},
 		{"Reminders", testReminders},
 		{"ClosedGrant", testClosedGrant},
+		{"DataVersion", testDataVersion},
+		{"Materials", testMaterials},
+		{"ConcurrentMaterialDownloads", testConcurrentMaterialDownloads},
+		{"Stories", testStories},
+		{"ConcurrentStoryChanges", testConcurrentStoryChanges},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
