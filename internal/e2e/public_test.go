@@ -1,9 +1,12 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -129,4 +132,51 @@ func (b *browser) openAny(t *testing.T, path string) int64 {
 		t.Fatalf("open %s: no response", path)
 	}
 	return resp.Status
+}
+
+// TestChartsForcedColours checks the statistics page's charts in forced
+// colours (Windows high contrast): bars take the system highlight colour
+// and text the system text colour, both distinct from the background, so
+// no bar or label disappears into it.
+func TestChartsForcedColours(t *testing.T) {
+	axe := requireTools(t)
+	base := startServer(t)
+	b := newBrowser(t, base, axe)
+	b.open(t, "/statistik")
+	b.do(t, "emulate forced colours", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "forced-colors", Value: "active"}},
+		})
+		return err
+	}))
+	type colours struct {
+		Forced       bool     `json:"forced"`
+		Canvas       string   `json:"canvas"`
+		Highlight    string   `json:"highlight"`
+		Text         string   `json:"text"`
+		BarFills     []string `json:"barFills"`
+		TextFills    []string `json:"textFills"`
+		BarsAndTexts []int    `json:"counts"`
+	}
+	got := run(t, b, "chart colours", chromedp.Evaluate[colours](`(() => {
+		const probe = (prop, value) => { const e = document.createElement('div'); e.style[prop] = value; document.body.append(e);
+			const c = getComputedStyle(e)[prop]; e.remove(); return c; };
+		const bars = Array.from(document.querySelectorAll('svg .chart-bar'), e => getComputedStyle(e).fill);
+		const texts = Array.from(document.querySelectorAll('svg .chart-text'), e => getComputedStyle(e).fill);
+		return {forced: matchMedia('(forced-colors: active)').matches,
+			canvas: probe('backgroundColor', 'Canvas'), highlight: probe('color', 'Highlight'), text: probe('color', 'CanvasText'),
+			barFills: [...new Set(bars)], textFills: [...new Set(texts)], counts: [bars.length, texts.length]};
+	})()`))
+	if !got.Forced {
+		t.Fatal("forced colours are not in effect")
+	}
+	if got.BarsAndTexts[0] == 0 || got.BarsAndTexts[1] == 0 {
+		t.Fatalf("the statistics page has %d bars and %d labels", got.BarsAndTexts[0], got.BarsAndTexts[1])
+	}
+	if len(got.BarFills) != 1 || got.BarFills[0] != got.Highlight || got.Highlight == got.Canvas {
+		t.Errorf("in forced colours bars are filled %v, want the highlight colour %s (background %s)", got.BarFills, got.Highlight, got.Canvas)
+	}
+	if len(got.TextFills) != 1 || got.TextFills[0] != got.Text || got.Text == got.Canvas {
+		t.Errorf("in forced colours chart text is %v, want the text colour %s (background %s)", got.TextFills, got.Text, got.Canvas)
+	}
 }
