@@ -246,8 +246,11 @@ func (s *Server) materialBrowse(w http.ResponseWriter, r *http.Request, b *Base)
 	q := r.URL.Query()
 	f, form := parseMaterialFilter(q, pships)
 	page, err := strconv.Atoi(q.Get("sida"))
-	if err != nil || page < 1 {
-		page = 1
+	switch {
+	case errors.Is(err, strconv.ErrRange) && page > 0:
+		return store.ErrNotFound // too large to count: past the last page
+	case err != nil || page < 1:
+		page = 1 // not a page number: the first
 	}
 	f.Limit = materialPageSize
 	f.Offset = (min(page, 1_000_000) - 1) * materialPageSize
@@ -257,12 +260,8 @@ func (s *Server) materialBrowse(w http.ResponseWriter, r *http.Request, b *Base)
 	}
 	pages := max(1, (total+materialPageSize-1)/materialPageSize)
 	if page > pages {
-		// A page past the end (an old link, a typed number) shows the last.
-		page = pages
-		f.Offset = (page - 1) * materialPageSize
-		if items, total, err = s.store.MaterialList(ctx, f); err != nil {
-			return err
-		}
+		// A page past the end does not exist, as in the partnership list.
+		return store.ErrNotFound
 	}
 	m := materialLabels{b}
 	p := materialBrowsePage{Base: b, materialLabels: m, Filter: form, Total: total, Page: page, Pages: pages,

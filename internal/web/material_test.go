@@ -415,8 +415,13 @@ func TestMaterialFilterBadInput(t *testing.T) {
 	if !strings.Contains(res.body, `href="/material"`) || !strings.Contains(res.body, "Rensa filter") {
 		t.Error("bad filter: no way to clear it")
 	}
-	// A page past the end shows the last; absurd numbers and text are harmless.
-	for _, q := range []string{"sida=999999999999999999999", "sida=5000", "q=" + url.QueryEscape(`<script>alert("x")</script>`), "q=" + strings.Repeat("å", 5000), "mal=1e9"} {
+	// A page past the end does not exist; absurd numbers and text are harmless.
+	for _, q := range []string{"sida=999999999999999999999", "sida=5000"} {
+		if res := e.get(anon, "/material?"+q); res.status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", q, res.status)
+		}
+	}
+	for _, q := range []string{"q=" + url.QueryEscape(`<script>alert("x")</script>`), "q=" + strings.Repeat("å", 5000), "mal=1e9"} {
 		res := e.get(anon, "/material?"+q)
 		if res.status != http.StatusOK || strings.Contains(res.body, "<script>alert") {
 			t.Errorf("%.40s: %d", q, res.status)
@@ -448,7 +453,7 @@ func TestMaterialPagination(t *testing.T) {
 	res = e.get(anon, "/material?typ=press_text&sida=3")
 	wantContains(t, "page 3", res.body, "45 material. Visar 41–45.", `rel="prev"`, "Presstext nummer 00")
 	wantNotContains(t, "page 3", res.body, `rel="next"`)
-	if res := e.get(anon, "/material?typ=press_text&sida=9"); !strings.Contains(res.body, "Visar 41–45.") {
-		t.Error("a page past the end does not show the last")
+	if res := e.get(anon, "/material?typ=press_text&sida=4"); res.status != http.StatusNotFound {
+		t.Errorf("the page after the last: %d, want 404", res.status)
 	}
 }

@@ -2,9 +2,11 @@ package web
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -112,7 +114,14 @@ type storiesPage struct {
 	Stories []storyCard
 	Goal    *sdg.Goal // the goal chosen (?mal=N); nil for all
 	Goals   []option
+	// Page of Pages (storiesPerPage a page), with links to its neighbours
+	// that keep the goal chosen.
+	Page, Pages      int
+	PrevURL, NextURL string
 }
+
+// storiesPerPage is how many stories a page of the list shows.
+const storiesPerPage = 20
 
 // FeedURL is the list's own Atom feed.
 func (p storiesPage) FeedURL() string {
@@ -135,9 +144,40 @@ func (s *Server) storyList(w http.ResponseWriter, r *http.Request, b *Base) erro
 			page.Goal, f.Goal = g, n
 		}
 	}
+	n, err := strconv.Atoi(r.URL.Query().Get("sida"))
+	switch {
+	case errors.Is(err, strconv.ErrRange) && n > 0:
+		return store.ErrNotFound // too large to count: past the last page
+	case err != nil || n < 1:
+		n = 1 // not a page number: the first
+	}
 	list, err := s.store.StoryList(ctx, f)
 	if err != nil {
 		return err
+	}
+	page.Page, page.Pages = n, max(1, (len(list)+storiesPerPage-1)/storiesPerPage)
+	if n > page.Pages {
+		return store.ErrNotFound
+	}
+	list = list[(n-1)*storiesPerPage : min(len(list), n*storiesPerPage)]
+	at := func(n int) string {
+		q := url.Values{}
+		if page.Goal != nil {
+			q.Set("mal", strconv.Itoa(page.Goal.Number))
+		}
+		if n > 1 {
+			q.Set("sida", strconv.Itoa(n))
+		}
+		if len(q) == 0 {
+			return b.URL("stories")
+		}
+		return b.URL("stories") + "?" + q.Encode()
+	}
+	if n > 1 {
+		page.PrevURL = at(n - 1)
+	}
+	if n < page.Pages {
+		page.NextURL = at(n + 1)
 	}
 	names, err := s.partnershipsByID(ctx)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/demo"
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/story"
@@ -558,5 +559,49 @@ func TestStoryUploadErrors(t *testing.T) {
 	res := e.postStory(writer, "/mina-berattelser/ny", form, "x.html", []byte("<html>"))
 	if !regexp.MustCompile(`<input id="image" name="image" type="file"[^>]*aria-invalid="true"[^>]*aria-describedby="image-hint image-error"`).MatchString(res.body) {
 		t.Errorf("file input not tied to its error")
+	}
+}
+
+// TestStoryListPages shows the public list 20 stories a page, with links
+// that keep the goal chosen, and no page past the last.
+func TestStoryListPages(t *testing.T) {
+	e := newEnv(t, "http://localhost")
+	ctx := context.Background()
+	pid := e.partnershipID("Kalix – Masaka")
+	before, err := e.store.StoryList(ctx, story.Filter{States: []story.State{story.Published}, Goal: 14})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 25 {
+		st := &story.Story{PartnershipID: pid, TitleSV: fmt.Sprintf("Havet och plasten, del %02d", i), BodySV: "Text om havet.", Goals: []int{14}}
+		if err := e.store.CreateStory(ctx, audit.System("test"), st); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.store.ChangeStoryState(ctx, audit.System("test"), st.ID, 0, story.Publish, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	total := len(before) + 25
+	anon := e.client()
+	res := e.get(anon, "/berattelser?mal=14")
+	if got := strings.Count(res.body, `class="story-item"`); got != 20 {
+		t.Errorf("page 1 shows %d stories, want 20", got)
+	}
+	wantContains(t, "page 1", res.body, `href="/berattelser?mal=14&amp;sida=2" rel="next"`, "Sida 1 av 2", "Havet och plasten, del 24")
+	wantNotContains(t, "page 1", res.body, `rel="prev"`)
+	res = e.get(anon, "/berattelser?mal=14&sida=2")
+	if got := strings.Count(res.body, `class="story-item"`); got != total-20 {
+		t.Errorf("page 2 shows %d stories, want %d", got, total-20)
+	}
+	wantContains(t, "page 2", res.body, `href="/berattelser?mal=14" rel="prev"`, "Sida 2 av 2", "Havet och plasten, del 00")
+	for _, q := range []string{"sida=3", "sida=99999999999999999999999"} {
+		if res := e.get(anon, "/berattelser?mal=14&"+q); res.status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", q, res.status)
+		}
+	}
+	for _, q := range []string{"sida=0", "sida=-2", "sida=x"} {
+		if res := e.get(anon, "/berattelser?mal=14&"+q); res.status != http.StatusOK || !strings.Contains(res.body, "Sida 1 av 2") {
+			t.Errorf("%s: %d, want the first page", q, res.status)
+		}
 	}
 }
