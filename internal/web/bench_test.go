@@ -35,7 +35,7 @@ func BenchmarkPublicPages(b *testing.B) {
 // kept again as after a change), handler only. See
 // docs/PERFORMANCE.md, "Public pages with caching".
 func BenchmarkPublicPagesCache(b *testing.B) {
-	paths := []string{"/", "/partnerskap", "/partnerskap/3", "/mal/12"}
+	paths := []string{"/", "/partnerskap", "/partnerskap/3", "/mal/12", "/statistik", "/berattelser", "/material", "/partnerskap/3/faktablad.pdf"}
 	for _, mode := range []struct {
 		name string
 		cfg  web.CacheConfig
