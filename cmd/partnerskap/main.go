@@ -121,6 +121,7 @@ func flags(name string, stderr io.Writer) (*flag.FlagSet, *app.Config) {
 	str(&cfg.DataDir, "data-dir", "data", "directory for the SQLite database and files")
 	str(&cfg.Database, "database", "", "postgres://… to use PostgreSQL; empty for SQLite in the data directory")
 	str(&cfg.BaseURL, "base-url", "http://localhost:8080", "public address of the site")
+	str(&cfg.TrustedProxies, "trusted-proxies", "", "reverse proxies whose X-Forwarded-For is believed, e.g. 127.0.0.1,10.0.0.0/8")
 	str(&cfg.RegistryPrefix, "registry-prefix", "", "prefix of registration numbers, e.g. KOM gives \"KOM 2021/0042\"")
 	str(&cfg.LogFormat, "log-format", "text", "log format: text or json")
 	str(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn or error")

@@ -105,7 +105,11 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 	if err != nil {
 		return err
 	}
-	wcfg := web.Config{BaseURL: cfg.BaseURL, Files: files}
+	proxies, err := web.ParseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("trusted proxies %q: %w", cfg.TrustedProxies, err)
+	}
+	wcfg := web.Config{BaseURL: cfg.BaseURL, Files: files, TrustedProxies: proxies}
 	if ok, err := demoLoaded(ctx, s); err != nil {
 		return err
 	} else if ok {

@@ -21,6 +21,9 @@ type Config struct {
 	// RegistryPrefix goes before registration numbers ("KOM" gives
 	// "KOM 2021/0042"); empty gives "2021/0042".
 	RegistryPrefix string
+	// TrustedProxies lists the reverse proxies (addresses or networks,
+	// comma-separated) whose X-Forwarded-For header is believed.
+	TrustedProxies string
 	LogFormat      string // "text" or "json"
 	LogLevel       string // "debug", "info", "warn", "error"
 	SMTP           SMTP

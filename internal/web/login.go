@@ -50,16 +50,25 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, b *Base) error {
 	if pw == "" {
 		b.Errors.Add("password", "error.required")
 	}
+	status := http.StatusUnprocessableEntity
+	client := s.clientAddress(r)
+	if len(b.Errors) == 0 && s.logins.blocked(client, email, s.clock.Now()) {
+		b.Errors.Add("password", "error.login.throttled")
+		status = http.StatusTooManyRequests
+		w.Header().Set("Retry-After", "60")
+	}
 	if len(b.Errors) == 0 {
 		u, err := s.store.UserByEmail(r.Context(), email)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			auth.CheckPassword(pw, dummyHash())
 			b.Errors.Add("password", "error.login.failed")
+			s.logins.failed(client, email, s.clock.Now())
 		case err != nil:
 			return err
 		case !auth.CheckPassword(pw, u.PasswordHash) || u.Disabled:
 			b.Errors.Add("password", "error.login.failed")
+			s.logins.failed(client, email, s.clock.Now())
 		default:
 			if err := s.startSession(w, r, u); err != nil {
 				return err
@@ -77,7 +86,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, b *Base) error {
 			return nil
 		}
 	}
-	return s.render(w, b, http.StatusUnprocessableEntity, "login", loginPage{Base: b, Email: email, Next: next})
+	return s.render(w, b, status, "login", loginPage{Base: b, Email: email, Next: next})
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, b *Base) error {

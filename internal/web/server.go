@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 
 	"github.com/icld/partnerskap/internal/clock"
@@ -31,6 +32,10 @@ type Config struct {
 	Files FileStore
 	// PageCache bounds the cache of rendered public pages (cache.go).
 	PageCache CacheConfig
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed when limiting by client address (survey answers, sign-in);
+	// without them every client behind a proxy would share its address.
+	TrustedProxies []netip.Prefix
 }
 
 // FileStore is where attachments' bytes are kept; internal/filestore
@@ -54,6 +59,7 @@ type Server struct {
 	handler   http.Handler
 	routeList []route
 	flood     floodGuard // the survey answer pages' rate limits
+	logins    loginGuard // failed sign-ins' rate limits
 	cache     *pageCache // rendered public pages; nil when off (cache.go)
 }
 

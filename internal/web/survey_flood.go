@@ -1,8 +1,6 @@
 package web
 
 import (
-	"net"
-	"net/http"
 	"sync"
 	"time"
 
@@ -72,15 +70,4 @@ func bucket(m map[string]*rate.Limiter, key string, limit rate.Limit, burst int,
 	l := rate.NewLimiter(limit, burst)
 	m[key] = l
 	return l
-}
-
-// clientAddress is the address the request came from. Only the direct
-// peer is used: X-Forwarded-For can be written by anyone, and the server
-// has no setting yet naming a proxy it may trust.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

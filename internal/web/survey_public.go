@@ -192,7 +192,7 @@ func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request, b *Base) e
 	if err != nil {
 		return err
 	}
-	if !s.flood.allow(clientAddress(r), sc.sv.Token, s.clock.Now()) {
+	if !s.flood.allow(s.clientAddress(r), sc.sv.Token, s.clock.Now()) {
 		w.Header().Set("Retry-After", strconv.Itoa(int((10 * time.Second).Seconds())))
 		return s.renderAnswer(w, b, http.StatusTooManyRequests, s.newAnswerPage(b, sc, "busy"))
 	}
