@@ -65,10 +65,12 @@ func (r ReportRules) DaysBefore() int {
 func (r ReportRules) Overdue() bool { return r.RemindOverdue == nil || *r.RemindOverdue }
 
 // Deadlines returns the report deadlines of a grant awarded on awardedOn
-// (a date): the interim report's when one is required, then the final
-// report's. They are computed, not stored, so a call's rule changed
-// later moves the deadlines of its grants too.
-func (r ReportRules) Deadlines(awardedOn time.Time) []report.Deadline {
+// (a date) whose activities an approved change moved to end on endDate
+// (zero when none did): the interim report's when one is required, then
+// the final report's. They are computed, not stored, so a call's rule
+// changed later, or an approved extension, moves them too. An extension
+// never makes the final report due before 31 January after the new end.
+func (r ReportRules) Deadlines(awardedOn, endDate time.Time) []report.Deadline {
 	var out []report.Deadline
 	if r.Interim {
 		if d, err := clock.ParseDate(r.InterimDue); err == nil {
@@ -79,13 +81,18 @@ func (r ReportRules) Deadlines(awardedOn time.Time) []report.Deadline {
 	if d, err := clock.ParseDate(r.FinalDue); err == nil {
 		final.Due = d
 	}
+	if !endDate.IsZero() {
+		if ext := report.FinalDeadline(endDate); ext.Due.After(final.Due) {
+			final.Due = ext.Due
+		}
+	}
 	return append(out, final)
 }
 
 // Deadline returns the deadline of the report of kind, and whether the
 // call asks for that report at all.
-func (r ReportRules) Deadline(awardedOn time.Time, kind report.Kind) (report.Deadline, bool) {
-	for _, d := range r.Deadlines(awardedOn) {
+func (r ReportRules) Deadline(awardedOn, endDate time.Time, kind report.Kind) (report.Deadline, bool) {
+	for _, d := range r.Deadlines(awardedOn, endDate) {
 		if d.Kind == kind {
 			return d, true
 		}

@@ -3,6 +3,7 @@ package call
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/report"
@@ -13,9 +14,28 @@ func TestReportRules(t *testing.T) {
 	if zero.Tolerance() != 0.10 || zero.DaysBefore() != 14 || !zero.Overdue() {
 		t.Errorf("zero rules read as %v %v %v", zero.Tolerance(), zero.DaysBefore(), zero.Overdue())
 	}
-	ds := zero.Deadlines(clock.Date(2021, 6, 1))
+	ds := zero.Deadlines(clock.Date(2021, 6, 1), time.Time{})
 	if len(ds) != 1 || ds[0].Kind != report.Final || !ds[0].Due.Equal(clock.Date(2022, 1, 31)) {
 		t.Errorf("default deadlines %+v", ds)
+	}
+	// An approved extension into the next year moves the final report to
+	// 31 January after the new end; one within the year moves nothing.
+	for _, tc := range []struct{ end, due time.Time }{
+		{clock.Date(2022, 6, 30), clock.Date(2023, 1, 31)},
+		{clock.Date(2021, 12, 31), clock.Date(2022, 1, 31)},
+		{clock.Date(2021, 9, 1), clock.Date(2022, 1, 31)},
+	} {
+		if d, ok := zero.Deadline(clock.Date(2021, 6, 1), tc.end, report.Final); !ok || !d.Due.Equal(tc.due) {
+			t.Errorf("activities ending %s: final report due %s, want %s", tc.end.Format(time.DateOnly), d.Due.Format(time.DateOnly), tc.due.Format(time.DateOnly))
+		}
+	}
+	// A fixed final date gives way to an extension past it, never earlier.
+	fixed := ReportRules{FinalDue: "2022-02-15"}
+	if d, _ := fixed.Deadline(clock.Date(2021, 6, 1), clock.Date(2021, 11, 30), report.Final); !d.Due.Equal(clock.Date(2022, 2, 15)) {
+		t.Errorf("fixed date, extension within the year: due %s", d.Due.Format(time.DateOnly))
+	}
+	if d, _ := fixed.Deadline(clock.Date(2021, 6, 1), clock.Date(2022, 3, 31), report.Final); !d.Due.Equal(clock.Date(2023, 1, 31)) {
+		t.Errorf("fixed date, extension past it: due %s", d.Due.Format(time.DateOnly))
 	}
 	// A call saved before calls had report rules reads as the default.
 	var c Config
@@ -30,7 +50,7 @@ func TestReportRules(t *testing.T) {
 	if errs := r.Check(); len(errs) != 0 {
 		t.Fatalf("valid rules: %v", errs)
 	}
-	ds = r.Deadlines(clock.Date(2021, 6, 1))
+	ds = r.Deadlines(clock.Date(2021, 6, 1), time.Time{})
 	if len(ds) != 2 || ds[0].Kind != report.Interim || !ds[0].Due.Equal(clock.Date(2021, 9, 30)) || !ds[1].Due.Equal(clock.Date(2022, 2, 15)) {
 		t.Errorf("deadlines %+v", ds)
 	}

@@ -20,9 +20,13 @@ type Grant struct {
 	ApplicationID  int64     // the application decided; 0 for a grant recorded without one
 	Amount         int64     // öre
 	AwardedOn      time.Time // a date
-	Version        int
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// EndDate is the end of the activities as moved by the latest approved
+	// change request with a new end date (a date); zero when none was
+	// approved. The store derives it from the change requests.
+	EndDate   time.Time
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Filter selects grants.

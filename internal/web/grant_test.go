@@ -125,7 +125,11 @@ func TestGrantChangeRequest(t *testing.T) {
 		}
 		wantContains(t, tt.name, res.body, tt.want...)
 	}
+	if reports := e.get(c, page+"/rapporter").body; !strings.Contains(reports, "2022-01-31") {
+		t.Error("before any change the final report is not due 2022-01-31")
+	}
 	res := e.get(c, page)
+	wantNotContains(t, "pending request", res.body, "Aktiviteterna slutar")
 	wantContains(t, "after the request", res.body, "Ändring ", "väntar på beslut", "Nytt slutdatum: 2022-03-31", "Flytta 15\u00a0000\u00a0kr från Material till Konsult",
 		"Skolorna i Kalix stängde under våren.")
 	list, err := e.store.ChangeRequests(context.Background(), own.ID)
@@ -157,6 +161,13 @@ func TestGrantChangeRequest(t *testing.T) {
 	}
 	res = e.get(c, page)
 	wantContains(t, "grantee sees the decision", res.body, "godkänd", "Beslutad av Olle Handläggare", "Godkänt.")
+	// The approved end date takes effect: the grant shows it, and the
+	// final report moves to 31 January after it.
+	wantContains(t, "grant after the approval", res.body, "<dt>Aktiviteterna slutar</dt><dd>2022-03-31")
+	wantContains(t, "officer's grant after the approval", e.get(o, staffPage).body, "<dt>Aktiviteterna slutar</dt><dd>2022-03-31")
+	reports := e.get(c, page+"/rapporter").body
+	wantContains(t, "reports after the extension", reports, "2023-01-31")
+	wantNotContains(t, "reports after the extension", reports, "2022-01-31")
 }
 
 func TestGrantPayments(t *testing.T) {

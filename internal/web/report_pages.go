@@ -43,7 +43,7 @@ func (s *Server) reportRows(ctx context.Context, ga *grantAccess) ([]reportRow, 
 	}
 	now := s.clock.Now()
 	var out []reportRow
-	for _, d := range ga.Call.Config.Reports.Deadlines(ga.Grant.AwardedOn) {
+	for _, d := range ga.Call.Config.Reports.Deadlines(ga.Grant.AwardedOn, ga.Grant.EndDate) {
 		row := reportRow{Deadline: d}
 		state := report.Draft
 		for i := range list {
@@ -155,7 +155,7 @@ func (p reportPage) Tolerance() int {
 // sets for it; a kind the call does not ask for is 404.
 func (s *Server) loadReportKind(r *http.Request, ga *grantAccess) (report.Deadline, error) {
 	kind := report.Kind(r.PathValue("kind"))
-	d, ok := ga.Call.Config.Reports.Deadline(ga.Grant.AwardedOn, kind)
+	d, ok := ga.Call.Config.Reports.Deadline(ga.Grant.AwardedOn, ga.Grant.EndDate, kind)
 	if !ok {
 		return d, store.ErrNotFound
 	}
@@ -441,7 +441,7 @@ func (s *Server) staffReport(w http.ResponseWriter, r *http.Request, b *Base) er
 
 func (s *Server) renderStaffReport(w http.ResponseWriter, r *http.Request, b *Base, status int, ga *grantAccess, rep *report.Report, note string, repay paymentForm) error {
 	ctx := r.Context()
-	d, _ := ga.Call.Config.Reports.Deadline(ga.Grant.AwardedOn, rep.Kind)
+	d, _ := ga.Call.Config.Reports.Deadline(ga.Grant.AwardedOn, ga.Grant.EndDate, rep.Kind)
 	page := staffReportPage{reportPage: reportPage{Base: b, G: ga, Report: rep, Done: rep.Done, Results: rep.Results, Lessons: rep.Lessons},
 		CanManage: policy.Can(b.User, policy.ManageProgramme, ga.Call.ProgrammeID), Note: note, Repay: repay}
 	page.Row = reportRow{Deadline: d, Report: rep, Overdue: report.IsOverdue(d, rep.State, s.clock.Now())}

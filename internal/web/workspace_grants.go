@@ -61,7 +61,7 @@ func (s *Server) grantStateOf(ctx context.Context, g *grant.Grant) (*grantState,
 	for _, r := range reports {
 		st.Reports[r.Kind], st.ReportIDs[r.Kind] = r.State, r.ID
 	}
-	st.Deadlines = v.Call.Config.Reports.Deadlines(g.AwardedOn)
+	st.Deadlines = v.Call.Config.Reports.Deadlines(g.AwardedOn, g.EndDate)
 	happened, err := s.store.ReportTriggers(ctx, g.ID)
 	if err != nil {
 		return nil, err

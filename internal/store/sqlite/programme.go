@@ -304,18 +304,22 @@ func granted(ctx context.Context, db queryRower, callID int64) (int64, error) {
 	return sum, err
 }
 
-const grantColumns = `id, call_id, partnership_id, organisation_id, application_id, amount, awarded_on, version, created_at, updated_at`
+// grantColumns read a grant from the table grants (not aliased: the last
+// column, the end date an approved change request set, refers to it).
+const grantColumns = `id, call_id, partnership_id, organisation_id, application_id, amount, awarded_on, version, created_at, updated_at,
+	(SELECT cr.new_end_date FROM change_requests cr WHERE cr.grant_id = grants.id AND cr.state = 'approved' AND cr.new_end_date IS NOT NULL ORDER BY cr.decided_at DESC, cr.id DESC LIMIT 1)`
 
 func scanGrant(row scanner) (*grant.Grant, error) {
 	var g grant.Grant
 	var appID sql.NullInt64
-	var awarded sql.NullString
+	var awarded, end sql.NullString
 	var created, updated string
-	if err := row.Scan(&g.ID, &g.CallID, &g.PartnershipID, &g.OrganisationID, &appID, &g.Amount, &awarded, &g.Version, &created, &updated); err != nil {
+	if err := row.Scan(&g.ID, &g.CallID, &g.PartnershipID, &g.OrganisationID, &appID, &g.Amount, &awarded, &g.Version, &created, &updated, &end); err != nil {
 		return nil, err
 	}
 	g.ApplicationID = appID.Int64
 	g.AwardedOn = parseDate(awarded)
+	g.EndDate = parseDate(end)
 	g.CreatedAt, g.UpdatedAt = parseTS(created), parseTS(updated)
 	return &g, nil
 }

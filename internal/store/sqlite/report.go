@@ -126,7 +126,7 @@ func (s *Store) SaveReport(ctx context.Context, by audit.Actor, r *report.Report
 		if err != nil {
 			return err
 		}
-		if _, ok := c.Config.Reports.Deadline(g.AwardedOn, r.Kind); !ok {
+		if _, ok := c.Config.Reports.Deadline(g.AwardedOn, g.EndDate, r.Kind); !ok {
 			return validate.Errors{"kind": "error.report.kind"}
 		}
 		now := s.clock.Now()
@@ -545,7 +545,7 @@ func (s *Store) DueReminders(ctx context.Context, now time.Time) ([]report.Remin
 			}
 			calls[g.CallID] = c
 		}
-		out = append(out, report.DueFor(g.ID, g.OrganisationID, c.Config.Reports.Deadlines(g.AwardedOn), now,
+		out = append(out, report.DueFor(g.ID, g.OrganisationID, c.Config.Reports.Deadlines(g.AwardedOn, g.EndDate), now,
 			c.Config.Reports.DaysBefore(), c.Config.Reports.Overdue(),
 			func(k report.Kind) report.State {
 				if state, ok := st.states[reminderKey{grantID: g.ID, kind: k}]; ok {
@@ -571,7 +571,7 @@ func (s *Store) SendReminder(ctx context.Context, rem report.Reminder, mails []m
 		if err != nil {
 			return err
 		}
-		d, ok := c.Config.Reports.Deadline(g.AwardedOn, rem.Kind)
+		d, ok := c.Config.Reports.Deadline(g.AwardedOn, g.EndDate, rem.Kind)
 		if !ok {
 			return nil
 		}

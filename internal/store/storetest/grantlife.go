@@ -227,4 +227,40 @@ func testChangeRequests(t *testing.T, s store.Store, clk *clock.Fixed) {
 	if len(log) != 2 || log[0].Action != "decide" || log[1].Action != "create" {
 		t.Errorf("audit: %+v", log)
 	}
+
+	// The grant ends when the latest approved request says: a pending or
+	// rejected one changes nothing.
+	endOf := func(what string) time.Time {
+		t.Helper()
+		one, err := s.Grant(ctx(), g.ID)
+		must(t, err)
+		list, err := s.GrantList(ctx(), grant.Filter{PartnershipID: g.PartnershipID})
+		must(t, err)
+		for _, x := range list {
+			if x.ID == g.ID && !x.EndDate.Equal(one.EndDate) {
+				t.Errorf("%s: GrantList says the grant ends %v, Grant %v", what, x.EndDate, one.EndDate)
+			}
+		}
+		return one.EndDate
+	}
+	if end := endOf("second pending"); !end.Equal(clock.Date(2022, 3, 31)) {
+		t.Errorf("with the first approved and the second pending, the grant ends %v, want 2022-03-31", end)
+	}
+	clk.Set(clk.Now().Add(time.Hour))
+	_, err = s.DecideChange(ctx(), officer, second.ID, true, "")
+	must(t, err)
+	if end := endOf("second approved"); !end.Equal(clock.Date(2022, 6, 30)) {
+		t.Errorf("with the second approved, the grant ends %v, want 2022-06-30", end)
+	}
+	third := &grant.ChangeRequest{GrantID: g.ID, NewEndDate: clock.Date(2022, 12, 31), Reason: "Ett år till."}
+	must(t, s.RequestChange(ctx(), grantee, third))
+	clk.Set(clk.Now().Add(time.Hour))
+	_, err = s.DecideChange(ctx(), officer, third.ID, false, "Nej, det ryms inte.")
+	must(t, err)
+	if end := endOf("third rejected"); !end.Equal(clock.Date(2022, 6, 30)) {
+		t.Errorf("with the third rejected, the grant ends %v, want 2022-06-30", end)
+	}
+	if other := newGrant(t, s, f, 1_000_000); !other.EndDate.IsZero() {
+		t.Errorf("a grant without changes ends %v, want zero", other.EndDate)
+	}
 }
