@@ -168,6 +168,9 @@ func TestGrantChangeRequest(t *testing.T) {
 	reports := e.get(c, page+"/rapporter").body
 	wantContains(t, "reports after the extension", reports, "2023-01-31")
 	wantNotContains(t, "reports after the extension", reports, "2022-01-31")
+	// The approved move of money stands beside the financial report.
+	wantContains(t, "final report after the move", e.get(c, page+"/rapporter/final").body,
+		"Godkända omfördelningar", "15\u00a0000\u00a0kr från Material till Konsult, godkänd")
 }
 
 func TestGrantPayments(t *testing.T) {

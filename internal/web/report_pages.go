@@ -114,6 +114,25 @@ type reportPage struct {
 	Closure  *grant.Closure
 	Editable bool
 	Summary  errorSummary
+	// Moves are the approved requests to move money between budget
+	// lines: spending that follows them is no unexplained deviation.
+	Moves []grant.ChangeRequest
+}
+
+// approvedMoves returns a grant's approved requests that moved money
+// between budget lines, oldest first.
+func (s *Server) approvedMoves(ctx context.Context, grantID int64) ([]grant.ChangeRequest, error) {
+	all, err := s.store.ChangeRequests(ctx, grantID)
+	if err != nil {
+		return nil, err
+	}
+	var out []grant.ChangeRequest
+	for _, c := range all {
+		if c.State == grant.ChangeApproved && c.MovesMoney() {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // GroupLabel and ChannelLabel name a value of the call's lists.
@@ -204,6 +223,9 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, b *Base, s
 		if row.Deadline.Kind == d.Kind {
 			page.Row, page.Report = row, row.Report
 		}
+	}
+	if page.Moves, err = s.approvedMoves(ctx, ga.Grant.ID); err != nil {
+		return err
 	}
 	if page.Closure, err = s.closureOf(ctx, ga.Grant.ID); err != nil {
 		return err
@@ -449,6 +471,9 @@ func (s *Server) renderStaffReport(w http.ResponseWriter, r *http.Request, b *Ba
 		page.Lines = append(page.Lines, reportLineForm{Category: l.Category, Label: l.Category, Budgeted: l.Budgeted, Spent: l.Spent, Explanation: l.Explanation})
 	}
 	var err error
+	if page.Moves, err = s.approvedMoves(ctx, ga.Grant.ID); err != nil {
+		return err
+	}
 	if page.Closure, err = s.closureOf(ctx, ga.Grant.ID); err != nil {
 		return err
 	}
