@@ -23,9 +23,6 @@ import (
 	"github.com/icld/partnerskap/internal/swedish"
 )
 
-// materialPageSize is how many items a page of the material bank shows.
-const materialPageSize = 20
-
 // materialLabels names the material bank's codes in a page's language;
 // every material page embeds it.
 type materialLabels struct{ *Base }
@@ -206,24 +203,14 @@ type materialRow struct {
 	Partnership *partnership.Partnership
 }
 
-// pageLink is a link of the pagination.
-type pageLink struct {
-	Number  int
-	URL     string
-	Current bool
-}
-
 type materialBrowsePage struct {
 	*Base
 	materialLabels
-	Filter       materialFilterForm
-	Items        []materialRow
-	Total        int // items matching the filter
-	Page, Pages  int
+	Filter materialFilterForm
+	Items  []materialRow
+	Total  int // items matching the filter
+	paging
 	First, Last  int // the positions shown, from 1
-	PrevURL      string
-	NextURL      string
-	PageLinks    []pageLink
 	Kinds        []option
 	Languages    []option
 	Licences     []option
@@ -245,35 +232,14 @@ func (s *Server) materialBrowse(w http.ResponseWriter, r *http.Request, b *Base)
 	}
 	q := r.URL.Query()
 	f, form := parseMaterialFilter(q, pships)
-	page, err := strconv.Atoi(q.Get("sida"))
-	switch {
-	case errors.Is(err, strconv.ErrRange) && page > 0:
-		return store.ErrNotFound // too large to count: past the last page
-	case err != nil || page < 1:
-		page = 1 // not a page number: the first
-	}
-	f.Limit = materialPageSize
-	f.Offset = (min(page, 1_000_000) - 1) * materialPageSize
+	page := pageParam(q.Get("sida"))
+	f.Limit = perPage
+	f.Offset = (min(page, 1_000_000) - 1) * perPage
 	items, total, err := s.store.MaterialList(ctx, f)
 	if err != nil {
 		return err
 	}
-	pages := max(1, (total+materialPageSize-1)/materialPageSize)
-	if page > pages {
-		// A page past the end does not exist, as in the partnership list.
-		return store.ErrNotFound
-	}
-	m := materialLabels{b}
-	p := materialBrowsePage{Base: b, materialLabels: m, Filter: form, Total: total, Page: page, Pages: pages,
-		Kinds: m.kindOptions(), Languages: m.languageOptions(), Licences: m.licenceOptions(), Groups: m.groupOptions(), Goals: m.goalOptions(),
-		Filtered: len(form.values()) > 0}
-	for _, it := range items {
-		p.Items = append(p.Items, materialRow{Item: it, Partnership: pships[it.PartnershipID]})
-	}
-	if len(items) > 0 {
-		p.First, p.Last = f.Offset+1, f.Offset+len(items)
-	}
-	pageURL := func(n int) string {
+	pg, err := newPaging(page, total, func(n int) string {
 		v := form.values()
 		if n > 1 {
 			v.Set("sida", strconv.Itoa(n))
@@ -282,15 +248,19 @@ func (s *Server) materialBrowse(w http.ResponseWriter, r *http.Request, b *Base)
 			return b.URL("material")
 		}
 		return b.URL("material") + "?" + v.Encode()
+	})
+	if err != nil {
+		return err
 	}
-	if page > 1 {
-		p.PrevURL = pageURL(page - 1)
+	m := materialLabels{b}
+	p := materialBrowsePage{Base: b, materialLabels: m, Filter: form, Total: total, paging: pg,
+		Kinds: m.kindOptions(), Languages: m.languageOptions(), Licences: m.licenceOptions(), Groups: m.groupOptions(), Goals: m.goalOptions(),
+		Filtered: len(form.values()) > 0}
+	for _, it := range items {
+		p.Items = append(p.Items, materialRow{Item: it, Partnership: pships[it.PartnershipID]})
 	}
-	if page < pages {
-		p.NextURL = pageURL(page + 1)
-	}
-	for n := max(1, page-3); n <= min(pages, page+3) && pages > 1; n++ {
-		p.PageLinks = append(p.PageLinks, pageLink{Number: n, URL: pageURL(n), Current: n == page})
+	if len(items) > 0 {
+		p.First, p.Last = f.Offset+1, f.Offset+len(items)
 	}
 	for id, ps := range pships {
 		p.Partnerships = append(p.Partnerships, option{Value: strconv.FormatInt(id, 10), Label: ps.Name})
@@ -298,7 +268,7 @@ func (s *Server) materialBrowse(w http.ResponseWriter, r *http.Request, b *Base)
 	swedish.Sort(p.Partnerships, func(o option) string { return o.Label })
 	b.Title = b.T("material.title")
 	if page > 1 {
-		b.Title = b.T("material.title_page", "Page", page, "Pages", pages)
+		b.Title = b.T("material.title_page", "Page", page, "Pages", pg.Pages)
 	}
 	return s.render(w, b, http.StatusOK, "material_browse", p)
 }

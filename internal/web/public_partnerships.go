@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -16,12 +15,8 @@ import (
 	"github.com/icld/partnerskap/internal/country"
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/sdg"
-	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/swedish"
 )
-
-// partnershipsPerPage is how many partnerships one page of the list shows.
-const partnershipsPerPage = 20
 
 // The list's sort orders, as the sortera parameter names them.
 const (
@@ -147,12 +142,7 @@ func (s *Server) selectPartnerships(r *http.Request, b *Base, withGranted bool) 
 	if v := strings.TrimSpace(in.Get("sortera")); slices.Contains(partnershipSorts, v) {
 		q.Sort = v
 	}
-	switch n, err := strconv.Atoi(strings.TrimSpace(in.Get("sida"))); {
-	case err == nil && n > 1:
-		q.Page = n
-	case errors.Is(err, strconv.ErrRange) && n > 0:
-		q.Page = n // too large to count: past the last page
-	}
+	q.Page = pageParam(in.Get("sida"))
 	res.Query = q
 
 	var hits map[int64]bool
@@ -249,14 +239,6 @@ func (s *Server) partnershipChoices(all []*partnership.Partnership, b *Base) psh
 	return c
 }
 
-// pshipPageLink is one link of the pagination.
-type pshipPageLink struct {
-	Number  int
-	URL     string
-	Current bool
-	Gap     bool // an ellipsis before this page
-}
-
 type partnershipsPage struct {
 	*Base
 	Query        pshipQuery
@@ -264,12 +246,10 @@ type partnershipsPage struct {
 	Partnerships []*partnership.Partnership // this page's
 	Count        int                        // matching, on all pages
 	Total        int                        // partnerships in all
-	Page, Pages  int
-	PageLinks    []pshipPageLink
-	Prev, Next   string // URLs, "" at the ends
-	CSVURL       string
-	JSONURL      string
-	Filtered     bool // some filter or text is applied
+	paging
+	CSVURL   string
+	JSONURL  string
+	Filtered bool // some filter or text is applied
 }
 
 // partnerships lists partnerships, filtered by partner country, Swedish
@@ -283,16 +263,10 @@ func (s *Server) partnerships(w http.ResponseWriter, r *http.Request, b *Base) e
 		return err
 	}
 	q := res.Query
-	p := partnershipsPage{Base: b, Query: q, Choices: res.Choices, Count: len(res.List), Total: res.All, Page: q.Page}
-	p.Pages = max(1, (p.Count+partnershipsPerPage-1)/partnershipsPerPage)
-	if q.Page > p.Pages {
-		return store.ErrNotFound
-	}
-	from := (q.Page - 1) * partnershipsPerPage
-	p.Partnerships = res.List[from:min(from+partnershipsPerPage, p.Count)]
+	p := partnershipsPage{Base: b, Query: q, Choices: res.Choices, Count: len(res.List), Total: res.All}
 	v := q.values()
 	p.Filtered = len(v) > 0 && !(len(v) == 1 && v.Has("sortera"))
-	pageURL := func(n int) string {
+	pg, err := newPaging(q.Page, p.Count, func(n int) string {
 		pv := q.values()
 		if n > 1 {
 			pv.Set("sida", strconv.Itoa(n))
@@ -301,26 +275,13 @@ func (s *Server) partnerships(w http.ResponseWriter, r *http.Request, b *Base) e
 			return b.URL("partnerships")
 		}
 		return b.URL("partnerships") + "?" + pv.Encode()
+	})
+	if err != nil {
+		return err
 	}
-	if p.Pages > 1 {
-		for n := 1; n <= p.Pages; n++ {
-			// The first, the last and two either side of the current.
-			if n != 1 && n != p.Pages && (n < q.Page-2 || n > q.Page+2) {
-				continue
-			}
-			l := pshipPageLink{Number: n, URL: pageURL(n), Current: n == q.Page}
-			if len(p.PageLinks) > 0 && p.PageLinks[len(p.PageLinks)-1].Number != n-1 {
-				l.Gap = true
-			}
-			p.PageLinks = append(p.PageLinks, l)
-		}
-		if q.Page > 1 {
-			p.Prev = pageURL(q.Page - 1)
-		}
-		if q.Page < p.Pages {
-			p.Next = pageURL(q.Page + 1)
-		}
-	}
+	p.paging = pg
+	from, to := pg.Bounds(p.Count)
+	p.Partnerships = res.List[from:to]
 	suffix := ""
 	if len(v) > 0 {
 		suffix = "?" + v.Encode()

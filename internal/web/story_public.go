@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"html/template"
 	"io"
 	"net/http"
@@ -114,14 +113,8 @@ type storiesPage struct {
 	Stories []storyCard
 	Goal    *sdg.Goal // the goal chosen (?mal=N); nil for all
 	Goals   []option
-	// Page of Pages (storiesPerPage a page), with links to its neighbours
-	// that keep the goal chosen.
-	Page, Pages      int
-	PrevURL, NextURL string
+	paging  // links that keep the goal chosen
 }
-
-// storiesPerPage is how many stories a page of the list shows.
-const storiesPerPage = 20
 
 // FeedURL is the list's own Atom feed.
 func (p storiesPage) FeedURL() string {
@@ -144,23 +137,11 @@ func (s *Server) storyList(w http.ResponseWriter, r *http.Request, b *Base) erro
 			page.Goal, f.Goal = g, n
 		}
 	}
-	n, err := strconv.Atoi(r.URL.Query().Get("sida"))
-	switch {
-	case errors.Is(err, strconv.ErrRange) && n > 0:
-		return store.ErrNotFound // too large to count: past the last page
-	case err != nil || n < 1:
-		n = 1 // not a page number: the first
-	}
 	list, err := s.store.StoryList(ctx, f)
 	if err != nil {
 		return err
 	}
-	page.Page, page.Pages = n, max(1, (len(list)+storiesPerPage-1)/storiesPerPage)
-	if n > page.Pages {
-		return store.ErrNotFound
-	}
-	list = list[(n-1)*storiesPerPage : min(len(list), n*storiesPerPage)]
-	at := func(n int) string {
+	pg, err := newPaging(pageParam(r.URL.Query().Get("sida")), len(list), func(n int) string {
 		q := url.Values{}
 		if page.Goal != nil {
 			q.Set("mal", strconv.Itoa(page.Goal.Number))
@@ -172,13 +153,13 @@ func (s *Server) storyList(w http.ResponseWriter, r *http.Request, b *Base) erro
 			return b.URL("stories")
 		}
 		return b.URL("stories") + "?" + q.Encode()
+	})
+	if err != nil {
+		return err
 	}
-	if n > 1 {
-		page.PrevURL = at(n - 1)
-	}
-	if n < page.Pages {
-		page.NextURL = at(n + 1)
-	}
+	page.paging = pg
+	from, to := pg.Bounds(len(list))
+	list = list[from:to]
 	names, err := s.partnershipsByID(ctx)
 	if err != nil {
 		return err
