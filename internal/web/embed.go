@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/story"
@@ -78,23 +77,6 @@ func (pg embedPage) StoryURL(id int64) string {
 		return pg.publicBase() + pg.URL("story", id)
 	}
 	return pg.PageURL
-}
-
-// Number groups a count as the page's language does: "12 345" or "12,345".
-func (pg embedPage) Number(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	sep := "\u00a0"
-	if pg.Lang == "en" {
-		sep = ","
-	}
-	out := ""
-	for i, d := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out += sep
-		}
-		out += string(d)
-	}
-	return out
 }
 
 // EmbedSnippet is the HTML a municipality pastes into its own site to show
