@@ -27,6 +27,7 @@ import (
 	"github.com/icld/partnerskap/internal/letter"
 	"github.com/icld/partnerskap/internal/money"
 	"github.com/icld/partnerskap/internal/sdg"
+	"github.com/icld/partnerskap/internal/survey"
 )
 
 // Sheet is what a fact sheet says; the caller fills it from the store with
@@ -89,8 +90,8 @@ const (
 )
 
 // MinAnswers is the fewest answers in each phase for a survey's change to
-// be shown: fewer mean little, and could point at the people who answered.
-const MinAnswers = 5
+// be shown, the same rule as on the public pages.
+const MinAnswers = survey.MinPublicAnswers
 
 // scales are the steps the whole sheet shrinks by until it fits. A short
 // sheet is set larger than the base size, so it reads easily and does not

@@ -34,6 +34,31 @@ type QuestionResult struct {
 	PairedChange float64
 }
 
+// MinPublicAnswers is the fewest answers a phase needs before its results
+// are shown to the public (the partnership page, the fact sheet): fewer
+// mean little, and could point at the people who answered.
+const MinPublicAnswers = 5
+
+// PublicResponses keeps the responses of the phases that have at least
+// MinPublicAnswers answers, and names the phases it left out.
+func PublicResponses(responses []Response) (kept []Response, withheld []Phase) {
+	n := map[Phase]int{}
+	for _, r := range responses {
+		n[r.Phase]++
+	}
+	for _, p := range []Phase{Baseline, FollowUp} {
+		if n[p] > 0 && n[p] < MinPublicAnswers {
+			withheld = append(withheld, p)
+		}
+	}
+	for _, r := range responses {
+		if n[r.Phase] >= MinPublicAnswers {
+			kept = append(kept, r)
+		}
+	}
+	return kept, withheld
+}
+
 // Results computes each question's results over responses, optionally
 // limited to one target group ("" for all). Free-text questions are left
 // out: they are read, not counted.

@@ -104,3 +104,24 @@ func TestCheckQuestions(t *testing.T) {
 		t.Error("a choice with one option was accepted")
 	}
 }
+
+// TestPublicResponses keeps a phase only with MinPublicAnswers answers.
+func TestPublicResponses(t *testing.T) {
+	var rs []Response
+	for range MinPublicAnswers {
+		rs = append(rs, Response{Phase: Baseline})
+	}
+	for range MinPublicAnswers - 1 {
+		rs = append(rs, Response{Phase: FollowUp})
+	}
+	kept, withheld := PublicResponses(rs)
+	if len(kept) != MinPublicAnswers || kept[0].Phase != Baseline || len(withheld) != 1 || withheld[0] != FollowUp {
+		t.Errorf("%d baseline, %d follow-up: kept %d, withheld %v", MinPublicAnswers, MinPublicAnswers-1, len(kept), withheld)
+	}
+	if kept, withheld := PublicResponses(rs[:MinPublicAnswers]); len(kept) != MinPublicAnswers || len(withheld) != 0 {
+		t.Errorf("no follow-up yet: kept %d, withheld %v (a phase nobody answered is not withheld)", len(kept), withheld)
+	}
+	if kept, withheld := PublicResponses(nil); kept != nil || withheld != nil {
+		t.Errorf("none: %v %v", kept, withheld)
+	}
+}

@@ -227,6 +227,9 @@ type publicSurvey struct {
 	Call      string // the call the grant came from, naming the survey
 	Counts    [2]int // responses before and after
 	Questions []publicQuestion
+	// Withheld names the phases whose results are not shown: they have
+	// answers, but fewer than survey.MinPublicAnswers.
+	Withheld []string
 }
 
 // publicQuestion is one question's result: for a scale the mean (1–5),
@@ -279,7 +282,11 @@ func (s *Server) partnershipInsight(ctx context.Context, b *Base, p *partnership
 				ps.Counts[1]++
 			}
 		}
-		for _, res := range survey.Results(sv.Questions, responses, "") {
+		shown, withheld := survey.PublicResponses(responses)
+		for _, ph := range withheld {
+			ps.Withheld = append(ps.Withheld, b.T("survey.phase."+string(ph)))
+		}
+		for _, res := range survey.Results(sv.Questions, shown, "") {
 			if q, ok := publicQuestionOf(b, res); ok {
 				ps.Questions = append(ps.Questions, q)
 			}
@@ -288,6 +295,10 @@ func (s *Server) partnershipInsight(ctx context.Context, b *Base, p *partnership
 	}
 	return pi, nil
 }
+
+// MinPublicAnswers is the fewest answers a survey phase needs before the
+// partnership page shows its results.
+func (partnershipPage) MinPublicAnswers() int { return survey.MinPublicAnswers }
 
 // publicQuestionOf formats a scale or yes/no question's result as the
 // staff's survey page does (resultOf): means with two decimals, shares

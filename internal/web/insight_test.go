@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/chart"
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/country"
@@ -295,4 +296,65 @@ func reachIn(t *testing.T, e *env, grants []*grant.Grant, group string) int64 {
 		}
 	}
 	return n
+}
+
+// TestSurveyFewAnswersWithheld: a survey phase with answers, but fewer
+// than survey.MinPublicAnswers, shows no results on the public page; the
+// phase with enough answers still does.
+func TestSurveyFewAnswersWithheld(t *testing.T) {
+	e := newEnv(t, "http://localhost")
+	ctx := context.Background()
+	pid := e.partnershipID("Forshaga – Lundazi")
+	grants, err := e.store.GrantList(ctx, grant.Filter{PartnershipID: pid})
+	if err != nil || len(grants) == 0 {
+		t.Fatalf("grants of Forshaga – Lundazi: %v, %v", grants, err)
+	}
+	var sv *survey.Survey
+	var g *grant.Grant
+	for _, x := range grants {
+		if s, err := e.store.Survey(ctx, x.ID); err == nil {
+			sv, g = s, x
+		}
+	}
+	if sv == nil {
+		t.Fatal("the demo's Forshaga – Lundazi grant has no survey")
+	}
+	responses, err := e.store.Responses(ctx, g.ID)
+	if err != nil || len(responses) < survey.MinPublicAnswers {
+		t.Fatalf("baseline answers: %d, %v", len(responses), err)
+	}
+	// Open the follow-up and let three people answer it.
+	// The baseline closes first; the follow-up opens after it.
+	start := e.clock.Now()
+	e.clock.Set(start.Add(3 * time.Hour))
+	sv.Baseline.Closes = start.Add(time.Hour)
+	sv.FollowUp = survey.Window{Opens: start.Add(2 * time.Hour)}
+	if err := e.store.UpdateSurvey(ctx, audit.System("test"), sv); err != nil {
+		t.Fatal(err)
+	}
+	for i := range survey.MinPublicAnswers - 2 {
+		r := responses[i]
+		r.ID, r.Phase = 0, survey.FollowUp
+		if err := e.store.AddResponse(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	anon := e.client()
+	body := e.get(anon, fmt.Sprintf("/partnerskap/%d", pid)).body
+	wantContains(t, "three follow-up answers", body, "Inga resultat visas för: Efter. Färre än 5 har svarat där")
+	section := body[strings.Index(body, `id="surveys-heading"`):]
+	section = section[:strings.Index(section, "</section>")]
+	if strings.Count(section, "ännu inga svar") == 0 {
+		t.Errorf("the follow-up's figures are shown though only %d answered:\n%s", survey.MinPublicAnswers-2, section)
+	}
+	// Two more make five: the follow-up is shown.
+	for i := range 2 {
+		r := responses[survey.MinPublicAnswers-2+i]
+		r.ID, r.Phase = 0, survey.FollowUp
+		if err := e.store.AddResponse(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body = e.get(anon, fmt.Sprintf("/en/partnerships/%d", pid)).body
+	wantNotContains(t, "five follow-up answers", body, "No results are shown for")
 }
