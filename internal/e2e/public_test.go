@@ -99,6 +99,26 @@ func TestPublicAccessibility(t *testing.T) {
 		b.signOut(t)
 	})
 
+	// The grantees' publishing forms, sent empty so every error shows.
+	for _, form := range []struct{ name, sv, en, submit string }{
+		{"story form", "/mina-berattelser/ny", "/en/my-stories/new", `main form.form button[type="submit"]`},
+		{"material form", "/mitt-material/ny", "/en/my-material/new", `main form.form button[type="submit"].secondary`},
+	} {
+		t.Run(form.name+" with errors (sv, en)", func(t *testing.T) {
+			b.signIn(t, applicantEmail)
+			for _, path := range []string{form.sv, form.en} {
+				b.open(t, path)
+				b.checkAccessibility(t, form.name+" "+path)
+				b.follow(t, form.submit)
+				if !b.exists(t, ".error-summary") {
+					t.Fatalf("%s sent empty shows no errors: %s", path, b.text(t, "main"))
+				}
+				b.checkAccessibility(t, form.name+" with errors "+path)
+			}
+			b.signOut(t)
+		})
+	}
+
 	t.Run("survey answer page (sv, en)", func(t *testing.T) {
 		// The rolling call's Forshaga grant has its baseline survey open.
 		b.signIn(t, officerEmail)
