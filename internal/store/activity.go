@@ -27,4 +27,8 @@ type Activities interface {
 	// ActivityList returns a grant's activities by date (then by when
 	// they were logged).
 	ActivityList(ctx context.Context, grantID int64) ([]*activity.Activity, error)
+	// ActivitiesOf returns the activities of each of the grants, in one
+	// read (for the public pages that sum many grants), each grant's
+	// ordered as ActivityList orders them. Grants with none have no entry.
+	ActivitiesOf(ctx context.Context, grantIDs []int64) (map[int64][]*activity.Activity, error)
 }

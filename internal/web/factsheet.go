@@ -44,14 +44,18 @@ func (s *Server) figuresOf(ctx context.Context, p *partnership.Partnership, lang
 	// Newest first, so the operator and the survey are the latest grant's.
 	slices.SortStableFunc(grants, func(a, b *grant.Grant) int { return b.AwardedOn.Compare(a.AwardedOn) })
 	f.Grants = len(grants)
+	ids := make([]int64, 0, len(grants))
 	for _, g := range grants {
 		f.Granted += g.Amount
-		acts, err := s.store.ActivityList(ctx, g.ID)
-		if err != nil {
-			return f, err
-		}
-		f.Activities += len(acts)
-		for _, a := range acts {
+		ids = append(ids, g.ID)
+	}
+	acts, err := s.store.ActivitiesOf(ctx, ids)
+	if err != nil {
+		return f, err
+	}
+	for _, list := range acts {
+		f.Activities += len(list)
+		for _, a := range list {
 			f.Reach += a.TotalReach()
 		}
 	}

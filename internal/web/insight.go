@@ -58,10 +58,12 @@ func (s *Server) loadInsight(ctx context.Context, grants []*grant.Grant, ps []*p
 	for _, c := range calls {
 		src.calls[c.ID] = c
 	}
+	ids := make([]int64, 0, len(grants))
 	for _, g := range grants {
-		if src.activities[g.ID], err = s.store.ActivityList(ctx, g.ID); err != nil {
-			return nil, err
-		}
+		ids = append(ids, g.ID)
+	}
+	if src.activities, err = s.store.ActivitiesOf(ctx, ids); err != nil {
+		return nil, err
 	}
 	return src, nil
 }
@@ -96,13 +98,17 @@ func (s *Server) peopleReached(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	var n int64
+	ids := make([]int64, 0, len(grants))
 	for _, g := range grants {
-		acts, err := s.store.ActivityList(ctx, g.ID)
-		if err != nil {
-			return 0, err
-		}
-		n += insight.TotalReach(acts)
+		ids = append(ids, g.ID)
+	}
+	acts, err := s.store.ActivitiesOf(ctx, ids)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, list := range acts {
+		n += insight.TotalReach(list)
 	}
 	return n, nil
 }

@@ -276,6 +276,22 @@ func (s *Store) Activity(ctx context.Context, id int64) (*activity.Activity, err
 	return a, nil
 }
 
+// ActivitiesOf returns the activities of each of the grants in one read.
+func (s *Store) ActivitiesOf(ctx context.Context, grantIDs []int64) (map[int64][]*activity.Activity, error) {
+	out := map[int64][]*activity.Activity{}
+	if len(grantIDs) == 0 {
+		return out, nil
+	}
+	list, err := readActivities(ctx, s.db, "grant_id = ANY($1::bigint[])", grantIDs)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: activities of %d grants: %w", len(grantIDs), err)
+	}
+	for _, a := range list {
+		out[a.GrantID] = append(out[a.GrantID], a)
+	}
+	return out, nil
+}
+
 // ActivityList returns a grant's activities by date.
 func (s *Store) ActivityList(ctx context.Context, grantID int64) ([]*activity.Activity, error) {
 	list, err := readActivities(ctx, s.db, "grant_id = $1", grantID)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"github.com/icld/partnerskap/internal/activity"
@@ -256,6 +257,28 @@ func (s *Store) Activity(ctx context.Context, id int64) (*activity.Activity, err
 		return nil, fmt.Errorf("sqlite: activity %d: %w", id, err)
 	}
 	return a, nil
+}
+
+// ActivitiesOf returns the activities of each of the grants in one read.
+func (s *Store) ActivitiesOf(ctx context.Context, grantIDs []int64) (map[int64][]*activity.Activity, error) {
+	out := map[int64][]*activity.Activity{}
+	if len(grantIDs) == 0 {
+		return out, nil
+	}
+	// The ids go in as one JSON array, so the statement is the same
+	// whatever their number.
+	ids, err := json.Marshal(grantIDs)
+	if err != nil {
+		return nil, err
+	}
+	list, err := readActivities(ctx, s.r, "grant_id IN (SELECT value FROM json_each(?))", string(ids))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: activities of %d grants: %w", len(grantIDs), err)
+	}
+	for _, a := range list {
+		out[a.GrantID] = append(out[a.GrantID], a)
+	}
+	return out, nil
 }
 
 // ActivityList returns a grant's activities by date.

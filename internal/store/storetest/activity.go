@@ -57,6 +57,27 @@ func testActivities(t *testing.T, s store.Store, clk *clock.Fixed) {
 	if empty, err := s.ActivityList(ctx(), 999); err != nil || len(empty) != 0 {
 		t.Errorf("activities of no grant: %v, %v", empty, err)
 	}
+	// Several grants in one read: each grant's list as ActivityList gives it.
+	g2 := &grant.Grant{CallID: f.call.ID, PartnershipID: f.kalixMasaka.ID, OrganisationID: f.kalix.ID, Amount: 1_000_000, AwardedOn: clock.Date(2021, 3, 1)}
+	must(t, s.CreateGrant(ctx(), officer, g2))
+	c := &activity.Activity{GrantID: g2.ID, Date: clock.Date(2021, 2, 25), Title: "Radioinslag", TargetGroup: "citizens", Channel: "web",
+		Reach: map[string]int64{"citizens": 5000}, Targets: []string{"16.7"}}
+	must(t, s.CreateActivity(ctx(), by, c))
+	quiet := &grant.Grant{CallID: f.call.ID, PartnershipID: f.kalixMasaka.ID, OrganisationID: f.kalix.ID, Amount: 1_000_000, AwardedOn: clock.Date(2021, 3, 1)}
+	must(t, s.CreateGrant(ctx(), officer, quiet))
+	of, err := s.ActivitiesOf(ctx(), []int64{g.ID, g2.ID, quiet.ID, 999})
+	must(t, err)
+	second, err := s.ActivityList(ctx(), g2.ID)
+	must(t, err)
+	if len(of) != 2 || !reflect.DeepEqual(of[g.ID], list) || !reflect.DeepEqual(of[g2.ID], second) || len(second) != 1 || second[0].Reach["citizens"] != 5000 {
+		t.Errorf("ActivitiesOf: %d grants; first %+v, want %+v; second %+v", len(of), of[g.ID], list, of[g2.ID])
+	}
+	if only, err := s.ActivitiesOf(ctx(), []int64{g2.ID}); err != nil || len(only) != 1 || len(only[g2.ID]) != 1 {
+		t.Errorf("ActivitiesOf one grant: %v, %v", only, err)
+	}
+	if none, err := s.ActivitiesOf(ctx(), nil); err != nil || len(none) != 0 {
+		t.Errorf("ActivitiesOf no grants: %v, %v", none, err)
+	}
 
 	// Evidence as a file: its description is written and read back whole,
 	// kept by an edit that keeps it, and gone when removed.
