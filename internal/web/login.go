@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -18,9 +19,23 @@ type loginPage struct {
 	Next  string
 }
 
-// safeNext keeps a post-login destination only if it is a local path.
+// safeNext keeps a destination (after signing in, after the language
+// switch) only if it is a path on this site. Browsers drop tabs and line
+// breaks from addresses and read a backslash as a slash, so "/\t/x" or
+// "/\\x" would lead to the host x: any control character, space or
+// backslash refuses the address, and so does one that does not parse as
+// a bare path.
 func safeNext(next string) string {
-	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") {
+		return ""
+	}
+	for _, r := range next {
+		if r <= ' ' || r == 0x7f || r == '\\' {
+			return ""
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return ""
 	}
 	return next

@@ -64,8 +64,8 @@ func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) {
 	if lang != "en" {
 		lang = "sv"
 	}
-	next := r.URL.Query().Get("sida")
-	if len(next) == 0 || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+	next := safeNext(r.URL.Query().Get("sida"))
+	if next == "" {
 		next = "/"
 		if lang == "en" {
 			next = "/en/"

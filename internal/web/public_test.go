@@ -103,7 +103,7 @@ func TestLanguage(t *testing.T) {
 		t.Errorf("remembered Swedish: %d", res.status)
 	}
 	// The switch never leads off the site.
-	for _, evil := range []string{"//evil.example/", "https://evil.example/", "/\\evil.example"} {
+	for _, evil := range []string{"//evil.example/", "https://evil.example/", "/\\evil.example", "/%09/evil.example", "/%0a/evil.example", "/%2F%2Fevil.example", "/%5Cevil.example"} {
 		res := e.get(c, "/sprak?till=en&sida="+evil)
 		if loc := res.header.Get("Location"); loc != "/en/" {
 			t.Errorf("switch to %q went to %q", evil, loc)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"html/template"
 	"io"
 	"net/http"
@@ -318,12 +319,14 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, b *Base, f st
 		}
 		link := base + b.URL("story", st.ID)
 		item := &feeds.Item{
-			Title:       st.Title(b.Lang),
-			Link:        &feeds.Link{Href: link},
-			Id:          link,
-			Created:     st.PublishedAt,
-			Updated:     st.UpdatedAt,
-			Description: story.Excerpt(st.Body(b.Lang), 300),
+			Title:   st.Title(b.Lang),
+			Link:    &feeds.Link{Href: link},
+			Id:      link,
+			Created: st.PublishedAt,
+			Updated: st.UpdatedAt,
+			// The excerpt is plain text, and the feed's summary is read as
+			// HTML: escaped, a "<" in a story stays a character.
+			Description: html.EscapeString(story.Excerpt(st.Body(b.Lang), 300)),
 			Content:     story.Render(st.Body(b.Lang)),
 		}
 		if p := names[st.PartnershipID]; p != nil {

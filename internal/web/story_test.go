@@ -605,3 +605,42 @@ func TestStoryListPages(t *testing.T) {
 		}
 	}
 }
+
+// TestStoryFeedSummaryEscaped: a story that shows HTML as text (in a code
+// span) keeps it text in the feed, whose summary a reader takes as HTML.
+func TestStoryFeedSummaryEscaped(t *testing.T) {
+	e := newEnv(t, "http://localhost")
+	ctx := context.Background()
+	st := &story.Story{PartnershipID: e.partnershipID("Kalix – Masaka"), TitleSV: "Kod i texten",
+		BodySV: "Hej `<img src=x onerror=alert(1)>` och a<b."}
+	if err := e.store.CreateStory(ctx, audit.System("test"), st); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.ChangeStoryState(ctx, audit.System("test"), st.ID, 0, story.Publish, ""); err != nil {
+		t.Fatal(err)
+	}
+	var feed struct {
+		Entries []struct {
+			Title   string `xml:"title"`
+			Summary struct {
+				Type string `xml:"type,attr"`
+				Text string `xml:",chardata"`
+			} `xml:"summary"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal([]byte(e.get(e.client(), "/berattelser/atom.xml").body), &feed); err != nil {
+		t.Fatal(err)
+	}
+	for _, en := range feed.Entries {
+		if en.Title != "Kod i texten" {
+			continue
+		}
+		// The summary is HTML: once a reader decodes it, the text must
+		// still hold no tag.
+		if en.Summary.Type == "html" && (strings.Contains(en.Summary.Text, "<img") || !strings.Contains(en.Summary.Text, "&lt;img")) {
+			t.Errorf("summary %q carries markup", en.Summary.Text)
+		}
+		return
+	}
+	t.Error("the published story is not in the feed")
+}
