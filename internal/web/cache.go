@@ -191,6 +191,12 @@ func (s *Server) cached(name, lang string, h http.Handler) http.Handler {
 			return
 		}
 		key := r.URL.Path + "?" + r.URL.RawQuery
+		if s.cfg.BaseURL == "" {
+			// Without a configured address, feeds, the widget and the
+			// embed snippet build absolute links from the request's
+			// host, so the host is part of what the page is.
+			key = r.Host + " " + key
+		}
 		if len(key) > maxCacheKey {
 			c.passes.Add(1)
 			h.ServeHTTP(w, r)

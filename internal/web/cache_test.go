@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -575,4 +576,31 @@ func TestPageCacheTwoInstancesOnPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantContains(t, "after this instance's change", e.get(e.client(), path).body, "Ändrad av den här instansen.")
+}
+
+// TestCacheKeepsHostsApart: without a configured base URL, pages that
+// build absolute links from the request's host are kept per host, so one
+// request with a forged Host cannot plant its links for everyone.
+func TestCacheKeepsHostsApart(t *testing.T) {
+	e := newEnv(t, "")
+	forged, _ := http.NewRequest("GET", e.srv.URL+"/berattelser/atom.xml", nil)
+	forged.Host = "evil.example"
+	if res := e.do(e.client(), forged); res.status != http.StatusOK || !strings.Contains(res.body, "http://evil.example/") {
+		t.Fatalf("forged host: %d, links to evil.example: %v", res.status, strings.Contains(res.body, "evil.example"))
+	}
+	res := e.get(e.client(), "/berattelser/atom.xml")
+	if strings.Contains(res.body, "evil.example") {
+		t.Error("a forged Host's links were served to the next visitor")
+	}
+}
+
+// TestFormBodyLimit: a form of fields larger than any real one is cut
+// off, answered as a bad form and never a server error.
+func TestFormBodyLimit(t *testing.T) {
+	e := newEnv(t, "http://localhost")
+	big := url.Values{"email": {officer}, "password": {demo.Password}, "pad": {strings.Repeat("å", 2<<20)}}
+	res := e.post(e.client(), "/logga-in", big)
+	if res.status < 400 || res.status >= 500 {
+		t.Errorf("a 4 MB sign-in form: %d, want a 4xx refusal", res.status)
+	}
 }
