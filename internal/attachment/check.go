@@ -102,6 +102,16 @@ func checkZip(r io.ReaderAt, size int64) (string, error) {
 	if err != nil || len(z.File) == 0 {
 		return "", ErrType
 	}
+	// Macros are programs: a document that carries them (VBA in Office
+	// files, Basic or scripts in OpenDocument) is refused, whatever its
+	// name says.
+	for _, f := range z.File {
+		name := strings.ToLower(f.Name)
+		if path.Base(name) == "vbaproject.bin" || path.Base(name) == "vbadata.xml" ||
+			strings.HasPrefix(name, "basic/") || strings.HasPrefix(name, "scripts/") {
+			return "", ErrType
+		}
+	}
 	if f := z.File[0]; f.Name == "mimetype" {
 		rc, err := f.Open()
 		if err != nil {

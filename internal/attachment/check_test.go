@@ -39,6 +39,9 @@ func TestDetect(t *testing.T) {
 		{"xls", compoundFile(t, "Workbook", false), "application/vnd.ms-excel", nil},
 		{"ppt", compoundFile(t, "PowerPoint Document", true), "application/vnd.ms-powerpoint", nil},
 
+		{"docm (macros)", zipOf(t, "[Content_Types].xml", "word/document.xml", "word/vbaProject.bin"), "", attachment.ErrType},
+		{"xlsm (macros)", zipOf(t, "[Content_Types].xml", "xl/workbook.xml", "xl/VBAPROJECT.BIN"), "", attachment.ErrType},
+		{"odt with Basic macros", odfWith(t, "application/vnd.oasis.opendocument.text", "Basic/Standard/Module1.xml"), "", attachment.ErrType},
 		{"html", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>"), "", attachment.ErrType},
 		{"svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`), "", attachment.ErrType},
 		{"script", []byte("#!/bin/sh\nrm -rf /\n"), "", attachment.ErrType},
@@ -148,6 +151,12 @@ func zipOf(t *testing.T, names ...string) []byte {
 // is "mimetype".
 func odf(t *testing.T, mimetype string) []byte {
 	t.Helper()
+	return odfWith(t, mimetype)
+}
+
+// odfWith is an OpenDocument file with the extra (empty) entries.
+func odfWith(t *testing.T, mimetype string, extra ...string) []byte {
+	t.Helper()
 	var b bytes.Buffer
 	z := zip.NewWriter(&b)
 	w, err := z.CreateHeader(&zip.FileHeader{Name: "mimetype", Method: zip.Store})
@@ -157,6 +166,11 @@ func odf(t *testing.T, mimetype string) []byte {
 	io.WriteString(w, mimetype)
 	w, _ = z.Create("content.xml")
 	io.WriteString(w, "<office:document-content/>")
+	for _, name := range extra {
+		if _, err := z.Create(name); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := z.Close(); err != nil {
 		t.Fatal(err)
 	}

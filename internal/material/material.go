@@ -381,8 +381,9 @@ const (
 // ErrTransition is returned for an event the state does not allow.
 var ErrTransition = errors.New("material: not allowed in this state")
 
-// Apply changes the item's state by e at now. Remove needs a reason
-// (a field error on "reason" without one). Publish works on a draft only:
+// Apply changes the item's state by e at now. Remove takes down a
+// published item and needs a reason (a field error on "reason" without
+// one). Publish works on a draft only:
 // an item an officer removed comes back by Restore, not by its
 // publisher.
 func (it *Item) Apply(e Event, reason string, now time.Time) error {
@@ -394,7 +395,10 @@ func (it *Item) Apply(e Event, reason string, now time.Time) error {
 	case e == Withdraw && it.State == Published:
 		it.State = Draft
 		return nil
-	case e == Remove && it.State != Removed:
+	case e == Remove && it.State == Published:
+		// Only what the public sees is taken down: a draft is private
+		// already, and Restore then puts back what was public, never a
+		// draft its publisher had not published.
 		errs := validate.Errors{}
 		errs.Required("reason", reason)
 		errs.MaxLen("reason", reason, maxReason)

@@ -101,6 +101,11 @@ func TestApply(t *testing.T) {
 	if err := it.Apply(Withdraw, "", now); !errors.Is(err, ErrTransition) {
 		t.Errorf("withdraw a draft: %v", err)
 	}
+	// A draft is private already: an officer cannot "remove" it, and so
+	// can never publish it by restoring it.
+	if err := it.Apply(Remove, "Fel", now); !errors.Is(err, ErrTransition) || it.State != Draft {
+		t.Errorf("remove a draft: %v, %s", err, it.State)
+	}
 	if err := it.Apply(Publish, "", now); err != nil || it.State != Published || !it.PublishedAt.Equal(now) {
 		t.Errorf("publish: %v %+v", err, it)
 	}
