@@ -99,7 +99,7 @@ const (
 //
 // A page whose version has passed is not thrown away at once: it is
 // rendered again when next asked for, and if the bytes come out the same
-// (most changes touch few pages) it keeps its ETag and Last-Modified, so
+// (most changes touch few pages) it keeps its ETag (and a new Last-Modified), so
 // browsers' revalidations still get 304.
 type pageCache struct {
 	maxBytes   int64
@@ -190,7 +190,9 @@ func (s *Server) cached(name, lang string, h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
-		key := r.URL.Path + "?" + r.URL.RawQuery
+		// The path as sent: "/mal/12%2Fx" is another address than "/mal/12/x"
+		// and may reach another route.
+		key := r.URL.EscapedPath() + "?" + r.URL.RawQuery
 		if s.cfg.BaseURL == "" {
 			// Without a configured address, feeds, the widget and the
 			// embed snippet build absolute links from the request's
@@ -325,7 +327,7 @@ func (c *pageCache) keep(e *cacheEntry, now time.Time) bool {
 		}
 		c.remove(el)
 	}
-	e.rep.modified, e.rep.issued = c.lastModified(e.rep, old, now)
+	e.rep.modified, e.rep.issued = c.lastModified(e.rep, e.version, old, now)
 	c.entries[e.key] = c.lru.PushFront(e)
 	c.bytes += e.size()
 	for c.bytes > c.maxBytes || len(c.entries) > c.maxEntries {
@@ -341,17 +343,22 @@ func (c *pageCache) keep(e *cacheEntry, now time.Time) bool {
 }
 
 // lastModified decides a new entry's Last-Modified. When the bytes are
-// those the old entry had, they were first seen then. When they are new,
-// it is now, to the second, as HTTP dates go. If-Modified-Since can only
+// those the old entry had and no change came between (the page was only
+// rendered again for its age or a new day), they were first seen then.
+// Otherwise it is now, to the second, as HTTP dates go: after a change,
+// even bytes equal to the old ones get a new date, because another
+// instance may meanwhile have issued a later date for other bytes (a
+// change and its undoing), and a client holding that date must not be
+// told "not modified" for these. If-Modified-Since can only
 // tell seconds apart, so when a different page for the same address was
 // issued in this same second (or one may have been: an entry was dropped
 // from the cache in this second), the new page gets no Last-Modified at
 // all and is revalidated by its ETag alone; otherwise a client holding the
 // earlier page, asking "modified since this second?", would be told no.
 // It returns the time to send (zero: none) and the latest second issued.
-func (c *pageCache) lastModified(rep *representation, old *cacheEntry, now time.Time) (modified, issued time.Time) {
+func (c *pageCache) lastModified(rep *representation, version uint64, old *cacheEntry, now time.Time) (modified, issued time.Time) {
 	sec := now.Truncate(time.Second)
-	if old != nil && old.rep.etag == rep.etag {
+	if old != nil && old.rep.etag == rep.etag && old.version == version {
 		return old.rep.modified, old.rep.issued
 	}
 	latest := c.lastDrop

@@ -342,7 +342,7 @@ func (s *Server) materialFile(w http.ResponseWriter, r *http.Request, b *Base) e
 			return store.ErrNotFound
 		}
 		if r.Method == http.MethodGet {
-			if err := s.countDownload(r.Context(), it); err != nil {
+			if err := s.countDownload(r, it); err != nil {
 				return err
 			}
 		}
@@ -354,11 +354,14 @@ func (s *Server) materialFile(w http.ResponseWriter, r *http.Request, b *Base) e
 	return s.serveMaterialFile(w, r, it, true)
 }
 
-// countDownload counts a download; an item unpublished since it was read
-// is not found, and a failure to count is logged rather than refusing the
-// file.
-func (s *Server) countDownload(ctx context.Context, it *material.Item) error {
-	_, err := s.store.CountMaterialDownload(ctx, it.ID)
+// countDownload counts a download unless the guard holds it back (a
+// repeat, a flood); an item unpublished since it was read is not found,
+// and a failure to count is logged rather than refusing the file.
+func (s *Server) countDownload(r *http.Request, it *material.Item) error {
+	if !s.countsDownload(r, it.ID) {
+		return nil
+	}
+	_, err := s.store.CountMaterialDownload(r.Context(), it.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return err
 	}
@@ -393,7 +396,7 @@ func (s *Server) serveMaterialFile(w http.ResponseWriter, r *http.Request, it *m
 	}
 	etag := `"` + it.File.SHA256 + `"`
 	if count && countable(r, etag) {
-		if err := s.countDownload(ctx, it); err != nil {
+		if err := s.countDownload(r, it); err != nil {
 			return err
 		}
 	}

@@ -58,9 +58,10 @@ type Server struct {
 	metrics   *metrics
 	handler   http.Handler
 	routeList []route
-	flood     floodGuard // the survey answer pages' rate limits
-	logins    loginGuard // failed sign-ins' rate limits
-	cache     *pageCache // rendered public pages; nil when off (cache.go)
+	flood     floodGuard    // the survey answer pages' rate limits
+	logins    loginGuard    // failed sign-ins' rate limits
+	downloads downloadGuard // which material downloads count
+	cache     *pageCache    // rendered public pages; nil when off (cache.go)
 }
 
 // New builds the server and parses its templates once.

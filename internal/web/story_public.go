@@ -246,7 +246,9 @@ func (s *Server) storyImage(w http.ResponseWriter, r *http.Request, b *Base) err
 	if st.Image == nil || s.cfg.Files == nil {
 		return store.ErrNotFound
 	}
-	cache := "public, max-age=300"
+	// Shared caches may keep a published image but must ask again each
+	// time, so hiding the story takes it off at once.
+	cache := "public, no-cache"
 	if !st.IsPublic() {
 		u, err := s.sessionUser(r)
 		if err != nil {
