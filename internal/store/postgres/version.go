@@ -45,9 +45,11 @@ var errNotListening = errors.New("postgres: data version: not listening for chan
 const listenRetry = 5 * time.Second
 
 // listenPing is how long the listener waits for a notification before it
-// checks that its connection still answers, so a connection lost without
-// a word (a dropped network) is noticed within this time.
-const listenPing = 30 * time.Second
+// checks that its connection still answers (2 s at most), so a connection
+// lost without a word (a dropped network), during which other instances'
+// changes would go unseen, is noticed within seconds; a ping every few
+// seconds costs the server nothing worth counting.
+const listenPing = 5 * time.Second
 
 // start begins listening. The first LISTEN is made before start returns,
 // so a store is following changes when Open returns; if it fails (say a
@@ -141,7 +143,7 @@ func (v *versionWatch) receive(ctx context.Context, conn *pgx.Conn) {
 			return
 		case wctx.Err() != nil:
 			// Quiet for a while: check that the connection still answers.
-			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 			err := conn.Ping(pctx)
 			cancel()
 			if err != nil {
