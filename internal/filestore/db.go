@@ -54,7 +54,9 @@ func (d *DB) Put(ctx context.Context, key string, r io.Reader) (int64, string, e
 	return hw.n, hw.sum(), nil
 }
 
-// Open reads the file under key into memory.
+// Open reads the file under key into memory. What it returns also seeks,
+// like a file in a folder, so a download (ranges, revalidation) is served
+// from these bytes without copying them again.
 func (d *DB) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	if err := checkKey(key); err != nil {
 		return nil, err
@@ -63,8 +65,13 @@ func (d *DB) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("filestore: %w", err)
 	}
-	return io.NopCloser(bytes.NewReader(data)), nil
+	return memFile{bytes.NewReader(data)}, nil
 }
+
+// memFile is a blob read into memory: a reader that seeks and closes.
+type memFile struct{ *bytes.Reader }
+
+func (memFile) Close() error { return nil }
 
 // Delete removes the file under key.
 func (d *DB) Delete(ctx context.Context, key string) error {

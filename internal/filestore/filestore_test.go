@@ -67,6 +67,18 @@ func testStore(t *testing.T, fs filestore.Store) {
 	if got := read(t, fs, key); !bytes.Equal(got, data) {
 		t.Errorf("read back %d bytes, differing", len(got))
 	}
+	// What Open returns seeks, in every store, so downloads are served
+	// from it (ranges, revalidation) without another copy.
+	rc, err := fs.Open(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs, ok := rc.(io.ReadSeeker); !ok {
+		t.Errorf("Open returned a %T, which does not seek", rc)
+	} else if end, err := rs.Seek(0, io.SeekEnd); err != nil || end != int64(len(data)) {
+		t.Errorf("seek to the end: %d, %v", end, err)
+	}
+	rc.Close()
 	if _, _, err := fs.Put(ctx, key, strings.NewReader("again")); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("Put on a used key: %v, want ErrConflict", err)
 	}
