@@ -538,6 +538,7 @@ func TestStoryUploadErrors(t *testing.T) {
 		{"trasig.png", []byte("\x89PNG\r\n\x1a\nnot really"), "Bilden tas inte emot."},
 		{"stor.png", tooBig, "Bilden är för stor"},
 		{"enorm.png", huge, "Bilden är för stor"},
+		{"jätte.webp", webpCanvas(40_000, 40_000), "Bilden är för stor"}, // 1.6 gigapixels in 30 bytes
 	} {
 		res := e.postStory(writer, "/mina-berattelser/ny", form, tc.name, tc.data)
 		if res.status != http.StatusUnprocessableEntity {
@@ -643,4 +644,15 @@ func TestStoryFeedSummaryEscaped(t *testing.T) {
 		return
 	}
 	t.Error("the published story is not in the feed")
+}
+
+// webpCanvas is the start of an extended WebP file (a VP8X chunk) that
+// declares a canvas of w × h pixels: enough for a reader to learn its size.
+func webpCanvas(w, h int) []byte {
+	chunk := []byte{0, 0, 0, 0, // flags and reserved
+		byte(w - 1), byte((w - 1) >> 8), byte((w - 1) >> 16),
+		byte(h - 1), byte((h - 1) >> 8), byte((h - 1) >> 16)}
+	body := append([]byte("WEBPVP8X\x0a\x00\x00\x00"), chunk...)
+	size := len(body)
+	return append([]byte{'R', 'I', 'F', 'F', byte(size), byte(size >> 8), byte(size >> 16), byte(size >> 24)}, body...)
 }

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 
+	_ "golang.org/x/image/webp" // WebP story images: their size is read like the others'
+
 	"github.com/icld/partnerskap/internal/attachment"
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/filestore"
@@ -439,16 +441,17 @@ func (s *Server) readStoryImage(part io.Reader, post *storyPost) error {
 		post.imageErr = story.ErrImageType
 		return nil
 	}
-	if ctype != "image/webp" { // the standard library reads no WebP; its size is checked when shown
-		cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-		if err != nil {
-			post.imageErr = story.ErrImageType
-			return nil
-		}
-		if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxImagePixels {
-			post.imageErr = story.ErrImageSize
-			return nil
-		}
+	// Every accepted type is read (WebP by golang.org/x/image/webp): an
+	// image whose header does not read, or that would unfold to too many
+	// pixels in a reader's browser, is refused.
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		post.imageErr = story.ErrImageType
+		return nil
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxImagePixels {
+		post.imageErr = story.ErrImageSize
+		return nil
 	}
 	post.image, post.imageType = data, ctype
 	return nil
