@@ -482,5 +482,7 @@ func (r *recorder) representation() *representation {
 	if cc == "" || cc == "public, max-age=60" {
 		set.Set("Cache-Control", "public, no-cache")
 	}
-	return newRepresentation(set, removed, r.body.Bytes())
+	// A copy of exactly its length: the buffer grew by doubling, and the
+	// cache counts what it keeps by length.
+	return newRepresentation(set, removed, bytes.Clone(r.body.Bytes()))
 }

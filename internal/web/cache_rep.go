@@ -106,7 +106,7 @@ func gzipped(body []byte) []byte {
 	zw.Write(body)
 	zw.Close()
 	gzipWriters.Put(zw)
-	return buf.Bytes()
+	return bytes.Clone(buf.Bytes()) // exactly its length, as the cache counts it
 }
 
 // acceptsGzip reads Accept-Encoding: gzip (or x-gzip, or *) with a
