@@ -98,31 +98,7 @@ func (c Chart) Format(v int64) string {
 	if c.Unit == Money {
 		return money.Format(v, c.Lang)
 	}
-	return Number(v, c.Lang)
-}
-
-// Number writes a whole number with its thousands grouped as the
-// language groups them: no-break spaces in Swedish ("10 600 000"), commas
-// in English ("10,600,000"); a minus is a real minus sign.
-func Number(n int64, lang string) string {
-	sep := "\u00a0"
-	if lang == "en" {
-		sep = ","
-	}
-	digits := strconv.FormatInt(n, 10)
-	sign := ""
-	if n < 0 {
-		sign, digits = "−", digits[1:]
-	}
-	var b strings.Builder
-	b.WriteString(sign)
-	for i, r := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return money.Count(v, c.Lang)
 }
 
 // Total is the sum of the values (negative ones as 0), saturating rather

@@ -324,7 +324,7 @@ func (w *writer) figures() {
 	p, s, t := w.pdf, w.s, w.t
 	figs := []figure{
 		{money.Format(s.Granted, s.Lang), t.grantedLabel(s.Grants, s.Operator)},
-		{number(s.Reach, s.Lang), t.reachLabel(s.Activities)},
+		{money.Count(s.Reach, s.Lang), t.reachLabel(s.Activities)},
 	}
 	if s.Survey != nil {
 		figs = append(figs, figure{signed(s.Survey.Change(), s.Lang), t.surveyLabel(s.Survey.ScaleLow, s.Survey.ScaleHigh)})
@@ -679,28 +679,6 @@ func pdfText(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// number groups a count as the language does: "12 345" (no-break space)
-// or "12,345".
-func number(n int64, lang string) string {
-	sign := ""
-	if n < 0 {
-		sign, n = "−", -n
-	}
-	digits := strconv.FormatInt(n, 10)
-	sep := "\u00a0"
-	if lang == "en" {
-		sep = ","
-	}
-	var b strings.Builder
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(d)
-	}
-	return sign + b.String()
 }
 
 // decimal writes one decimal with the language's decimal sign: "2,4" or "2.4".

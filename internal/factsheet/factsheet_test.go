@@ -200,10 +200,6 @@ func TestRenderRefuses(t *testing.T) {
 
 func TestNumbers(t *testing.T) {
 	for _, c := range []struct{ got, want string }{
-		{number(0, "sv"), "0"},
-		{number(999, "sv"), "999"},
-		{number(12345, "sv"), "12\u00a0345"},
-		{number(1234567, "en"), "1,234,567"},
 		{decimal(2.25, "sv"), "2,2"}, // FormatFloat rounds half to even on the binary value
 		{decimal(3.05, "en"), "3.0"},
 		{signed(0.74, "sv"), "+0,7"},

@@ -157,6 +157,20 @@ func Format(ore int64, lang string) string {
 	return sign + s + "\u00a0kr"
 }
 
+// Count writes a whole number (people, activities) grouped as Format
+// groups amounts: "10 600 000" in Swedish (no-break spaces), "10,600,000"
+// in English; a minus is a real minus sign.
+func Count(n int64, lang string) string {
+	sep := "\u00a0"
+	if lang == "en" {
+		sep = ","
+	}
+	if n < 0 {
+		return "−" + group(strconv.FormatUint(uint64(-n), 10), sep)
+	}
+	return group(strconv.FormatInt(n, 10), sep)
+}
+
 func twoDigits(n int64) string {
 	if n < 10 {
 		return "0" + strconv.FormatInt(n, 10)

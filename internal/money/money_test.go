@@ -79,3 +79,23 @@ func TestFormatAndInput(t *testing.T) {
 		}
 	}
 }
+
+func TestCount(t *testing.T) {
+	for _, c := range []struct {
+		n    int64
+		lang string
+		want string
+	}{
+		{0, "sv", "0"},
+		{999, "sv", "999"},
+		{12345, "sv", "12\u00a0345"},
+		{10600000, "sv", "10\u00a0600\u00a0000"},
+		{1234567, "en", "1,234,567"},
+		{-1500, "sv", "−1\u00a0500"},
+		{-9223372036854775808, "en", "−9,223,372,036,854,775,808"},
+	} {
+		if got := Count(c.n, c.lang); got != c.want {
+			t.Errorf("Count(%d, %s) = %q, want %q", c.n, c.lang, got, c.want)
+		}
+	}
+}

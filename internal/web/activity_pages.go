@@ -19,6 +19,7 @@ import (
 	"github.com/icld/partnerskap/internal/filestore"
 	"github.com/icld/partnerskap/internal/form"
 	"github.com/icld/partnerskap/internal/grant"
+	"github.com/icld/partnerskap/internal/money"
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/sdg"
@@ -193,25 +194,7 @@ func (p activitiesPage) Cost(typed string) string { return shownAmount(typed, p.
 // People writes a number of people for reading, its thousands grouped as
 // the language groups them: "10 600 000" in Swedish (no-break spaces),
 // "10,600,000" in English.
-func (p activitiesPage) People(n int64) string {
-	sep := "\u00a0"
-	if p.Lang == "en" {
-		sep = ","
-	}
-	digits := strconv.FormatInt(n, 10)
-	sign := ""
-	if n < 0 {
-		sign, digits = "−", digits[1:]
-	}
-	var b strings.Builder
-	for i, r := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(r)
-	}
-	return sign + b.String()
-}
+func (p activitiesPage) People(n int64) string { return money.Count(n, p.Lang) }
 
 // ReachOf lists an activity's reach in the order of the target groups.
 func (p activitiesPage) ReachOf(a *activity.Activity) []activity.GroupReach {

@@ -16,6 +16,7 @@ import (
 	"github.com/icld/partnerskap/internal/form"
 	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/insight"
+	"github.com/icld/partnerskap/internal/money"
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/sdg"
 	"github.com/icld/partnerskap/internal/store"
@@ -30,7 +31,7 @@ import (
 func init() {
 	// number writes a count of people or activities for reading: "4 300"
 	// in Swedish, "4,300" in English.
-	funcs["number"] = chart.Number
+	funcs["number"] = money.Count
 }
 
 // insightSource is what the public figures are computed from: grants,
@@ -169,7 +170,7 @@ func (b *Base) activityRows(src *insightSource, lists form.Lists) []activityRow 
 			var parts []string
 			for _, gr := range activity.Summarize([]*activity.Activity{a}, lists).Groups {
 				if gr.Reach > 0 {
-					parts = append(parts, formOptionLabel(lists.TargetGroups, gr.Group, b.Lang)+" "+chart.Number(gr.Reach, b.Lang))
+					parts = append(parts, formOptionLabel(lists.TargetGroups, gr.Group, b.Lang)+" "+money.Count(gr.Reach, b.Lang))
 				}
 			}
 			row.ReachByGrp = strings.Join(parts, ", ")

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/icld/partnerskap/internal/audit"
-	"github.com/icld/partnerskap/internal/chart"
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/country"
 	"github.com/icld/partnerskap/internal/grant"
@@ -115,9 +114,9 @@ func TestInsight(t *testing.T) {
 		if res.status != 200 {
 			t.Fatalf("home: %d", res.status)
 		}
-		wantContains(t, "home", res.body, "<dt>Nådda personer</dt><dd>"+chart.Number(reached, "sv")+"</dd>", `href="/statistik"`)
+		wantContains(t, "home", res.body, "<dt>Nådda personer</dt><dd>"+money.Count(reached, "sv")+"</dd>", `href="/statistik"`)
 		res = e.get(c, "/en/")
-		wantContains(t, "home in English", res.body, "<dt>People reached</dt><dd>"+chart.Number(reached, "en")+"</dd>", `href="/en/statistics"`)
+		wantContains(t, "home in English", res.body, "<dt>People reached</dt><dd>"+money.Count(reached, "en")+"</dd>", `href="/en/statistics"`)
 	})
 
 	t.Run("statistics page", func(t *testing.T) {
@@ -170,8 +169,8 @@ func TestInsight(t *testing.T) {
 		// Goal bars carry the UN colours.
 		wantContains(t, "goal colours", res.body, `fill="#FCC30B"`) // goal 7, Växjö – JB Marks
 		// Reach: the total row of the target groups is the people reached.
-		wantContains(t, "reach per group", res.body, row("Medborgare", chart.Number(reachIn(t, e, grants, "citizens"), "sv")),
-			`<th scope="row">Totalt</th><td class="num">`+chart.Number(reached, "sv")+`</td>`, "Nådda personer per kanal", "Seminarium")
+		wantContains(t, "reach per group", res.body, row("Medborgare", money.Count(reachIn(t, e, grants, "citizens"), "sv")),
+			`<th scope="row">Totalt</th><td class="num">`+money.Count(reached, "sv")+`</td>`, "Nådda personer per kanal", "Seminarium")
 		wantContains(t, "notes", res.body, "räknas med hela sitt belopp under varje globalt mål")
 
 		en := e.get(c, "/en/statistics")
