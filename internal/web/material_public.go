@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -226,7 +225,7 @@ type materialBrowsePage struct {
 // and gives each selection its own address, a page at a time.
 func (s *Server) materialBrowse(w http.ResponseWriter, r *http.Request, b *Base) error {
 	ctx := r.Context()
-	pships, err := s.materialPartnerships(ctx)
+	pships, err := s.partnershipsByID(ctx)
 	if err != nil {
 		return err
 	}
@@ -271,20 +270,6 @@ func (s *Server) materialBrowse(w http.ResponseWriter, r *http.Request, b *Base)
 		b.Title = b.T("material.title_page", "Page", page, "Pages", pg.Pages)
 	}
 	return s.render(w, b, http.StatusOK, "material_browse", p)
-}
-
-// materialPartnerships loads every partnership, by ID, to name the
-// partnership of each item in a list and offer them in the filter.
-func (s *Server) materialPartnerships(ctx context.Context) (map[int64]*partnership.Partnership, error) {
-	list, err := s.store.PartnershipList(ctx, partnership.Filter{})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]*partnership.Partnership, len(list))
-	for _, p := range list {
-		out[p.ID] = p
-	}
-	return out, nil
 }
 
 type materialItemPage struct {

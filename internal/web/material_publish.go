@@ -77,7 +77,7 @@ func (s *Server) materialMine(w http.ResponseWriter, r *http.Request, b *Base) e
 	if err != nil {
 		return err
 	}
-	pships, err := s.materialPartnerships(ctx)
+	pships, err := s.partnershipsByID(ctx)
 	if err != nil {
 		return err
 	}

@@ -280,14 +280,11 @@ type goalPage struct {
 }
 
 func (s *Server) goalPage(w http.ResponseWriter, r *http.Request, b *Base) error {
-	n, err := strconv.Atoi(r.PathValue("n"))
+	g, err := pathGoal(r)
 	if err != nil {
-		return store.ErrNotFound
+		return err
 	}
-	g := sdg.GoalByNumber(n)
-	if g == nil {
-		return store.ErrNotFound
-	}
+	n := g.Number
 	ps, err := s.store.PartnershipList(r.Context(), partnership.Filter{Goal: n})
 	if err != nil {
 		return err
@@ -309,6 +306,19 @@ func (s *Server) goalPage(w http.ResponseWriter, r *http.Request, b *Base) error
 	}
 	b.Title = b.T("goal.title", "Number", n, "Name", g.Short.In(b.Lang))
 	return s.render(w, b, http.StatusOK, "goal", page)
+}
+
+// pathGoal reads the goal number {n} of a path; anything but 1–17 is a
+// page that does not exist.
+func pathGoal(r *http.Request) (*sdg.Goal, error) {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil {
+		return nil, store.ErrNotFound
+	}
+	if g := sdg.GoalByNumber(n); g != nil {
+		return g, nil
+	}
+	return nil, store.ErrNotFound
 }
 
 // pathID reads a positive integer path parameter; anything else is a page

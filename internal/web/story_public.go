@@ -58,7 +58,7 @@ func storyCards(list []*story.Story, lang string, names map[int64]*partnership.P
 }
 
 // partnershipsByID returns every partnership by id, for naming the
-// partnership of each story in a list.
+// partnership of each row in a list (stories, material).
 func (s *Server) partnershipsByID(ctx context.Context) (map[int64]*partnership.Partnership, error) {
 	ps, err := s.store.PartnershipList(ctx, partnership.Filter{})
 	if err != nil {
@@ -379,14 +379,11 @@ func (s *Server) storyFeedPartnership(w http.ResponseWriter, r *http.Request, b 
 
 // storyFeedGoal is the feed of the stories tagged with one goal.
 func (s *Server) storyFeedGoal(w http.ResponseWriter, r *http.Request, b *Base) error {
-	n, err := strconv.Atoi(r.PathValue("n"))
+	g, err := pathGoal(r)
 	if err != nil {
-		return store.ErrNotFound
+		return err
 	}
-	g := sdg.GoalByNumber(n)
-	if g == nil {
-		return store.ErrNotFound
-	}
+	n := g.Number
 	return s.writeFeed(w, r, b, story.Filter{Goal: n}, b.T("story.feed_goal", "Number", n, "Name", g.Short.In(b.Lang)),
 		b.URL("stories.feed.goal", n), b.URL("goal", n))
 }
