@@ -2,10 +2,16 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
 
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/ledger"
+	"github.com/icld/partnerskap/internal/validate"
 )
 
 // GrantLife stores what happens to a grant after the decision: the
@@ -43,4 +49,270 @@ type GrantLife interface {
 	ChangeRequest(ctx context.Context, id int64) (*grant.ChangeRequest, error)
 	// ChangeRequests returns a grant's requests, oldest first.
 	ChangeRequests(ctx context.Context, grantID int64) ([]grant.ChangeRequest, error)
+}
+
+// Acceptance returns the grant's acceptance, or ErrNotFound.
+func (s *DB) Acceptance(ctx context.Context, grantID int64) (*grant.Acceptance, error) {
+	a, err := readAcceptance(ctx, s.r, grantID)
+	if err != nil {
+		return nil, fmt.Errorf("acceptance of grant %d: %w", grantID, notFound(err))
+	}
+	return a, nil
+}
+
+func readAcceptance(ctx context.Context, db querier, grantID int64) (*grant.Acceptance, error) {
+	a := grant.Acceptance{GrantID: grantID}
+	var by sql.NullInt64
+	err := db.QueryRowContext(ctx, `SELECT accepted_by, accepter_name, accepted_at FROM grant_acceptances WHERE grant_id = ?`, grantID).Scan(&by, &a.ByName, instant(&a.At))
+	if err != nil {
+		return nil, err
+	}
+	a.By = by.Int64
+	return &a, nil
+}
+
+// lockGrant reads a grant and locks its row until the transaction ends:
+// the lock every change of the grant's life takes first.
+func (s *DB) lockGrant(ctx context.Context, tx *conn, id int64) (*grant.Grant, error) {
+	g, err := scanGrant(tx.QueryRowContext(ctx, `SELECT `+grantColumns+` FROM grants WHERE id = ?`+s.d.ForUpdate, id))
+	return g, notFound(err)
+}
+
+// AcceptGrant records the acceptance of the grant's terms, once.
+func (s *DB) AcceptGrant(ctx context.Context, by audit.Actor, grantID int64) (*grant.Acceptance, error) {
+	var a *grant.Acceptance
+	err := s.tx(ctx, func(tx *conn) error {
+		if _, err := s.lockGrant(ctx, tx, grantID); err != nil {
+			return err
+		}
+		if err := s.refuseClosedTx(ctx, tx, grantID); err != nil {
+			return err
+		}
+		if _, err := readAcceptance(ctx, tx, grantID); err == nil {
+			return ErrConflict
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		a = &grant.Acceptance{GrantID: grantID, By: by.UserID, ByName: by.Name, At: s.now()}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO grant_acceptances (grant_id, accepted_by, accepter_name, accepted_at) VALUES (?, ?, ?, ?)`,
+			grantID, nullInt(a.By), a.ByName, a.At); err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, by, "accept", "grant", grantID, nil, a)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("accept grant %d: %w", grantID, err)
+	}
+	return a, nil
+}
+
+// storedLedger returns the entries stored for a grant, oldest first.
+func storedLedger(ctx context.Context, db querier, grantID int64) ([]ledger.Entry, error) {
+	rows, err := db.QueryContext(ctx, `SELECT id, grant_id, kind, amount, at, COALESCE(by_user, 0), note FROM ledger_entries WHERE grant_id = ? ORDER BY id`, grantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ledger.Entry
+	for rows.Next() {
+		var e ledger.Entry
+		if err := rows.Scan(&e.ID, &e.GrantID, &e.Kind, &e.Amount, instant(&e.At), &e.By, &e.Note); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// LedgerEntries returns the grant's ledger, starting with its grant.
+func (s *DB) LedgerEntries(ctx context.Context, grantID int64) ([]ledger.Entry, error) {
+	g, err := s.Grant(ctx, grantID)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := storedLedger(ctx, s.r, grantID)
+	if err != nil {
+		return nil, fmt.Errorf("ledger of grant %d: %w", grantID, err)
+	}
+	return g.WithGranted(stored), nil
+}
+
+// Balance sums the grant's ledger.
+func (s *DB) Balance(ctx context.Context, grantID int64) (ledger.Balance, error) {
+	entries, err := s.LedgerEntries(ctx, grantID)
+	if err != nil {
+		return ledger.Balance{}, err
+	}
+	b, err := ledger.Sum(entries)
+	if err != nil {
+		return b, fmt.Errorf("balance of grant %d: %w", grantID, err)
+	}
+	return b, nil
+}
+
+func insertEntry(ctx context.Context, tx *conn, e *ledger.Entry) error {
+	return tx.QueryRowContext(ctx, `INSERT INTO ledger_entries (grant_id, kind, amount, at, by_user, note) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		e.GrantID, e.Kind, e.Amount, e.At, nullInt(e.By), e.Note).Scan(&e.ID)
+}
+
+// maxPaymentNote bounds the note with a payment, in characters.
+const maxPaymentNote = 1000
+
+// RecordPayment records a payment holding the grant's row lock, checked
+// against the ledger as it stands after any payment that held it before.
+// A closed grant takes no payment; one that the payment settles after its
+// final report was approved is closed with it.
+func (s *DB) RecordPayment(ctx context.Context, by audit.Actor, grantID, amount int64, note string) (*ledger.Entry, error) {
+	note = strings.TrimSpace(note)
+	if len([]rune(note)) > maxPaymentNote {
+		return nil, validate.Errors{"note": "error.too_long"}
+	}
+	var e *ledger.Entry
+	err := s.tx(ctx, func(tx *conn) error {
+		g, err := s.lockGrant(ctx, tx, grantID)
+		if err != nil {
+			return err
+		}
+		if err := s.refuseClosedTx(ctx, tx, grantID); err != nil {
+			return err
+		}
+		stored, err := storedLedger(ctx, tx, grantID)
+		if err != nil {
+			return err
+		}
+		entries := g.WithGranted(stored)
+		if len(stored) == 0 || stored[0].Kind != ledger.Granted {
+			if err := insertEntry(ctx, tx, &entries[0]); err != nil {
+				return err
+			}
+		}
+		before, err := ledger.Sum(entries)
+		if err != nil {
+			return err
+		}
+		e = &ledger.Entry{GrantID: grantID, Kind: ledger.Paid, Amount: amount, At: s.now(), By: by.UserID, Note: note}
+		after, err := before.Apply(*e)
+		if err != nil {
+			return validate.Errors{"amount": err.Error()}
+		}
+		if err := insertEntry(ctx, tx, e); err != nil {
+			return err
+		}
+		if err := s.writeAudit(ctx, tx, by, "pay", "grant", grantID, before, after); err != nil {
+			return err
+		}
+		return s.closeIfSettledTx(ctx, tx, by, grantID, after)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("payment to grant %d: %w", grantID, err)
+	}
+	return e, nil
+}
+
+const changeColumns = `id, grant_id, new_end_date, from_line, to_line, amount, reason, state, COALESCE(requested_by, 0), requester_name, requested_at,
+	COALESCE(decided_by, 0), decider_name, decided_at, note`
+
+func scanChange(row scanner) (*grant.ChangeRequest, error) {
+	var c grant.ChangeRequest
+	if err := row.Scan(&c.ID, &c.GrantID, day(&c.NewEndDate), &c.FromLine, &c.ToLine, &c.Amount, &c.Reason, &c.State, &c.RequestedBy, &c.RequesterName, instant(&c.RequestedAt),
+		&c.DecidedBy, &c.DeciderName, instant(&c.DecidedAt), &c.Note); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// RequestChange stores a pending change request.
+func (s *DB) RequestChange(ctx context.Context, by audit.Actor, cr *grant.ChangeRequest) error {
+	cr.Normalize()
+	err := s.tx(ctx, func(tx *conn) error {
+		g, err := s.lockGrant(ctx, tx, cr.GrantID)
+		if err != nil {
+			return err
+		}
+		if err := s.refuseClosedTx(ctx, tx, cr.GrantID); err != nil {
+			return err
+		}
+		if err := cr.Validate(g).Err(); err != nil {
+			return err
+		}
+		now := s.now()
+		cr.NewEndDate = dateOf(cr.NewEndDate)
+		cr.State, cr.RequestedBy, cr.RequesterName, cr.RequestedAt = grant.ChangePending, by.UserID, by.Name, now
+		cr.DecidedBy, cr.DeciderName, cr.DecidedAt, cr.Note = 0, "", time.Time{}, ""
+		err = tx.QueryRowContext(ctx, `INSERT INTO change_requests (grant_id, new_end_date, from_line, to_line, amount, reason, state, requested_by, requester_name, requested_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, cr.GrantID, Day(cr.NewEndDate), cr.FromLine, cr.ToLine, cr.Amount, cr.Reason, cr.State,
+			nullInt(cr.RequestedBy), cr.RequesterName, now).Scan(&cr.ID)
+		if err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, by, "create", "change_request", cr.ID, nil, cr)
+	})
+	if err != nil {
+		return fmt.Errorf("request change of grant %d: %w", cr.GrantID, err)
+	}
+	return nil
+}
+
+// DecideChange approves or rejects a pending change request, holding its
+// row lock so two officers cannot both decide it. It takes the grant's
+// share lock first, as every change of the grant does, and refuses a
+// closed grant.
+func (s *DB) DecideChange(ctx context.Context, by audit.Actor, id int64, approve bool, note string) (*grant.ChangeRequest, error) {
+	var cr *grant.ChangeRequest
+	err := s.tx(ctx, func(tx *conn) error {
+		var grantID int64 // a request never moves to another grant
+		if err := tx.QueryRowContext(ctx, `SELECT grant_id FROM change_requests WHERE id = ?`, id).Scan(&grantID); err != nil {
+			return notFound(err)
+		}
+		if err := s.refuseClosedTx(ctx, tx, grantID); err != nil {
+			return err
+		}
+		var err error
+		cr, err = scanChange(tx.QueryRowContext(ctx, `SELECT `+changeColumns+` FROM change_requests WHERE id = ?`+s.d.ForUpdate, id))
+		if err != nil {
+			return notFound(err)
+		}
+		before := *cr
+		if err := cr.Decide(approve, note, by.UserID, by.Name, s.now()); errors.Is(err, grant.ErrDecided) {
+			return validate.Errors{"form": grant.ErrDecided.Error()}
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE change_requests SET state = ?, decided_by = ?, decider_name = ?, decided_at = ?, note = ? WHERE id = ?`,
+			cr.State, nullInt(cr.DecidedBy), cr.DeciderName, cr.DecidedAt, cr.Note, id); err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, by, "decide", "change_request", id, &before, cr)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("decide change request %d: %w", id, err)
+	}
+	return cr, nil
+}
+
+// ChangeRequest returns one change request.
+func (s *DB) ChangeRequest(ctx context.Context, id int64) (*grant.ChangeRequest, error) {
+	cr, err := scanChange(s.r.QueryRowContext(ctx, `SELECT `+changeColumns+` FROM change_requests WHERE id = ?`, id))
+	if err != nil {
+		return nil, fmt.Errorf("change request %d: %w", id, notFound(err))
+	}
+	return cr, nil
+}
+
+// ChangeRequests returns a grant's change requests, oldest first.
+func (s *DB) ChangeRequests(ctx context.Context, grantID int64) ([]grant.ChangeRequest, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+changeColumns+` FROM change_requests WHERE grant_id = ? ORDER BY id`, grantID)
+	if err != nil {
+		return nil, fmt.Errorf("change requests of grant %d: %w", grantID, err)
+	}
+	defer rows.Close()
+	var out []grant.ChangeRequest
+	for rows.Next() {
+		cr, err := scanChange(rows)
+		if err != nil {
+			return nil, fmt.Errorf("change requests of grant %d: %w", grantID, err)
+		}
+		out = append(out, *cr)
+	}
+	return out, rows.Err()
 }

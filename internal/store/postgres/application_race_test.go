@@ -114,7 +114,7 @@ func TestRegistryNumberWaits(t *testing.T) {
 	TestURL(t)
 	f := newAppRaceFixture(t)
 	a := f.draft(t, "1 000")
-	rival := "SELECT pg_advisory_xact_lock(" + itoa(int64(registryLockKey)) + ", 2021); " +
+	rival := "SELECT pg_advisory_xact_lock(" + itoa(int64(store.RegistryLockKey)) + ", 2021); " +
 		"INSERT INTO registry (year, seq, number, kind, title, at) VALUES (2021, 1, '2021/0001', 'report', 'Rapport', now())"
 	var number string
 	err := raceRival(t, f.s, rival, func() error {

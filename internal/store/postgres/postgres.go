@@ -11,7 +11,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -20,10 +19,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
-	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/store"
 )
@@ -34,6 +31,7 @@ var migrations embed.FS
 // Store is the PostgreSQL store: one pool of connections. Unlike SQLite,
 // PostgreSQL lets writers run side by side, so there is no separate writer.
 type Store struct {
+	*store.DB
 	db      *sql.DB
 	clock   clock.Clock
 	version versionWatch // see version.go
@@ -70,6 +68,7 @@ func Open(ctx context.Context, url string, clk clock.Clock) (*Store, error) {
 		return nil, fmt.Errorf("postgres: connect to %s:%d/%s: %w", cfg.Host, cfg.Port, cfg.Database, err)
 	}
 	s := &Store{db: db, clock: clk}
+	s.DB = store.New(dialect, db, db, hooks{s}, clk)
 	if err := s.version.start(ctx, db, cfg, url); err != nil {
 		s.Close()
 		return nil, err
@@ -78,20 +77,11 @@ func Open(ctx context.Context, url string, clk clock.Clock) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	if err := s.reindexSearch(ctx); err != nil {
+	if err := s.ReindexSearch(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
-}
-
-// Engine returns "postgres".
-func (s *Store) Engine() string { return "postgres" }
-
-// Ping checks that the database answers.
-func (s *Store) Ping(ctx context.Context) error {
-	var one int
-	return s.db.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
 // Close stops following changes and closes the pool.
@@ -158,7 +148,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", version, s.now())
+			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", version, s.clock.Now().UTC())
 			return err
 		})
 		if err != nil {
@@ -207,83 +197,6 @@ func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if wrote {
 		// Even when the commit reports an error: it may have happened.
 		s.version.changed()
-	}
-	return err
-}
-
-// writeAudit records a change in the transaction that makes it.
-func (s *Store) writeAudit(ctx context.Context, tx *sql.Tx, by audit.Actor, action, entity string, id int64, before, after any) error {
-	var actorID any
-	if by.UserID != 0 {
-		actorID = by.UserID
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before, after)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		s.now(), actorID, by.Name, action, entity, id,
-		string(audit.Snapshot(before)), string(audit.Snapshot(after)))
-	if err != nil {
-		return fmt.Errorf("audit %s %s %d: %w", action, entity, id, err)
-	}
-	return nil
-}
-
-// now returns the clock's time cut to whole microseconds, the precision of
-// TIMESTAMPTZ, so a record handed back by a change equals the record read
-// back later.
-func (s *Store) now() time.Time {
-	return s.clock.Now().UTC().Truncate(time.Microsecond)
-}
-
-// Instants come back from TIMESTAMPTZ in the driver's local zone; the
-// system keeps them in UTC.
-func utc(t time.Time) time.Time { return t.UTC() }
-
-// dateOf keeps a date as midnight UTC of its calendar date, the system's
-// form for dates, whatever zone the driver reads a DATE in; as a parameter
-// pgx writes the calendar date of the time it is given.
-func dateOf(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-func nullDateOf(t sql.NullTime) time.Time {
-	if !t.Valid {
-		return time.Time{}
-	}
-	return dateOf(t.Time)
-}
-
-// nullDate is the DATE parameter for t: NULL for the zero time.
-func nullDate(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return dateOf(t)
-}
-
-func nullInt(n int64) any {
-	if n == 0 {
-		return nil
-	}
-	return n
-}
-
-// uniqueViolation is PostgreSQL's SQLSTATE for unique_violation.
-const uniqueViolation = "23505"
-
-// isUnique reports whether err is a unique violation of constraint. The
-// store checks uniqueness before it inserts, but under READ COMMITTED a
-// transaction cannot see a row another has inserted and not yet committed;
-// the index catches that race, and this turns it into the same field error.
-func isUnique(err error, constraint string) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == uniqueViolation && pe.ConstraintName == constraint
-}
-
-// notFound turns sql.ErrNoRows into store.ErrNotFound.
-func notFound(err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return store.ErrNotFound
 	}
 	return err
 }

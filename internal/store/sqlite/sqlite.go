@@ -16,11 +16,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/store"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
@@ -31,6 +28,7 @@ var migrations embed.FS
 // on SQLite's lock, and several reader connections, which WAL lets run
 // beside the writer.
 type Store struct {
+	*store.DB
 	w, r    *sql.DB
 	clock   clock.Clock
 	version versionWatch // see version.go
@@ -67,6 +65,7 @@ func Open(ctx context.Context, path string, clk clock.Clock) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	s := &Store{w: w, r: r, clock: clk}
+	s.DB = store.New(dialect, w, r, hooks{s}, clk)
 	if err := s.version.open(dsn, path); err != nil {
 		s.Close()
 		return nil, err
@@ -75,20 +74,11 @@ func Open(ctx context.Context, path string, clk clock.Clock) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	if err := s.reindexSearch(ctx); err != nil {
+	if err := s.ReindexSearch(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
-}
-
-// Engine returns "sqlite".
-func (s *Store) Engine() string { return "sqlite" }
-
-// Ping checks that the file can be read.
-func (s *Store) Ping(ctx context.Context) error {
-	var one int
-	return s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
 // Close closes both pools and the connection that follows changes.
@@ -162,74 +152,5 @@ func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return err
 }
 
-// writeAudit records a change in the transaction that makes it.
-func (s *Store) writeAudit(ctx context.Context, tx *sql.Tx, by audit.Actor, action, entity string, id int64, before, after any) error {
-	var actorID any
-	if by.UserID != 0 {
-		actorID = by.UserID
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before, after)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		ts(s.clock.Now()), actorID, by.Name, action, entity, id,
-		string(audit.Snapshot(before)), string(audit.Snapshot(after)))
-	if err != nil {
-		return fmt.Errorf("audit %s %s %d: %w", action, entity, id, err)
-	}
-	return nil
-}
-
-// Times are stored as fixed-width UTC text so they sort as they compare.
-const tsLayout = "2006-01-02T15:04:05.000000000Z"
-
-func ts(t time.Time) string { return t.UTC().Format(tsLayout) }
-
-func parseTS(s string) time.Time {
-	t, err := time.Parse(tsLayout, s)
-	if err != nil {
-		t, _ = time.Parse(time.RFC3339Nano, s)
-	}
-	return t.UTC()
-}
-
-// Dates are stored as ISO dates.
-func date(t time.Time) string { return t.Format("2006-01-02") }
-
-func nullDate(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return date(t)
-}
-
-func parseDate(s sql.NullString) time.Time {
-	if !s.Valid {
-		return time.Time{}
-	}
-	t, _ := time.Parse("2006-01-02", s.String)
-	return t
-}
-
-func nullInt(n int64) any {
-	if n == 0 {
-		return nil
-	}
-	return n
-}
-
-func isUnique(err error) bool {
-	var se *sqlite.Error
-	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
-}
-
-// notFound turns sql.ErrNoRows into store.ErrNotFound.
-func notFound(err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return store.ErrNotFound
-	}
-	return err
-}
-
-// placeholders returns "?, ?, ?" for n values.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
+// ts is how SQLite stores a time (store.TimeLayout).
+func ts(t time.Time) string { return t.UTC().Format(store.TimeLayout) }

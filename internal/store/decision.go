@@ -1,10 +1,9 @@
-package postgres
+package store
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"github.com/icld/partnerskap/internal/application"
 	"github.com/icld/partnerskap/internal/audit"
@@ -16,22 +15,35 @@ import (
 	"github.com/icld/partnerskap/internal/validate"
 )
 
+// Decisions stores decisions. Decide is where the ceiling is kept.
+type Decisions interface {
+	// Decide locks the call, checks the application may be decided
+	// (application.CanDecide) and the decision (decision.Check), and that
+	// the call's granted total plus d.Amount stays within the ceiling
+	// (else a field error "amount" = "error.grant.over_ceiling"). A grant
+	// creates the grant record. The decision is registered and mails
+	// queued, all in one transaction.
+	Decide(ctx context.Context, by audit.Actor, d *decision.Decision, mails []mail.Message) error
+	Decision(ctx context.Context, applicationID int64) (*decision.Decision, error)
+	DecisionsInCall(ctx context.Context, callID int64) ([]decision.Decision, error)
+}
+
 // Decide records the decision on an application. It locks the call's row
 // first, as CreateGrant and UpdateCall do, so decisions and grants in one
 // call queue there and each reads the call's total only after the one
 // before it committed; then the application's row, so its state cannot
 // change underneath. Locks are always taken call before application.
-func (s *Store) Decide(ctx context.Context, by audit.Actor, d *decision.Decision, mails []mail.Message) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+func (s *DB) Decide(ctx context.Context, by audit.Actor, d *decision.Decision, mails []mail.Message) error {
+	err := s.tx(ctx, func(tx *conn) error {
 		var callID int64
-		if err := tx.QueryRowContext(ctx, `SELECT call_id FROM applications WHERE id = $1`, d.ApplicationID).Scan(&callID); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT call_id FROM applications WHERE id = ?`, d.ApplicationID).Scan(&callID); err != nil {
 			return notFound(err) // an application never changes call
 		}
-		c, err := readCall(ctx, tx, callID, forUpdate)
+		c, err := readCall(ctx, tx, callID, s.d.ForUpdate)
 		if err != nil {
 			return err
 		}
-		a, err := readApplication(ctx, tx, d.ApplicationID, forUpdate)
+		a, err := readApplication(ctx, tx, d.ApplicationID, s.d.ForUpdate)
 		if err != nil {
 			return err
 		}
@@ -44,7 +56,7 @@ func (s *Store) Decide(ctx context.Context, by audit.Actor, d *decision.Decision
 		now := s.now()
 		var g *grant.Grant
 		if d.Outcome != decision.Rejected {
-			p, err := s.readPartnership(ctx, tx, a.PartnershipID, false)
+			p, err := s.readPartnership(ctx, tx, a.PartnershipID, "")
 			if err != nil {
 				return err
 			}
@@ -58,7 +70,7 @@ func (s *Store) Decide(ctx context.Context, by audit.Actor, d *decision.Decision
 				return err
 			}
 			err = tx.QueryRowContext(ctx, `INSERT INTO grants (call_id, partnership_id, organisation_id, application_id, amount, awarded_on, version, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id`, g.CallID, g.PartnershipID, g.OrganisationID, g.ApplicationID, g.Amount, dateOf(g.AwardedOn), now).Scan(&g.ID)
+				VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`, g.CallID, g.PartnershipID, g.OrganisationID, g.ApplicationID, g.Amount, Day(g.AwardedOn), now, now).Scan(&g.ID)
 			if err != nil {
 				return err
 			}
@@ -75,13 +87,13 @@ func (s *Store) Decide(ctx context.Context, by audit.Actor, d *decision.Decision
 			d.GrantID = g.ID
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO decisions (application_id, outcome, amount, reason, conditions, decided_by, decider_name, decided_at, reg_number, grant_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, d.ApplicationID, d.Outcome, d.Amount, d.Reason, d.Conditions, nullInt(d.DecidedBy), d.DeciderName,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ApplicationID, d.Outcome, d.Amount, d.Reason, d.Conditions, nullInt(d.DecidedBy), d.DeciderName,
 			now, d.RegNumber, nullInt(d.GrantID)); err != nil {
 			return err
 		}
 		before := *a
 		a.State, a.Version, a.UpdatedAt = d.Outcome.State(), a.Version+1, now
-		if _, err := tx.ExecContext(ctx, `UPDATE applications SET state = $1, version = $2, updated_at = $3 WHERE id = $4`, a.State, a.Version, now, a.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET state = ?, version = ?, updated_at = ? WHERE id = ?`, a.State, a.Version, now, a.ID); err != nil {
 			return err
 		}
 		if err := s.addChange(ctx, tx, by, a.ID, before.State, a.State, string(application.Decide), d.Reason); err != nil {
@@ -93,7 +105,7 @@ func (s *Store) Decide(ctx context.Context, by audit.Actor, d *decision.Decision
 		return s.queueMail(ctx, tx, mails)
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: decide application %d: %w", d.ApplicationID, err)
+		return fmt.Errorf("decide application %d: %w", d.ApplicationID, err)
 	}
 	return nil
 }
@@ -103,42 +115,29 @@ const decisionColumns = `application_id, outcome, amount, reason, conditions, de
 func scanDecision(row scanner) (*decision.Decision, error) {
 	var d decision.Decision
 	var by, grantID sql.NullInt64
-	var at time.Time
-	if err := row.Scan(&d.ApplicationID, &d.Outcome, &d.Amount, &d.Reason, &d.Conditions, &by, &d.DeciderName, &at, &d.RegNumber, &grantID); err != nil {
+	if err := row.Scan(&d.ApplicationID, &d.Outcome, &d.Amount, &d.Reason, &d.Conditions, &by, &d.DeciderName, instant(&d.DecidedAt), &d.RegNumber, &grantID); err != nil {
 		return nil, err
 	}
-	d.DecidedBy, d.GrantID, d.DecidedAt = by.Int64, grantID.Int64, utc(at)
+	d.DecidedBy, d.GrantID = by.Int64, grantID.Int64
 	return &d, nil
 }
 
 // Decision returns the decision on an application, or ErrNotFound.
-func (s *Store) Decision(ctx context.Context, applicationID int64) (*decision.Decision, error) {
-	d, err := scanDecision(s.db.QueryRowContext(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE application_id = $1`, applicationID))
+func (s *DB) Decision(ctx context.Context, applicationID int64) (*decision.Decision, error) {
+	d, err := scanDecision(s.r.QueryRowContext(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE application_id = ?`, applicationID))
 	if err != nil {
-		return nil, fmt.Errorf("postgres: decision on %d: %w", applicationID, notFound(err))
+		return nil, fmt.Errorf("decision on %d: %w", applicationID, notFound(err))
 	}
 	return d, nil
 }
 
 // DecisionsInCall returns the decisions on a call's applications, in the
 // order they were made.
-func (s *Store) DecisionsInCall(ctx context.Context, callID int64) ([]decision.Decision, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+decisionColumns+` FROM decisions
-		WHERE application_id IN (SELECT id FROM applications WHERE call_id = $1) ORDER BY decided_at, application_id`, callID)
+func (s *DB) DecisionsInCall(ctx context.Context, callID int64) ([]decision.Decision, error) {
+	out, err := queryAll(ctx, s.r, value(scanDecision), `SELECT `+decisionColumns+` FROM decisions
+		WHERE application_id IN (SELECT id FROM applications WHERE call_id = ?) ORDER BY decided_at, application_id`, callID)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: decisions in call %d: %w", callID, err)
-	}
-	defer rows.Close()
-	var out []decision.Decision
-	for rows.Next() {
-		d, err := scanDecision(rows)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: decisions in call %d: %w", callID, err)
-		}
-		out = append(out, *d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: decisions in call %d: %w", callID, err)
+		return nil, fmt.Errorf("decisions in call %d: %w", callID, err)
 	}
 	return out, nil
 }

@@ -1,47 +1,59 @@
-package sqlite
+package store
 
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/organisation"
 	"github.com/icld/partnerskap/internal/partnership"
-	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/swedish"
 )
+
+// Partnerships stores partnerships with their members and goals.
+type Partnerships interface {
+	Partnership(ctx context.Context, id int64) (*partnership.Partnership, error)
+	// PartnershipList returns partnerships sorted by name in Swedish order.
+	// f.Query is a full-text search, as PartnershipSearch.
+	PartnershipList(ctx context.Context, f partnership.Filter) ([]*partnership.Partnership, error)
+	// PartnershipSearch returns, in ascending order, the IDs of the
+	// partnerships whose text (name, theme, description, members, partner
+	// countries) matches query in Swedish or English, inflected forms
+	// included (package search). A query without words matches all; both
+	// engines give the same IDs.
+	PartnershipSearch(ctx context.Context, query string) ([]int64, error)
+	// CreatePartnership loads the members named by ID in p.Swedish and
+	// p.Partners, validates, and inserts p.
+	CreatePartnership(ctx context.Context, by audit.Actor, p *partnership.Partnership) error
+	UpdatePartnership(ctx context.Context, by audit.Actor, p *partnership.Partnership) error
+}
 
 const partnershipColumns = `id, name, theme_sv, theme_en, description_sv, description_en, start_date, end_date, status, version, created_at, updated_at`
 
 func scanPartnership(row scanner) (*partnership.Partnership, error) {
 	var p partnership.Partnership
-	var start, end sql.NullString
-	var created, updated string
-	if err := row.Scan(&p.ID, &p.Name, &p.ThemeSV, &p.ThemeEN, &p.DescriptionSV, &p.DescriptionEN, &start, &end, &p.Status, &p.Version, &created, &updated); err != nil {
+	if err := row.Scan(&p.ID, &p.Name, &p.ThemeSV, &p.ThemeEN, &p.DescriptionSV, &p.DescriptionEN, day(&p.Start), day(&p.End), &p.Status, &p.Version,
+		instant(&p.CreatedAt), instant(&p.UpdatedAt)); err != nil {
 		return nil, err
 	}
-	p.Start, p.End = parseDate(start), parseDate(end)
-	p.CreatedAt, p.UpdatedAt = parseTS(created), parseTS(updated)
 	return &p, nil
 }
 
 // Partnership returns the partnership with id, with its members and goals.
-func (s *Store) Partnership(ctx context.Context, id int64) (*partnership.Partnership, error) {
-	p, err := s.readPartnership(ctx, s.r, id)
+func (s *DB) Partnership(ctx context.Context, id int64) (*partnership.Partnership, error) {
+	p, err := s.readPartnership(ctx, s.r, id, "")
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: partnership %d: %w", id, err)
+		return nil, fmt.Errorf("partnership %d: %w", id, err)
 	}
 	return p, nil
 }
 
-type queryRower interface {
-	querier
-	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
-}
-
-func (s *Store) readPartnership(ctx context.Context, db queryRower, id int64) (*partnership.Partnership, error) {
-	p, err := scanPartnership(db.QueryRowContext(ctx, `SELECT `+partnershipColumns+` FROM partnerships WHERE id = ?`, id))
+// readPartnership reads one partnership, taking lock (a Dialect clause, or
+// "") on its row.
+func (s *DB) readPartnership(ctx context.Context, db querier, id int64, lock string) (*partnership.Partnership, error) {
+	p, err := scanPartnership(db.QueryRowContext(ctx, `SELECT `+partnershipColumns+` FROM partnerships WHERE id = ?`+lock, id))
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -52,26 +64,13 @@ func (s *Store) readPartnership(ctx context.Context, db queryRower, id int64) (*
 }
 
 // PartnershipList returns the partnerships f selects, in Swedish order.
-func (s *Store) PartnershipList(ctx context.Context, f partnership.Filter) ([]*partnership.Partnership, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+partnershipColumns+` FROM partnerships`)
+func (s *DB) PartnershipList(ctx context.Context, f partnership.Filter) ([]*partnership.Partnership, error) {
+	all, err := queryAll(ctx, s.r, scanPartnership, `SELECT `+partnershipColumns+` FROM partnerships`)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: partnerships: %w", err)
-	}
-	var all []*partnership.Partnership
-	for rows.Next() {
-		p, err := scanPartnership(rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("sqlite: partnerships: %w", err)
-		}
-		all = append(all, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: partnerships: %w", err)
+		return nil, fmt.Errorf("partnerships: %w", err)
 	}
 	if err := s.fillPartnerships(ctx, s.r, all, ""); err != nil {
-		return nil, fmt.Errorf("sqlite: partnerships: %w", err)
+		return nil, fmt.Errorf("partnerships: %w", err)
 	}
 	// The text goes through the full-text index; Match checks the rest.
 	hits, err := s.searchIDs(ctx, f.Query)
@@ -91,27 +90,20 @@ func (s *Store) PartnershipList(ctx context.Context, f partnership.Filter) ([]*p
 
 // fillPartnerships loads members, goals and targets for ps; where limits
 // the rows read (to one partnership) or is empty for all.
-func (s *Store) fillPartnerships(ctx context.Context, db querier, ps []*partnership.Partnership, where string, args ...any) error {
+func (s *DB) fillPartnerships(ctx context.Context, db querier, ps []*partnership.Partnership, where string, args ...any) error {
 	byID := map[int64]*partnership.Partnership{}
 	for _, p := range ps {
 		byID[p.ID] = p
 		p.Swedish, p.Partners, p.Goals, p.Targets = nil, nil, nil, nil
 	}
-	rows, err := db.QueryContext(ctx, `SELECT m.partnership_id, o.id, o.kind, o.code, o.org_number, o.name, o.country, o.county, o.version, o.created_at, o.updated_at
-		FROM partnership_members m JOIN organisations o ON o.id = m.organisation_id `+where+` ORDER BY m.partnership_id, m.position`, args...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+	err := eachRow(ctx, db, func(row scanner) error {
 		var pid int64
 		var o organisation.Organisation
 		var code sql.NullString
-		var created, updated string
-		if err := rows.Scan(&pid, &o.ID, &o.Kind, &code, &o.OrgNumber, &o.Name, &o.Country, &o.County, &o.Version, &created, &updated); err != nil {
-			rows.Close()
+		if err := row.Scan(&pid, &o.ID, &o.Kind, &code, &o.OrgNumber, &o.Name, &o.Country, &o.County, &o.Version, instant(&o.CreatedAt), instant(&o.UpdatedAt)); err != nil {
 			return err
 		}
-		o.Code, o.CreatedAt, o.UpdatedAt = code.String, parseTS(created), parseTS(updated)
+		o.Code = code.String
 		if p := byID[pid]; p != nil {
 			if o.Kind.Swedish() {
 				p.Swedish = append(p.Swedish, o)
@@ -119,47 +111,38 @@ func (s *Store) fillPartnerships(ctx context.Context, db querier, ps []*partners
 				p.Partners = append(p.Partners, o)
 			}
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = db.QueryContext(ctx, `SELECT partnership_id, goal FROM partnership_goals `+where+` ORDER BY goal`, args...)
+		return nil
+	}, `SELECT m.partnership_id, o.id, o.kind, o.code, o.org_number, o.name, o.country, o.county, o.version, o.created_at, o.updated_at
+		FROM partnership_members m JOIN organisations o ON o.id = m.organisation_id `+where+` ORDER BY m.partnership_id, m.position`, args...)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
+	err = eachRow(ctx, db, func(row scanner) error {
 		var pid int64
 		var g int
-		if err := rows.Scan(&pid, &g); err != nil {
-			rows.Close()
+		if err := row.Scan(&pid, &g); err != nil {
 			return err
 		}
 		if p := byID[pid]; p != nil {
 			p.Goals = append(p.Goals, g)
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = db.QueryContext(ctx, `SELECT partnership_id, target FROM partnership_targets `+where, args...)
+		return nil
+	}, `SELECT partnership_id, goal FROM partnership_goals `+where+` ORDER BY goal`, args...)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
+	err = eachRow(ctx, db, func(row scanner) error {
 		var pid int64
 		var t string
-		if err := rows.Scan(&pid, &t); err != nil {
-			rows.Close()
+		if err := row.Scan(&pid, &t); err != nil {
 			return err
 		}
 		if p := byID[pid]; p != nil {
 			p.Targets = append(p.Targets, t)
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}, `SELECT partnership_id, target FROM partnership_targets `+where, args...)
+	if err != nil {
 		return err
 	}
 	for _, p := range ps {
@@ -171,7 +154,7 @@ func (s *Store) fillPartnerships(ctx context.Context, db querier, ps []*partners
 // loadMembers replaces the members named by ID with the stored
 // organisations, so the domain can check their kinds. An unknown ID stays
 // with only its ID and so fails validation.
-func loadMembers(ctx context.Context, tx *sql.Tx, p *partnership.Partnership) error {
+func loadMembers(ctx context.Context, tx querier, p *partnership.Partnership) error {
 	load := func(list []organisation.Organisation) ([]organisation.Organisation, error) {
 		out := make([]organisation.Organisation, 0, len(list))
 		seen := map[int64]bool{}
@@ -181,7 +164,7 @@ func loadMembers(ctx context.Context, tx *sql.Tx, p *partnership.Partnership) er
 			}
 			seen[m.ID] = true
 			o, err := scanOrganisation(tx.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = ?`, m.ID))
-			if err == sql.ErrNoRows {
+			if errors.Is(err, sql.ErrNoRows) {
 				out = append(out, organisation.Organisation{ID: m.ID})
 				continue
 			}
@@ -201,8 +184,8 @@ func loadMembers(ctx context.Context, tx *sql.Tx, p *partnership.Partnership) er
 }
 
 // CreatePartnership validates p with its members loaded and inserts it.
-func (s *Store) CreatePartnership(ctx context.Context, by audit.Actor, p *partnership.Partnership) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+func (s *DB) CreatePartnership(ctx context.Context, by audit.Actor, p *partnership.Partnership) error {
+	err := s.tx(ctx, func(tx *conn) error {
 		if err := loadMembers(ctx, tx, p); err != nil {
 			return err
 		}
@@ -210,38 +193,39 @@ func (s *Store) CreatePartnership(ctx context.Context, by audit.Actor, p *partne
 		if err := p.Validate().Err(); err != nil {
 			return err
 		}
-		now := s.clock.Now()
+		now := s.now()
 		p.CreatedAt, p.UpdatedAt, p.Version = now, now, 1
-		res, err := tx.ExecContext(ctx, `INSERT INTO partnerships (name, theme_sv, theme_en, description_sv, description_en, start_date, end_date, status, version, created_at, updated_at)
+		id, err := insertID(ctx, tx, `INSERT INTO partnerships (name, theme_sv, theme_en, description_sv, description_en, start_date, end_date, status, version, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
-			p.Name, p.ThemeSV, p.ThemeEN, p.DescriptionSV, p.DescriptionEN, date(p.Start), nullDate(p.End), p.Status, ts(now), ts(now))
+			p.Name, p.ThemeSV, p.ThemeEN, p.DescriptionSV, p.DescriptionEN, Day(p.Start), Day(p.End), p.Status, now, now)
 		if err != nil {
 			return err
 		}
-		p.ID, _ = res.LastInsertId()
+		p.ID = id
 		if err := writePartnershipLinks(ctx, tx, p); err != nil {
 			return err
 		}
-		if err := writeSearch(ctx, tx, p); err != nil {
+		if err := s.writeSearch(ctx, tx, p.ID); err != nil {
 			return err
 		}
 		return s.writeAudit(ctx, tx, by, "create", "partnership", p.ID, nil, p)
 	})
 	if err != nil {
-		return fmt.Errorf("sqlite: create partnership: %w", err)
+		return fmt.Errorf("create partnership: %w", err)
 	}
 	return nil
 }
 
-// UpdatePartnership saves p if nobody saved it since p.Version.
-func (s *Store) UpdatePartnership(ctx context.Context, by audit.Actor, p *partnership.Partnership) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		before, err := s.readPartnership(ctx, tx, p.ID)
+// UpdatePartnership saves p if nobody saved it since p.Version, holding
+// the partnership's row lock from the version check to the commit.
+func (s *DB) UpdatePartnership(ctx context.Context, by audit.Actor, p *partnership.Partnership) error {
+	err := s.tx(ctx, func(tx *conn) error {
+		before, err := s.readPartnership(ctx, tx, p.ID, s.d.ForUpdate)
 		if err != nil {
 			return err
 		}
 		if before.Version != p.Version {
-			return store.ErrConflict
+			return ErrConflict
 		}
 		if err := loadMembers(ctx, tx, p); err != nil {
 			return err
@@ -250,10 +234,10 @@ func (s *Store) UpdatePartnership(ctx context.Context, by audit.Actor, p *partne
 		if err := p.Validate().Err(); err != nil {
 			return err
 		}
-		now := s.clock.Now()
+		now := s.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE partnerships SET name = ?, theme_sv = ?, theme_en = ?, description_sv = ?, description_en = ?,
 			start_date = ?, end_date = ?, status = ?, version = version + 1, updated_at = ? WHERE id = ?`,
-			p.Name, p.ThemeSV, p.ThemeEN, p.DescriptionSV, p.DescriptionEN, date(p.Start), nullDate(p.End), p.Status, ts(now), p.ID); err != nil {
+			p.Name, p.ThemeSV, p.ThemeEN, p.DescriptionSV, p.DescriptionEN, Day(p.Start), Day(p.End), p.Status, now, p.ID); err != nil {
 			return err
 		}
 		for _, table := range []string{"partnership_members", "partnership_goals", "partnership_targets"} {
@@ -264,19 +248,19 @@ func (s *Store) UpdatePartnership(ctx context.Context, by audit.Actor, p *partne
 		if err := writePartnershipLinks(ctx, tx, p); err != nil {
 			return err
 		}
-		if err := writeSearch(ctx, tx, p); err != nil {
+		if err := s.writeSearch(ctx, tx, p.ID); err != nil {
 			return err
 		}
 		p.Version, p.UpdatedAt, p.CreatedAt = before.Version+1, now, before.CreatedAt
 		return s.writeAudit(ctx, tx, by, "update", "partnership", p.ID, before, p)
 	})
 	if err != nil {
-		return fmt.Errorf("sqlite: update partnership %d: %w", p.ID, err)
+		return fmt.Errorf("update partnership %d: %w", p.ID, err)
 	}
 	return nil
 }
 
-func writePartnershipLinks(ctx context.Context, tx *sql.Tx, p *partnership.Partnership) error {
+func writePartnershipLinks(ctx context.Context, tx querier, p *partnership.Partnership) error {
 	pos := 0
 	for _, list := range [][]organisation.Organisation{p.Swedish, p.Partners} {
 		for _, o := range list {

@@ -1,4 +1,4 @@
-package postgres
+package store
 
 import (
 	"context"
@@ -12,10 +12,30 @@ import (
 	"github.com/icld/partnerskap/internal/application"
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/review"
-	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/user"
 	"github.com/icld/partnerskap/internal/validate"
 )
+
+// Reviews stores reviewer assignments, conflict declarations and reviews.
+type Reviews interface {
+	// AssignReviewer gives the application to a user holding the reviewer
+	// role; the application must be in review.
+	AssignReviewer(ctx context.Context, by audit.Actor, applicationID, reviewerID int64) error
+	Assignments(ctx context.Context, applicationID int64) ([]review.Assignment, error)
+	// Assignment returns one reviewer's assignment, or ErrNotFound when the
+	// application is not assigned to them.
+	Assignment(ctx context.Context, applicationID, reviewerID int64) (*review.Assignment, error)
+	// DeclareConflict records the reviewer's declaration.
+	DeclareConflict(ctx context.Context, by audit.Actor, applicationID, reviewerID int64, conflict bool, note string) error
+	// SaveReview saves a draft review, or submits it when submit is true
+	// (then it must pass review.Check). The reviewer must be assigned, have
+	// declared no conflict, and the application be in review.
+	SaveReview(ctx context.Context, by audit.Actor, r *review.Review, submit bool) error
+	// Reviews returns the reviews of an application (all when 0 and callID
+	// set by ReviewsInCall).
+	Reviews(ctx context.Context, applicationID int64) ([]review.Review, error)
+	ReviewsInCall(ctx context.Context, callID int64) ([]review.Review, error)
+}
 
 // errNotAssigned refuses a declaration or review from a reviewer the
 // application is not assigned to.
@@ -25,21 +45,16 @@ const assignmentColumns = `application_id, reviewer_id, assigned_at, assigned_by
 
 func scanAssignment(row scanner) (*review.Assignment, error) {
 	var a review.Assignment
-	var assigned time.Time
 	var by sql.NullInt64
-	var declared sql.NullTime
-	if err := row.Scan(&a.ApplicationID, &a.ReviewerID, &assigned, &by, &a.Declared, &a.Conflict, &a.ConflictNote, &declared); err != nil {
+	if err := row.Scan(&a.ApplicationID, &a.ReviewerID, instant(&a.AssignedAt), &by, &a.Declared, &a.Conflict, &a.ConflictNote, instant(&a.DeclaredAt)); err != nil {
 		return nil, err
 	}
-	a.AssignedAt, a.AssignedBy = utc(assigned), by.Int64
-	if declared.Valid {
-		a.DeclaredAt = utc(declared.Time)
-	}
+	a.AssignedBy = by.Int64
 	return &a, nil
 }
 
-func readAssignment(ctx context.Context, db queryRower, appID, reviewerID int64, lock string) (*review.Assignment, error) {
-	a, err := scanAssignment(db.QueryRowContext(ctx, `SELECT `+assignmentColumns+` FROM review_assignments WHERE application_id = $1 AND reviewer_id = $2`+lock, appID, reviewerID))
+func readAssignment(ctx context.Context, db querier, appID, reviewerID int64, lock string) (*review.Assignment, error) {
+	a, err := scanAssignment(db.QueryRowContext(ctx, `SELECT `+assignmentColumns+` FROM review_assignments WHERE application_id = ? AND reviewer_id = ?`+lock, appID, reviewerID))
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -49,17 +64,17 @@ func readAssignment(ctx context.Context, db queryRower, appID, reviewerID int64,
 // AssignReviewer gives an application in review to a user holding the
 // reviewer role. Assigning again changes nothing. It holds a share lock on
 // the application's row, so its state cannot change meanwhile.
-func (s *Store) AssignReviewer(ctx context.Context, by audit.Actor, applicationID, reviewerID int64) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		a, err := readApplication(ctx, tx, applicationID, forShare)
+func (s *DB) AssignReviewer(ctx context.Context, by audit.Actor, applicationID, reviewerID int64) error {
+	err := s.tx(ctx, func(tx *conn) error {
+		a, err := readApplication(ctx, tx, applicationID, s.d.ForShare)
 		if err != nil {
 			return err
 		}
 		if a.State != application.InReview {
 			return application.ErrTransition
 		}
-		u, err := s.readUser(ctx, tx, "id = $1", reviewerID)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && (!u.Has(user.Reviewer) || u.Disabled)) {
+		u, err := s.readUser(ctx, tx, "id = ?", reviewerID)
+		if errors.Is(err, ErrNotFound) || (err == nil && (!u.Has(user.Reviewer) || u.Disabled)) {
 			return validate.Errors{"reviewer": "error.invalid_choice"}
 		}
 		if err != nil {
@@ -68,7 +83,7 @@ func (s *Store) AssignReviewer(ctx context.Context, by audit.Actor, applicationI
 		now := s.now()
 		asg := review.Assignment{ApplicationID: applicationID, ReviewerID: reviewerID, AssignedAt: now, AssignedBy: by.UserID}
 		// ON CONFLICT makes a repeat, even a concurrent one, a no-op.
-		res, err := tx.ExecContext(ctx, `INSERT INTO review_assignments (application_id, reviewer_id, assigned_at, assigned_by) VALUES ($1, $2, $3, $4)
+		res, err := tx.ExecContext(ctx, `INSERT INTO review_assignments (application_id, reviewer_id, assigned_at, assigned_by) VALUES (?, ?, ?, ?)
 			ON CONFLICT (application_id, reviewer_id) DO NOTHING`, applicationID, reviewerID, now, nullInt(by.UserID))
 		if err != nil {
 			return err
@@ -82,38 +97,26 @@ func (s *Store) AssignReviewer(ctx context.Context, by audit.Actor, applicationI
 		return s.writeAudit(ctx, tx, by, "assign_reviewer", "application", applicationID, nil, asg)
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: assign reviewer %d to application %d: %w", reviewerID, applicationID, err)
+		return fmt.Errorf("assign reviewer %d to application %d: %w", reviewerID, applicationID, err)
 	}
 	return nil
 }
 
 // Assignments returns an application's assignments, conflicted ones too,
 // in the order they were made.
-func (s *Store) Assignments(ctx context.Context, applicationID int64) ([]review.Assignment, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+assignmentColumns+` FROM review_assignments WHERE application_id = $1 ORDER BY assigned_at, reviewer_id`, applicationID)
+func (s *DB) Assignments(ctx context.Context, applicationID int64) ([]review.Assignment, error) {
+	out, err := queryAll(ctx, s.r, value(scanAssignment), `SELECT `+assignmentColumns+` FROM review_assignments WHERE application_id = ? ORDER BY assigned_at, reviewer_id`, applicationID)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: assignments of %d: %w", applicationID, err)
-	}
-	defer rows.Close()
-	var out []review.Assignment
-	for rows.Next() {
-		a, err := scanAssignment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: assignments of %d: %w", applicationID, err)
-		}
-		out = append(out, *a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: assignments of %d: %w", applicationID, err)
+		return nil, fmt.Errorf("assignments of %d: %w", applicationID, err)
 	}
 	return out, nil
 }
 
 // Assignment returns one reviewer's assignment, or ErrNotFound.
-func (s *Store) Assignment(ctx context.Context, applicationID, reviewerID int64) (*review.Assignment, error) {
-	a, err := readAssignment(ctx, s.db, applicationID, reviewerID, noLock)
+func (s *DB) Assignment(ctx context.Context, applicationID, reviewerID int64) (*review.Assignment, error) {
+	a, err := readAssignment(ctx, s.r, applicationID, reviewerID, "")
 	if err != nil {
-		return nil, fmt.Errorf("postgres: assignment of %d to %d: %w", applicationID, reviewerID, err)
+		return nil, fmt.Errorf("assignment of %d to %d: %w", applicationID, reviewerID, err)
 	}
 	return a, nil
 }
@@ -122,16 +125,16 @@ func (s *Store) Assignment(ctx context.Context, applicationID, reviewerID int64)
 // assignment's row lock (as SaveReview does). Declaring a conflict
 // discards their draft review; after submitting a review they can no
 // longer declare one (application.ErrTransition).
-func (s *Store) DeclareConflict(ctx context.Context, by audit.Actor, applicationID, reviewerID int64, conflict bool, note string) error {
+func (s *DB) DeclareConflict(ctx context.Context, by audit.Actor, applicationID, reviewerID int64, conflict bool, note string) error {
 	note = strings.TrimSpace(note)
 	errs := validate.Errors{}
 	errs.MaxLen("conflict_note", note, 5000)
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		before, err := readAssignment(ctx, tx, applicationID, reviewerID, forUpdate)
-		if errors.Is(err, store.ErrNotFound) {
+	err := s.tx(ctx, func(tx *conn) error {
+		before, err := readAssignment(ctx, tx, applicationID, reviewerID, s.d.ForUpdate)
+		if errors.Is(err, ErrNotFound) {
 			return errNotAssigned
 		}
 		if err != nil {
@@ -143,24 +146,24 @@ func (s *Store) DeclareConflict(ctx context.Context, by audit.Actor, application
 			case err == nil && r.Submitted():
 				return application.ErrTransition
 			case err == nil:
-				if _, err := tx.ExecContext(ctx, `DELETE FROM reviews WHERE application_id = $1 AND reviewer_id = $2`, applicationID, reviewerID); err != nil {
+				if _, err := tx.ExecContext(ctx, `DELETE FROM reviews WHERE application_id = ? AND reviewer_id = ?`, applicationID, reviewerID); err != nil {
 					return err
 				}
-			case !errors.Is(err, store.ErrNotFound):
+			case !errors.Is(err, ErrNotFound):
 				return err
 			}
 		}
 		now := s.now()
 		after := *before
 		after.Declared, after.Conflict, after.ConflictNote, after.DeclaredAt = true, conflict, note, now
-		if _, err := tx.ExecContext(ctx, `UPDATE review_assignments SET declared = TRUE, conflict = $1, conflict_note = $2, declared_at = $3 WHERE application_id = $4 AND reviewer_id = $5`,
+		if _, err := tx.ExecContext(ctx, `UPDATE review_assignments SET declared = TRUE, conflict = ?, conflict_note = ?, declared_at = ? WHERE application_id = ? AND reviewer_id = ?`,
 			conflict, note, now, applicationID, reviewerID); err != nil {
 			return err
 		}
 		return s.writeAudit(ctx, tx, by, "declare_conflict", "application", applicationID, before, &after)
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: declare conflict of %d on application %d: %w", reviewerID, applicationID, err)
+		return fmt.Errorf("declare conflict of %d on application %d: %w", reviewerID, applicationID, err)
 	}
 	return nil
 }
@@ -170,9 +173,7 @@ const reviewColumns = `application_id, reviewer_id, scores, comments, recommenda
 func scanReview(row scanner) (*review.Review, error) {
 	var r review.Review
 	var scores, comments string
-	var updated time.Time
-	var submitted sql.NullTime
-	if err := row.Scan(&r.ApplicationID, &r.ReviewerID, &scores, &comments, &r.Recommendation, &r.Comment, &submitted, &updated); err != nil {
+	if err := row.Scan(&r.ApplicationID, &r.ReviewerID, &scores, &comments, &r.Recommendation, &r.Comment, instant(&r.SubmittedAt), instant(&r.UpdatedAt)); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(scores), &r.Scores); err != nil {
@@ -181,15 +182,11 @@ func scanReview(row scanner) (*review.Review, error) {
 	if err := json.Unmarshal([]byte(comments), &r.Comments); err != nil {
 		return nil, fmt.Errorf("review comments: %w", err)
 	}
-	r.UpdatedAt = utc(updated)
-	if submitted.Valid {
-		r.SubmittedAt = utc(submitted.Time)
-	}
 	return &r, nil
 }
 
-func readReview(ctx context.Context, db queryRower, appID, reviewerID int64) (*review.Review, error) {
-	r, err := scanReview(db.QueryRowContext(ctx, `SELECT `+reviewColumns+` FROM reviews WHERE application_id = $1 AND reviewer_id = $2`, appID, reviewerID))
+func readReview(ctx context.Context, db querier, appID, reviewerID int64) (*review.Review, error) {
+	r, err := scanReview(db.QueryRowContext(ctx, `SELECT `+reviewColumns+` FROM reviews WHERE application_id = ? AND reviewer_id = ?`, appID, reviewerID))
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -200,17 +197,17 @@ func readReview(ctx context.Context, db queryRower, appID, reviewerID int64) (*r
 // holds a share lock on the application's row, so its state cannot change
 // meanwhile, and the assignment's row lock, so two saves by one reviewer
 // (two tabs) queue and a submitted review stays as submitted.
-func (s *Store) SaveReview(ctx context.Context, by audit.Actor, r *review.Review, submit bool) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		a, err := readApplication(ctx, tx, r.ApplicationID, forShare)
+func (s *DB) SaveReview(ctx context.Context, by audit.Actor, r *review.Review, submit bool) error {
+	err := s.tx(ctx, func(tx *conn) error {
+		a, err := readApplication(ctx, tx, r.ApplicationID, s.d.ForShare)
 		if err != nil {
 			return err
 		}
 		if a.State != application.InReview {
 			return application.ErrTransition
 		}
-		asg, err := readAssignment(ctx, tx, r.ApplicationID, r.ReviewerID, forUpdate)
-		if errors.Is(err, store.ErrNotFound) {
+		asg, err := readAssignment(ctx, tx, r.ApplicationID, r.ReviewerID, s.d.ForUpdate)
+		if errors.Is(err, ErrNotFound) {
 			return errNotAssigned
 		}
 		if err != nil {
@@ -226,14 +223,14 @@ func (s *Store) SaveReview(ctx context.Context, by audit.Actor, r *review.Review
 		switch {
 		case err == nil && before.Submitted():
 			return application.ErrTransition
-		case err != nil && !errors.Is(err, store.ErrNotFound):
+		case err != nil && !errors.Is(err, ErrNotFound):
 			return err
 		}
 		now := s.now()
 		var submitted any
 		r.SubmittedAt = time.Time{}
 		if submit {
-			c, err := readCall(ctx, tx, a.CallID, noLock)
+			c, err := readCall(ctx, tx, a.CallID, "")
 			if err != nil {
 				return err
 			}
@@ -252,7 +249,7 @@ func (s *Store) SaveReview(ctx context.Context, by audit.Actor, r *review.Review
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO reviews (application_id, reviewer_id, scores, comments, recommendation, comment, submitted_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (application_id, reviewer_id) DO UPDATE SET scores = excluded.scores, comments = excluded.comments,
 				recommendation = excluded.recommendation, comment = excluded.comment, submitted_at = excluded.submitted_at, updated_at = excluded.updated_at`,
 			r.ApplicationID, r.ReviewerID, scores, comments, r.Recommendation, r.Comment, submitted, now); err != nil {
@@ -269,7 +266,7 @@ func (s *Store) SaveReview(ctx context.Context, by audit.Actor, r *review.Review
 		return s.writeAudit(ctx, tx, by, action, "application", r.ApplicationID, beforeAudit, r)
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: save review of application %d by %d: %w", r.ApplicationID, r.ReviewerID, err)
+		return fmt.Errorf("save review of application %d by %d: %w", r.ApplicationID, r.ReviewerID, err)
 	}
 	return nil
 }
@@ -277,38 +274,25 @@ func (s *Store) SaveReview(ctx context.Context, by audit.Actor, r *review.Review
 // Reviews returns an application's reviews, drafts too, by reviewer.
 // Reviewers who declared a conflict have none (declaring one discards
 // their draft), and the join keeps it so.
-func (s *Store) Reviews(ctx context.Context, applicationID int64) ([]review.Review, error) {
-	out, err := s.queryReviews(ctx, `r.application_id = $1`, applicationID)
+func (s *DB) Reviews(ctx context.Context, applicationID int64) ([]review.Review, error) {
+	out, err := s.queryReviews(ctx, `r.application_id = ?`, applicationID)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: reviews of %d: %w", applicationID, err)
+		return nil, fmt.Errorf("reviews of %d: %w", applicationID, err)
 	}
 	return out, nil
 }
 
 // ReviewsInCall returns the reviews of every application in a call.
-func (s *Store) ReviewsInCall(ctx context.Context, callID int64) ([]review.Review, error) {
-	out, err := s.queryReviews(ctx, `r.application_id IN (SELECT id FROM applications WHERE call_id = $1)`, callID)
+func (s *DB) ReviewsInCall(ctx context.Context, callID int64) ([]review.Review, error) {
+	out, err := s.queryReviews(ctx, `r.application_id IN (SELECT id FROM applications WHERE call_id = ?)`, callID)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: reviews in call %d: %w", callID, err)
+		return nil, fmt.Errorf("reviews in call %d: %w", callID, err)
 	}
 	return out, nil
 }
 
-func (s *Store) queryReviews(ctx context.Context, where string, arg any) ([]review.Review, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT r.application_id, r.reviewer_id, r.scores, r.comments, r.recommendation, r.comment, r.submitted_at, r.updated_at
+func (s *DB) queryReviews(ctx context.Context, where string, arg any) ([]review.Review, error) {
+	return queryAll(ctx, s.r, value(scanReview), `SELECT r.application_id, r.reviewer_id, r.scores, r.comments, r.recommendation, r.comment, r.submitted_at, r.updated_at
 		FROM reviews r JOIN review_assignments a ON a.application_id = r.application_id AND a.reviewer_id = r.reviewer_id
 		WHERE NOT a.conflict AND `+where+` ORDER BY r.application_id, r.reviewer_id`, arg)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []review.Review
-	for rows.Next() {
-		r, err := scanReview(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
 }

@@ -1,4 +1,4 @@
-package postgres
+package store
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/icld/partnerskap/internal/application"
@@ -16,84 +15,92 @@ import (
 	"github.com/icld/partnerskap/internal/form"
 	"github.com/icld/partnerskap/internal/mail"
 	"github.com/icld/partnerskap/internal/registry"
-	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/validate"
 )
+
+// Applications stores applications, their submitted versions and timeline.
+// Every state change writes a timeline entry (application.Change) and an
+// audit entry in its transaction; mails passed in are queued in the outbox
+// in the same transaction.
+type Applications interface {
+	Application(ctx context.Context, id int64) (*application.Application, error)
+	// ApplicationList returns applications f selects, oldest first.
+	ApplicationList(ctx context.Context, f application.Filter) ([]*application.Application, error)
+	// CreateApplication starts a draft after checking eligibility with
+	// application.CheckEligibility: the call open now, the partnership
+	// active today, the organisation a Swedish member of it.
+	CreateApplication(ctx context.Context, by audit.Actor, a *application.Application) error
+	// SaveDraft saves a.Answers (and the computed amount requested) if the
+	// state is editable and a.Version is the stored version; otherwise
+	// ErrConflict (someone saved first) or application.ErrTransition.
+	SaveDraft(ctx context.Context, by audit.Actor, a *application.Application) error
+	// SubmitApplication submits the working copy at version: the answers
+	// must be complete (form.Check), and a first submission must come while
+	// the call is open (a resubmission after a completion request may come
+	// later). It freezes a Snapshot, registers it and queues mails.
+	SubmitApplication(ctx context.Context, by audit.Actor, id int64, version int, mails []mail.Message) (*registry.Entry, error)
+	// Transition applies an officer's or applicant's event (not Submit, not
+	// a decision) with a note for the timeline.
+	Transition(ctx context.Context, by audit.Actor, id int64, e application.Event, note string, mails []mail.Message) error
+	// Snapshots returns the submitted versions, oldest first.
+	Snapshots(ctx context.Context, applicationID int64) ([]application.Snapshot, error)
+	// Timeline returns what happened to the application, oldest first.
+	Timeline(ctx context.Context, applicationID int64) ([]application.Change, error)
+}
 
 const applicationColumns = `id, call_id, partnership_id, organisation_id, state, answers, requested, version, submissions, created_by, created_at, updated_at, submitted_at, reg_number`
 
 func scanApplication(row scanner) (*application.Application, error) {
 	var a application.Application
 	var answers string
-	var created, updated time.Time
 	var createdBy sql.NullInt64
-	var submitted sql.NullTime
 	if err := row.Scan(&a.ID, &a.CallID, &a.PartnershipID, &a.OrganisationID, &a.State, &answers, &a.Requested, &a.Version, &a.Submissions,
-		&createdBy, &created, &updated, &submitted, &a.RegNumber); err != nil {
+		&createdBy, instant(&a.CreatedAt), instant(&a.UpdatedAt), instant(&a.SubmittedAt), &a.RegNumber); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(answers), &a.Answers); err != nil {
 		return nil, fmt.Errorf("application %d: answers: %w", a.ID, err)
 	}
 	a.CreatedBy = createdBy.Int64
-	a.CreatedAt, a.UpdatedAt = utc(created), utc(updated)
-	if submitted.Valid {
-		a.SubmittedAt = utc(submitted.Time)
-	}
 	return &a, nil
 }
 
-// Row locks a read takes: none, FOR SHARE (the row may not change until
-// the transaction ends, others may read it so too) or FOR UPDATE (this
-// transaction alone will change it).
-const (
-	noLock    = ""
-	forShare  = " FOR SHARE"
-	forUpdate = " FOR UPDATE"
-)
-
-// readApplication reads one application, taking lock on its row.
-func readApplication(ctx context.Context, db queryRower, id int64, lock string) (*application.Application, error) {
-	a, err := scanApplication(db.QueryRowContext(ctx, `SELECT `+applicationColumns+` FROM applications WHERE id = $1`+lock, id))
+// readApplication reads one application, taking lock (Dialect.ForUpdate,
+// ForShare or "") on its row.
+func readApplication(ctx context.Context, db querier, id int64, lock string) (*application.Application, error) {
+	a, err := scanApplication(db.QueryRowContext(ctx, `SELECT `+applicationColumns+` FROM applications WHERE id = ?`+lock, id))
 	if err != nil {
 		return nil, notFound(err)
 	}
 	return a, nil
 }
 
-// readCall reads one call, taking lock on its row, or store.ErrNotFound.
-func readCall(ctx context.Context, db queryRower, id int64, lock string) (*call.Call, error) {
-	c, err := scanCall(db.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE id = $1`+lock, id))
+// readCall reads one call, taking lock on its row, or ErrNotFound.
+func readCall(ctx context.Context, db querier, id int64, lock string) (*call.Call, error) {
+	c, err := scanCall(db.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE id = ?`+lock, id))
 	if err != nil {
 		return nil, notFound(err)
 	}
 	return c, nil
 }
 
-// jsonText encodes v for a JSONB column; pgx sends a string as the JSON
-// text it holds.
-func jsonText(v any) (string, error) {
-	b, err := json.Marshal(v)
-	return string(b), err
-}
-
 // Application returns the application with id.
-func (s *Store) Application(ctx context.Context, id int64) (*application.Application, error) {
-	a, err := readApplication(ctx, s.db, id, noLock)
+func (s *DB) Application(ctx context.Context, id int64) (*application.Application, error) {
+	a, err := readApplication(ctx, s.r, id, "")
 	if err != nil {
-		return nil, fmt.Errorf("postgres: application %d: %w", id, err)
+		return nil, fmt.Errorf("application %d: %w", id, err)
 	}
 	return a, nil
 }
 
 // ApplicationList returns the applications f selects, oldest first. A
 // reviewer's list leaves out the applications they declared a conflict on.
-func (s *Store) ApplicationList(ctx context.Context, f application.Filter) ([]*application.Application, error) {
+func (s *DB) ApplicationList(ctx context.Context, f application.Filter) ([]*application.Application, error) {
 	q := `SELECT ` + applicationColumns + ` FROM applications WHERE 1 = 1`
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
+		return "?"
 	}
 	if f.CallID != 0 {
 		q += ` AND call_id = ` + arg(f.CallID)
@@ -112,23 +119,13 @@ func (s *Store) ApplicationList(ctx context.Context, f application.Filter) ([]*a
 		for i, st := range f.States {
 			states[i] = string(st)
 		}
-		q += ` AND state = ANY(` + arg(states) + `)`
+		in, list := s.d.InText("state", states)
+		q += ` AND ` + in
+		args = append(args, list)
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY id`, args...)
+	out, err := queryAll(ctx, s.r, scanApplication, q+` ORDER BY id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: applications: %w", err)
-	}
-	defer rows.Close()
-	var out []*application.Application
-	for rows.Next() {
-		a, err := scanApplication(rows)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: applications: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: applications: %w", err)
+		return nil, fmt.Errorf("applications: %w", err)
 	}
 	return out, nil
 }
@@ -138,18 +135,18 @@ func (s *Store) ApplicationList(ctx context.Context, f application.Filter) ([]*a
 // change to the call's form (UpdateCall, which locks the row) either
 // waits for this to commit and then counts the application, or commits
 // first.
-func (s *Store) CreateApplication(ctx context.Context, by audit.Actor, a *application.Application) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+func (s *DB) CreateApplication(ctx context.Context, by audit.Actor, a *application.Application) error {
+	err := s.tx(ctx, func(tx *conn) error {
 		now := s.now()
-		c, err := readCall(ctx, tx, a.CallID, noLock)
-		if errors.Is(err, store.ErrNotFound) {
+		c, err := readCall(ctx, tx, a.CallID, "")
+		if errors.Is(err, ErrNotFound) {
 			return validate.Errors{"call": "error.invalid_choice"}
 		}
 		if err != nil {
 			return err
 		}
-		p, err := s.readPartnership(ctx, tx, a.PartnershipID, false)
-		if errors.Is(err, store.ErrNotFound) {
+		p, err := s.readPartnership(ctx, tx, a.PartnershipID, "")
+		if errors.Is(err, ErrNotFound) {
 			return validate.Errors{"partnership": "error.invalid_choice"}
 		}
 		if err != nil {
@@ -168,8 +165,8 @@ func (s *Store) CreateApplication(ctx context.Context, by audit.Actor, a *applic
 		a.CreatedBy, a.CreatedAt, a.UpdatedAt = by.UserID, now, now
 		a.SubmittedAt, a.RegNumber = time.Time{}, ""
 		err = tx.QueryRowContext(ctx, `INSERT INTO applications (call_id, partnership_id, organisation_id, state, answers, requested, version, submissions, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, 1, 0, $7, $8, $8) RETURNING id`,
-			a.CallID, a.PartnershipID, a.OrganisationID, a.State, answers, a.Requested, nullInt(by.UserID), now).Scan(&a.ID)
+			VALUES (?, ?, ?, ?, ?, ?, 1, 0, ?, ?, ?) RETURNING id`,
+			a.CallID, a.PartnershipID, a.OrganisationID, a.State, answers, a.Requested, nullInt(by.UserID), now, now).Scan(&a.ID)
 		if err != nil {
 			return err
 		}
@@ -179,16 +176,16 @@ func (s *Store) CreateApplication(ctx context.Context, by audit.Actor, a *applic
 		return s.writeAudit(ctx, tx, by, "create", "application", a.ID, nil, a)
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: create application: %w", err)
+		return fmt.Errorf("create application: %w", err)
 	}
 	return nil
 }
 
 // SaveDraft saves the answers of an editable application at a.Version,
 // holding the application's row lock.
-func (s *Store) SaveDraft(ctx context.Context, by audit.Actor, a *application.Application) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		before, err := readApplication(ctx, tx, a.ID, forUpdate)
+func (s *DB) SaveDraft(ctx context.Context, by audit.Actor, a *application.Application) error {
+	err := s.tx(ctx, func(tx *conn) error {
+		before, err := readApplication(ctx, tx, a.ID, s.d.ForUpdate)
 		if err != nil {
 			return err
 		}
@@ -196,7 +193,7 @@ func (s *Store) SaveDraft(ctx context.Context, by audit.Actor, a *application.Ap
 			return application.ErrTransition
 		}
 		if before.Version != a.Version {
-			return store.ErrConflict
+			return ErrConflict
 		}
 		answers, err := jsonText(a.Answers)
 		if err != nil {
@@ -206,7 +203,7 @@ func (s *Store) SaveDraft(ctx context.Context, by audit.Actor, a *application.Ap
 		after := *before
 		after.Answers, after.Requested = a.Answers, a.Answers.Requested()
 		after.Version, after.UpdatedAt = before.Version+1, now
-		if _, err := tx.ExecContext(ctx, `UPDATE applications SET answers = $1, requested = $2, version = version + 1, updated_at = $3 WHERE id = $4`,
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET answers = ?, requested = ?, version = version + 1, updated_at = ? WHERE id = ?`,
 			answers, after.Requested, now, a.ID); err != nil {
 			return err
 		}
@@ -214,7 +211,7 @@ func (s *Store) SaveDraft(ctx context.Context, by audit.Actor, a *application.Ap
 		return s.writeAudit(ctx, tx, by, "update", "application", a.ID, before, a)
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: save application %d: %w", a.ID, err)
+		return fmt.Errorf("save application %d: %w", a.ID, err)
 	}
 	return nil
 }
@@ -223,18 +220,18 @@ func (s *Store) SaveDraft(ctx context.Context, by audit.Actor, a *application.Ap
 // snapshot and registers it. It holds the application's row lock, so a
 // second submission of the same version waits and then finds it stale;
 // register holds the year's registry lock.
-func (s *Store) SubmitApplication(ctx context.Context, by audit.Actor, id int64, version int, mails []mail.Message) (*registry.Entry, error) {
+func (s *DB) SubmitApplication(ctx context.Context, by audit.Actor, id int64, version int, mails []mail.Message) (*registry.Entry, error) {
 	var entry *registry.Entry
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *conn) error {
 		now := s.now()
-		a, err := readApplication(ctx, tx, id, forUpdate)
+		a, err := readApplication(ctx, tx, id, s.d.ForUpdate)
 		if err != nil {
 			return err
 		}
 		if a.Version != version {
-			return store.ErrConflict
+			return ErrConflict
 		}
-		c, err := readCall(ctx, tx, a.CallID, noLock)
+		c, err := readCall(ctx, tx, a.CallID, "")
 		if err != nil {
 			return err
 		}
@@ -264,11 +261,11 @@ func (s *Store) SubmitApplication(ctx context.Context, by audit.Actor, id int64,
 		a.State, a.Version, a.Submissions = next, a.Version+1, a.Submissions+1
 		a.SubmittedAt, a.UpdatedAt, a.RegNumber = now, now, entry.Number
 		if _, err := tx.ExecContext(ctx, `INSERT INTO application_snapshots (application_id, number, answers, requested, submitted_at, submitted_by, reg_number)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.ID, a.Submissions, answers, a.Requested, now, nullInt(by.UserID), entry.Number); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, a.ID, a.Submissions, answers, a.Requested, now, nullInt(by.UserID), entry.Number); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE applications SET state = $1, version = $2, submissions = $3, submitted_at = $4, reg_number = $5, updated_at = $4 WHERE id = $6`,
-			a.State, a.Version, a.Submissions, now, a.RegNumber, a.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET state = ?, version = ?, submissions = ?, submitted_at = ?, reg_number = ?, updated_at = ? WHERE id = ?`,
+			a.State, a.Version, a.Submissions, now, a.RegNumber, now, a.ID); err != nil {
 			return err
 		}
 		if err := s.addChange(ctx, tx, by, a.ID, before.State, a.State, string(application.Submit), ""); err != nil {
@@ -280,15 +277,15 @@ func (s *Store) SubmitApplication(ctx context.Context, by audit.Actor, id int64,
 		return s.queueMail(ctx, tx, mails)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: submit application %d: %w", id, err)
+		return nil, fmt.Errorf("submit application %d: %w", id, err)
 	}
 	return entry, nil
 }
 
 // Transition applies an event other than a submission or a decision,
 // holding the application's row lock.
-func (s *Store) Transition(ctx context.Context, by audit.Actor, id int64, e application.Event, note string, mails []mail.Message) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+func (s *DB) Transition(ctx context.Context, by audit.Actor, id int64, e application.Event, note string, mails []mail.Message) error {
+	err := s.tx(ctx, func(tx *conn) error {
 		if e == application.Submit || e == application.Decide {
 			return application.ErrTransition // SubmitApplication and Decide do those, with their checks
 		}
@@ -297,11 +294,11 @@ func (s *Store) Transition(ctx context.Context, by audit.Actor, id int64, e appl
 		if err := errs.Err(); err != nil {
 			return err
 		}
-		a, err := readApplication(ctx, tx, id, forUpdate)
+		a, err := readApplication(ctx, tx, id, s.d.ForUpdate)
 		if err != nil {
 			return err
 		}
-		c, err := readCall(ctx, tx, a.CallID, noLock)
+		c, err := readCall(ctx, tx, a.CallID, "")
 		if err != nil {
 			return err
 		}
@@ -312,7 +309,7 @@ func (s *Store) Transition(ctx context.Context, by audit.Actor, id int64, e appl
 		now := s.now()
 		before := *a
 		a.State, a.Version, a.UpdatedAt = next, a.Version+1, now
-		if _, err := tx.ExecContext(ctx, `UPDATE applications SET state = $1, version = $2, updated_at = $3 WHERE id = $4`, a.State, a.Version, now, a.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET state = ?, version = ?, updated_at = ? WHERE id = ?`, a.State, a.Version, now, a.ID); err != nil {
 			return err
 		}
 		if err := s.addChange(ctx, tx, by, a.ID, before.State, a.State, string(e), note); err != nil {
@@ -324,7 +321,7 @@ func (s *Store) Transition(ctx context.Context, by audit.Actor, id int64, e appl
 		return s.queueMail(ctx, tx, mails)
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: %s application %d: %w", e, id, err)
+		return fmt.Errorf("%s application %d: %w", e, id, err)
 	}
 	return nil
 }
@@ -333,9 +330,9 @@ func (s *Store) Transition(ctx context.Context, by audit.Actor, id int64, e appl
 const maxNote = 5000
 
 // addChange writes a timeline entry in tx.
-func (s *Store) addChange(ctx context.Context, tx *sql.Tx, by audit.Actor, appID int64, from, to application.State, event, note string) error {
+func (s *DB) addChange(ctx context.Context, tx *conn, by audit.Actor, appID int64, from, to application.State, event, note string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO application_changes (application_id, at, actor_id, actor_name, from_state, to_state, event, note)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, appID, s.now(), nullInt(by.UserID), by.Name, from, to, event, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, appID, s.now(), nullInt(by.UserID), by.Name, from, to, event, note)
 	if err != nil {
 		return fmt.Errorf("timeline: %w", err)
 	}
@@ -343,55 +340,39 @@ func (s *Store) addChange(ctx context.Context, tx *sql.Tx, by audit.Actor, appID
 }
 
 // Snapshots returns the submitted versions, oldest first.
-func (s *Store) Snapshots(ctx context.Context, applicationID int64) ([]application.Snapshot, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT application_id, number, answers, requested, submitted_at, submitted_by, reg_number
-		FROM application_snapshots WHERE application_id = $1 ORDER BY number`, applicationID)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: snapshots of %d: %w", applicationID, err)
-	}
-	defer rows.Close()
-	var out []application.Snapshot
-	for rows.Next() {
+func (s *DB) Snapshots(ctx context.Context, applicationID int64) ([]application.Snapshot, error) {
+	out, err := queryAll(ctx, s.r, func(row scanner) (application.Snapshot, error) {
 		var sn application.Snapshot
 		var answers string
-		var at time.Time
 		var by sql.NullInt64
-		if err := rows.Scan(&sn.ApplicationID, &sn.Number, &answers, &sn.Requested, &at, &by, &sn.RegNumber); err != nil {
-			return nil, fmt.Errorf("postgres: snapshots of %d: %w", applicationID, err)
+		if err := row.Scan(&sn.ApplicationID, &sn.Number, &answers, &sn.Requested, instant(&sn.SubmittedAt), &by, &sn.RegNumber); err != nil {
+			return sn, err
 		}
+		sn.SubmittedBy = by.Int64
 		if err := json.Unmarshal([]byte(answers), &sn.Answers); err != nil {
-			return nil, fmt.Errorf("postgres: snapshot %d of %d: %w", sn.Number, applicationID, err)
+			return sn, fmt.Errorf("snapshot %d: %w", sn.Number, err)
 		}
-		sn.SubmittedAt, sn.SubmittedBy = utc(at), by.Int64
-		out = append(out, sn)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: snapshots of %d: %w", applicationID, err)
+		return sn, nil
+	}, `SELECT application_id, number, answers, requested, submitted_at, submitted_by, reg_number
+		FROM application_snapshots WHERE application_id = ? ORDER BY number`, applicationID)
+	if err != nil {
+		return nil, fmt.Errorf("snapshots of %d: %w", applicationID, err)
 	}
 	return out, nil
 }
 
 // Timeline returns what happened to the application, oldest first.
-func (s *Store) Timeline(ctx context.Context, applicationID int64) ([]application.Change, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, application_id, at, actor_id, actor_name, from_state, to_state, event, note
-		FROM application_changes WHERE application_id = $1 ORDER BY id`, applicationID)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: timeline of %d: %w", applicationID, err)
-	}
-	defer rows.Close()
-	var out []application.Change
-	for rows.Next() {
+func (s *DB) Timeline(ctx context.Context, applicationID int64) ([]application.Change, error) {
+	out, err := queryAll(ctx, s.r, func(row scanner) (application.Change, error) {
 		var c application.Change
-		var at time.Time
 		var actor sql.NullInt64
-		if err := rows.Scan(&c.ID, &c.ApplicationID, &at, &actor, &c.ActorName, &c.From, &c.To, &c.Event, &c.Note); err != nil {
-			return nil, fmt.Errorf("postgres: timeline of %d: %w", applicationID, err)
-		}
-		c.At, c.ActorID = utc(at), actor.Int64
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: timeline of %d: %w", applicationID, err)
+		err := row.Scan(&c.ID, &c.ApplicationID, instant(&c.At), &actor, &c.ActorName, &c.From, &c.To, &c.Event, &c.Note)
+		c.ActorID = actor.Int64
+		return c, err
+	}, `SELECT id, application_id, at, actor_id, actor_name, from_state, to_state, event, note
+		FROM application_changes WHERE application_id = ? ORDER BY id`, applicationID)
+	if err != nil {
+		return nil, fmt.Errorf("timeline of %d: %w", applicationID, err)
 	}
 	return out, nil
 }

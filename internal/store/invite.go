@@ -1,36 +1,43 @@
-package postgres
+package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/mail"
-	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/user"
 	"github.com/icld/partnerskap/internal/validate"
 )
+
+// Invites stores invitations of colleagues to an organisation.
+type Invites interface {
+	// CreateInvite stores inv (its token hash set by the caller) and
+	// queues its mail in the same transaction.
+	CreateInvite(ctx context.Context, by audit.Actor, inv *user.Invite, mails []mail.Message) error
+	// InviteByToken returns an invitation by its token hash (used or not).
+	InviteByToken(ctx context.Context, tokenHash []byte) (*user.Invite, error)
+	// AcceptInvite creates the user with the invitation's role, or adds the
+	// role to an existing user with the e-mail address, and marks the
+	// invitation used, once: a second use is ErrConflict, an expired one
+	// ErrNotFound.
+	AcceptInvite(ctx context.Context, tokenHash []byte, u *user.User, now time.Time) error
+}
 
 const inviteColumns = `id, token_hash, email, organisation_id, role, COALESCE(invited_by, 0), created_at, expires_at, accepted_at`
 
 func scanInvite(row scanner) (*user.Invite, error) {
 	var inv user.Invite
-	var accepted sql.NullTime
-	if err := row.Scan(&inv.ID, &inv.TokenHash, &inv.Email, &inv.OrganisationID, &inv.Role, &inv.InvitedBy, &inv.CreatedAt, &inv.ExpiresAt, &accepted); err != nil {
+	if err := row.Scan(&inv.ID, &inv.TokenHash, &inv.Email, &inv.OrganisationID, &inv.Role, &inv.InvitedBy, instant(&inv.CreatedAt), instant(&inv.ExpiresAt), instant(&inv.AcceptedAt)); err != nil {
 		return nil, err
-	}
-	inv.CreatedAt, inv.ExpiresAt = inv.CreatedAt.UTC(), inv.ExpiresAt.UTC()
-	if accepted.Valid {
-		inv.AcceptedAt = accepted.Time.UTC()
 	}
 	return &inv, nil
 }
 
 // CreateInvite stores an invitation and queues its mail.
-func (s *Store) CreateInvite(ctx context.Context, by audit.Actor, inv *user.Invite, mails []mail.Message) error {
+func (s *DB) CreateInvite(ctx context.Context, by audit.Actor, inv *user.Invite, mails []mail.Message) error {
 	inv.Email = normEmail(inv.Email)
 	errs := validate.Errors{}
 	if err := (&user.User{Email: inv.Email, Name: "x"}).Validate(); err.Has("email") {
@@ -39,14 +46,14 @@ func (s *Store) CreateInvite(ctx context.Context, by audit.Actor, inv *user.Invi
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *conn) error {
 		now := s.clock.Now()
 		inv.CreatedAt = now
 		if inv.ExpiresAt.IsZero() {
 			inv.ExpiresAt = now.Add(user.InviteTTL)
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO invites (token_hash, email, organisation_id, role, invited_by, created_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, inv.TokenHash, inv.Email, inv.OrganisationID, inv.Role, nullInt(inv.InvitedBy), now, inv.ExpiresAt).Scan(&inv.ID)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, inv.TokenHash, inv.Email, inv.OrganisationID, inv.Role, nullInt(inv.InvitedBy), now, inv.ExpiresAt).Scan(&inv.ID)
 		if err != nil {
 			return err
 		}
@@ -58,39 +65,39 @@ func (s *Store) CreateInvite(ctx context.Context, by audit.Actor, inv *user.Invi
 		return s.writeAudit(ctx, tx, by, "create", "invite", inv.ID, nil, snap)
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: create invite: %w", err)
+		return fmt.Errorf("create invite: %w", err)
 	}
 	return nil
 }
 
 // InviteByToken returns the invitation with the token hash.
-func (s *Store) InviteByToken(ctx context.Context, tokenHash []byte) (*user.Invite, error) {
-	inv, err := scanInvite(s.db.QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM invites WHERE token_hash = $1`, tokenHash))
+func (s *DB) InviteByToken(ctx context.Context, tokenHash []byte) (*user.Invite, error) {
+	inv, err := scanInvite(s.r.QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM invites WHERE token_hash = ?`, tokenHash))
 	if err != nil {
-		return nil, fmt.Errorf("postgres: invite: %w", notFound(err))
+		return nil, fmt.Errorf("invite: %w", notFound(err))
 	}
 	return inv, nil
 }
 
 // AcceptInvite creates the user (or gives an existing one the role) and
 // uses up the invitation, in one transaction.
-func (s *Store) AcceptInvite(ctx context.Context, tokenHash []byte, u *user.User, now time.Time) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		inv, err := scanInvite(tx.QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM invites WHERE token_hash = $1 FOR UPDATE`, tokenHash))
+func (s *DB) AcceptInvite(ctx context.Context, tokenHash []byte, u *user.User, now time.Time) error {
+	err := s.tx(ctx, func(tx *conn) error {
+		inv, err := scanInvite(tx.QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM invites WHERE token_hash = ?`+s.d.ForUpdate, tokenHash))
 		if err != nil {
 			return notFound(err)
 		}
 		if !inv.AcceptedAt.IsZero() {
-			return store.ErrConflict
+			return ErrConflict
 		}
 		if !inv.Usable(now) {
-			return store.ErrNotFound
+			return ErrNotFound
 		}
 		role := user.Role{Kind: inv.Role, OrganisationID: inv.OrganisationID}
-		existing, err := s.readUser(ctx, tx, "email = $1", inv.Email)
+		existing, err := s.readUser(ctx, tx, "email = ?", inv.Email)
 		by := audit.Actor{Name: "invite:" + inv.Email}
 		switch {
-		case errors.Is(err, store.ErrNotFound):
+		case errors.Is(err, ErrNotFound):
 			u.Email = inv.Email
 			u.Roles = []user.Role{role}
 			u.Normalize()
@@ -100,7 +107,7 @@ func (s *Store) AcceptInvite(ctx context.Context, tokenHash []byte, u *user.User
 			now := s.clock.Now()
 			u.CreatedAt, u.UpdatedAt, u.Version = now, now, 1
 			err := tx.QueryRowContext(ctx, `INSERT INTO users (email, name, password_hash, lang, disabled, version, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, FALSE, 1, $5, $6) RETURNING id`, u.Email, u.Name, u.PasswordHash, u.Lang, now, now).Scan(&u.ID)
+				VALUES (?, ?, ?, ?, FALSE, 1, ?, ?) RETURNING id`, u.Email, u.Name, u.PasswordHash, u.Lang, now, now).Scan(&u.ID)
 			if err != nil {
 				return err
 			}
@@ -119,7 +126,7 @@ func (s *Store) AcceptInvite(ctx context.Context, tokenHash []byte, u *user.User
 			if err := writeRoles(ctx, tx, existing); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, "UPDATE users SET version = version + 1, updated_at = $1 WHERE id = $2", s.clock.Now(), existing.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?", s.clock.Now(), existing.ID); err != nil {
 				return err
 			}
 			*u = *existing
@@ -128,13 +135,13 @@ func (s *Store) AcceptInvite(ctx context.Context, tokenHash []byte, u *user.User
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE invites SET accepted_at = $1 WHERE id = $2", now, inv.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE invites SET accepted_at = ? WHERE id = ?", now, inv.ID); err != nil {
 			return err
 		}
 		return s.writeAudit(ctx, tx, by, "accept", "invite", inv.ID, nil, nil)
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: accept invite: %w", err)
+		return fmt.Errorf("accept invite: %w", err)
 	}
 	return nil
 }

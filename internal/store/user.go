@@ -1,0 +1,273 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/icld/partnerskap/internal/audit"
+	"github.com/icld/partnerskap/internal/organisation"
+	"github.com/icld/partnerskap/internal/swedish"
+	"github.com/icld/partnerskap/internal/user"
+	"github.com/icld/partnerskap/internal/validate"
+)
+
+// Users stores user accounts and their roles.
+type Users interface {
+	User(ctx context.Context, id int64) (*user.User, error)
+	// UserByEmail finds a user by e-mail address, ignoring case.
+	UserByEmail(ctx context.Context, email string) (*user.User, error)
+	UserList(ctx context.Context) ([]*user.User, error)
+	// CreateUser validates u (and that each role's organisation or
+	// programme exists and fits the role) and inserts it. An e-mail address
+	// already taken is a field error on "email".
+	CreateUser(ctx context.Context, by audit.Actor, u *user.User) error
+	UpdateUser(ctx context.Context, by audit.Actor, u *user.User) error
+}
+
+const userColumns = `id, email, name, password_hash, lang, disabled, version, created_at, updated_at`
+
+func scanUser(row scanner) (*user.User, error) {
+	var u user.User
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Lang, &u.Disabled, &u.Version, instant(&u.CreatedAt), instant(&u.UpdatedAt)); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// readUser reads the one user where selects (with ? for arg), with roles.
+func (s *DB) readUser(ctx context.Context, db querier, where string, arg any) (*user.User, error) {
+	u, err := scanUser(db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
+	if err != nil {
+		return nil, notFound(err)
+	}
+	if err := fillRoles(ctx, db, []*user.User{u}); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func fillRoles(ctx context.Context, db querier, us []*user.User) error {
+	byID := map[int64]*user.User{}
+	for _, u := range us {
+		byID[u.ID] = u
+		u.Roles = nil
+	}
+	q := `SELECT user_id, kind, COALESCE(organisation_id, 0), COALESCE(programme_id, 0) FROM user_roles`
+	var args []any
+	if len(us) == 1 {
+		q += ` WHERE user_id = ?`
+		args = append(args, us[0].ID)
+	}
+	rows, err := db.QueryContext(ctx, q+` ORDER BY user_id, position`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var r user.Role
+		if err := rows.Scan(&id, &r.Kind, &r.OrganisationID, &r.ProgrammeID); err != nil {
+			return err
+		}
+		if u := byID[id]; u != nil {
+			u.Roles = append(u.Roles, r)
+		}
+	}
+	return rows.Err()
+}
+
+// User returns the user with id, with roles.
+func (s *DB) User(ctx context.Context, id int64) (*user.User, error) {
+	u, err := s.readUser(ctx, s.r, "id = ?", id)
+	if err != nil {
+		return nil, fmt.Errorf("user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// UserByEmail finds a user by e-mail address, ignoring case.
+func (s *DB) UserByEmail(ctx context.Context, email string) (*user.User, error) {
+	u, err := s.readUser(ctx, s.r, "email = ?", normEmail(email))
+	if err != nil {
+		return nil, fmt.Errorf("user by e-mail: %w", err)
+	}
+	return u, nil
+}
+
+func normEmail(e string) string {
+	u := user.User{Email: e}
+	u.Normalize()
+	return u.Email
+}
+
+// UserList returns every user, in Swedish order of name.
+func (s *DB) UserList(ctx context.Context) ([]*user.User, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users`)
+	if err != nil {
+		return nil, fmt.Errorf("users: %w", err)
+	}
+	var out []*user.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("users: %w", err)
+		}
+		out = append(out, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("users: %w", err)
+	}
+	if err := fillRoles(ctx, s.r, out); err != nil {
+		return nil, fmt.Errorf("users: %w", err)
+	}
+	swedish.Sort(out, func(u *user.User) string { return u.Name })
+	return out, nil
+}
+
+// checkRoles checks that each role's organisation or programme exists and
+// fits the role: an applicant speaks for a Swedish organisation, a partner
+// for one abroad.
+func checkRoles(ctx context.Context, tx *conn, u *user.User) error {
+	for _, r := range u.Roles {
+		if r.OrganisationID != 0 {
+			var kind organisation.Kind
+			err := tx.QueryRowContext(ctx, "SELECT kind FROM organisations WHERE id = ?", r.OrganisationID).Scan(&kind)
+			if errors.Is(err, sql.ErrNoRows) {
+				return validate.Errors{"roles": "error.user.unknown_organisation"}
+			}
+			if err != nil {
+				return err
+			}
+			if (r.Kind == user.Applicant) != kind.Swedish() {
+				return validate.Errors{"roles": "error.user.role_wrong_organisation"}
+			}
+		}
+		if r.ProgrammeID != 0 {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM programmes WHERE id = ?", r.ProgrammeID).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return validate.Errors{"roles": "error.user.unknown_programme"}
+			}
+		}
+	}
+	return nil
+}
+
+func writeRoles(ctx context.Context, tx *conn, u *user.User) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM user_roles WHERE user_id = ?", u.ID); err != nil {
+		return err
+	}
+	for i, r := range u.Roles {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO user_roles (user_id, kind, organisation_id, programme_id, position) VALUES (?, ?, ?, ?, ?)",
+			u.ID, r.Kind, nullInt(r.OrganisationID), nullInt(r.ProgrammeID), i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// userSnapshot is what the audit log keeps of a user: never the hash.
+func userSnapshot(u *user.User) any {
+	if u == nil {
+		return nil
+	}
+	c := *u
+	c.PasswordHash = ""
+	if u.PasswordHash != "" {
+		c.PasswordHash = "(set)"
+	}
+	return c
+}
+
+// errEmailTaken is the field error for an e-mail address already taken.
+var errEmailTaken = validate.Errors{"email": "error.user.email_taken"}
+
+// CreateUser validates u and its roles and inserts it.
+func (s *DB) CreateUser(ctx context.Context, by audit.Actor, u *user.User) error {
+	u.Normalize()
+	if err := u.Validate().Err(); err != nil {
+		return err
+	}
+	err := s.tx(ctx, func(tx *conn) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE email = ?", u.Email).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return errEmailTaken
+		}
+		if err := checkRoles(ctx, tx, u); err != nil {
+			return err
+		}
+		now := s.now()
+		u.CreatedAt, u.UpdatedAt, u.Version = now, now, 1
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (email, name, password_hash, lang, disabled, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`, u.Email, u.Name, u.PasswordHash, u.Lang, u.Disabled, now, now).Scan(&u.ID)
+		if s.d.IsUnique(err, "users_email_key") {
+			return errEmailTaken
+		}
+		if err != nil {
+			return err
+		}
+		if err := writeRoles(ctx, tx, u); err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, by, "create", "user", u.ID, nil, userSnapshot(u))
+	})
+	if err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	return nil
+}
+
+// UpdateUser saves u and its roles if nobody saved it since u.Version,
+// holding the user's row lock from the version check to the commit.
+func (s *DB) UpdateUser(ctx context.Context, by audit.Actor, u *user.User) error {
+	u.Normalize()
+	if err := u.Validate().Err(); err != nil {
+		return err
+	}
+	err := s.tx(ctx, func(tx *conn) error {
+		before, err := s.readUser(ctx, tx, "id = ?"+s.d.ForUpdate, u.ID)
+		if err != nil {
+			return err
+		}
+		if before.Version != u.Version {
+			return ErrConflict
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE email = ? AND id <> ?", u.Email, u.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return errEmailTaken
+		}
+		if err := checkRoles(ctx, tx, u); err != nil {
+			return err
+		}
+		now := s.now()
+		_, err = tx.ExecContext(ctx, `UPDATE users SET email = ?, name = ?, password_hash = ?, lang = ?, disabled = ?,
+			version = version + 1, updated_at = ? WHERE id = ?`, u.Email, u.Name, u.PasswordHash, u.Lang, u.Disabled, now, u.ID)
+		if s.d.IsUnique(err, "users_email_key") {
+			return errEmailTaken
+		}
+		if err != nil {
+			return err
+		}
+		if err := writeRoles(ctx, tx, u); err != nil {
+			return err
+		}
+		u.Version, u.UpdatedAt, u.CreatedAt = before.Version+1, now, before.CreatedAt
+		return s.writeAudit(ctx, tx, by, "update", "user", u.ID, userSnapshot(before), userSnapshot(u))
+	})
+	if err != nil {
+		return fmt.Errorf("update user %d: %w", u.ID, err)
+	}
+	return nil
+}
