@@ -212,6 +212,45 @@ func TestRank(t *testing.T) {
 	}
 }
 
+// TestRankTiesAreExact checks that applications whose mean scores are
+// equal are ordered by id, as Rank promises, also when the scores are
+// thirds, which floating point cannot hold exactly: the order in which
+// the reviews are added, or which reviews make up the same mean, must not
+// decide who is ranked first, and so who gets the remainder at the cut
+// line.
+func TestRankTiesAreExact(t *testing.T) {
+	crit := func(key, sv string) Criterion { return Criterion{Key: key, Title: form.Text{SV: sv}, Weight: 1} }
+	setup := Setup{Scale: Scale{1, 5}, Criteria: []Criterion{crit("a", "Relevans"), crit("b", "Genomförbarhet"), crit("c", "Mätning")}}
+	review := func(app int64, a, b, c int) Review {
+		return Review{ApplicationID: app, Scores: map[string]int{"a": a, "b": b, "c": c}, SubmittedAt: submitted}
+	}
+	tests := []struct {
+		name    string
+		reviews []Review
+	}{
+		{"same reviews, another order", []Review{
+			review(1, 1, 1, 2), review(1, 1, 1, 2), review(1, 1, 2, 5),
+			review(2, 1, 2, 5), review(2, 1, 1, 2), review(2, 1, 1, 2),
+		}},
+		{"other reviews, same mean", []Review{
+			review(1, 1, 3, 4), review(1, 1, 3, 4),
+			review(2, 1, 1, 3), review(2, 1, 5, 5),
+		}},
+	}
+	for _, tt := range tests {
+		got := Rank(setup, map[int64]int64{1: 10_000_000, 2: 10_000_000}, tt.reviews)
+		if len(got) != 2 || got[0].ApplicationID != 1 || got[0].Score != got[1].Score {
+			t.Errorf("%s: Rank = %+v, want 1 then 2 with equal scores", tt.name, got)
+			continue
+		}
+		// With money for one and a half, the first in line gets it all.
+		p := Allocate(got, 15_000_000, 30_000_000)
+		if p[0].ApplicationID != 1 || p[0].Amount != 10_000_000 || p[1].Amount != 5_000_000 {
+			t.Errorf("%s: Allocate = %+v, want 1 in full and 2 partly", tt.name, p)
+		}
+	}
+}
+
 func TestAllocate(t *testing.T) {
 	const maxPerGrant = 30_000_000
 	rk := func(id, requested int64, reviews int) Ranked {
