@@ -4,8 +4,9 @@
 package review
 
 import (
+	"cmp"
+	"math/big"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -136,20 +137,29 @@ func (r *Review) Check(s Setup) validate.Errors {
 // Weighted returns the review's weighted score, scaled to 0–100 so calls
 // with different scales compare: (score − min) / (max − min), weighted.
 func (r *Review) Weighted(s Setup) float64 {
-	var sum, weights float64
-	span := float64(s.Scale.Max - s.Scale.Min)
+	f, _ := r.weighted(s).Float64()
+	return f
+}
+
+// weighted is Weighted as an exact fraction. Scores are often thirds or
+// ninths, which a float64 rounds, so Rank adds and compares these
+// instead: two applications with the same mean then tie, whatever the
+// order of their reviews.
+func (r *Review) weighted(s Setup) *big.Rat {
+	var sum, weights int64
+	span := int64(s.Scale.Max - s.Scale.Min)
 	for _, c := range s.Criteria {
 		score, ok := r.Scores[c.Key]
 		if !ok || span <= 0 {
 			continue
 		}
-		sum += float64(c.Weight) * float64(score-s.Scale.Min) / span
-		weights += float64(c.Weight)
+		sum += int64(c.Weight) * int64(score-s.Scale.Min)
+		weights += int64(c.Weight)
 	}
 	if weights == 0 {
-		return 0
+		return new(big.Rat)
 	}
-	return 100 * sum / weights
+	return big.NewRat(100*sum, span*weights)
 }
 
 // Ranked is an application with its mean weighted score over the submitted
@@ -162,32 +172,42 @@ type Ranked struct {
 }
 
 // Rank orders applications by mean weighted score, best first; ties keep
-// the earlier submission (lower id) first, so the order is stable.
+// the earlier submission (lower id) first, so the order is stable. The
+// means are compared exactly (see weighted), so a tie is a tie.
 func Rank(setup Setup, requested map[int64]int64, reviews []Review) []Ranked {
-	byApp := map[int64]*Ranked{}
+	type ranking struct {
+		Ranked
+		mean big.Rat // the sum of the weighted scores, then their mean
+	}
+	byApp := map[int64]*ranking{}
 	for id, req := range requested {
-		byApp[id] = &Ranked{ApplicationID: id, Requested: req}
+		byApp[id] = &ranking{Ranked: Ranked{ApplicationID: id, Requested: req}}
 	}
 	for _, r := range reviews {
 		rk := byApp[r.ApplicationID]
 		if rk == nil || !r.Submitted() {
 			continue
 		}
-		rk.Score += r.Weighted(setup)
+		rk.mean.Add(&rk.mean, r.weighted(setup))
 		rk.Reviews++
 	}
-	out := make([]Ranked, 0, len(byApp))
+	all := make([]*ranking, 0, len(byApp))
 	for _, rk := range byApp {
 		if rk.Reviews > 0 {
-			rk.Score /= float64(rk.Reviews)
+			rk.mean.Quo(&rk.mean, new(big.Rat).SetInt64(int64(rk.Reviews)))
 		}
-		out = append(out, *rk)
+		rk.Score, _ = rk.mean.Float64()
+		all = append(all, rk)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
+	slices.SortFunc(all, func(a, b *ranking) int {
+		if c := b.mean.Cmp(&a.mean); c != 0 {
+			return c
 		}
-		return out[i].ApplicationID < out[j].ApplicationID
+		return cmp.Compare(a.ApplicationID, b.ApplicationID)
 	})
+	out := make([]Ranked, len(all))
+	for i, rk := range all {
+		out[i] = rk.Ranked
+	}
 	return out
 }
