@@ -14,7 +14,7 @@ import (
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/filestore"
 	"github.com/icld/partnerskap/internal/mail"
-	"github.com/icld/partnerskap/internal/store/postgres"
+	"github.com/icld/partnerskap/internal/store/storetest"
 )
 
 // TestServeSendsQueuedMail: mail queued before the server starts is sent
@@ -98,7 +98,7 @@ func TestFileStore(t *testing.T) {
 		}
 	})
 	t.Run("postgres", func(t *testing.T) {
-		s := postgres.OpenTest(t, clock.System{})
+		s := storetest.OpenPostgres(t, clock.System{})
 		fs, err := FileStore(Config{Database: "postgres://x", DataDir: t.TempDir()}, s)
 		if err != nil {
 			t.Fatal(err)

@@ -27,8 +27,8 @@ import (
 	"github.com/icld/partnerskap/internal/review"
 	"github.com/icld/partnerskap/internal/sdg"
 	"github.com/icld/partnerskap/internal/store"
-	"github.com/icld/partnerskap/internal/store/postgres"
 	"github.com/icld/partnerskap/internal/store/sqlite"
+	"github.com/icld/partnerskap/internal/store/storetest"
 	"github.com/icld/partnerskap/internal/survey"
 	"github.com/icld/partnerskap/internal/user"
 )
@@ -513,7 +513,7 @@ func TestRollingCall(t *testing.T) {
 	// too. Skipped without PARTNERSKAP_TEST_POSTGRES, failed on CI.
 	t.Run("postgres", func(t *testing.T) {
 		clk := clock.NewFixed(now)
-		testRollingCall(t, postgres.OpenTest(t, clk), clk)
+		testRollingCall(t, storetest.OpenPostgres(t, clk), clk)
 	})
 }
 

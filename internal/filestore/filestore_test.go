@@ -15,8 +15,8 @@ import (
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/filestore"
 	"github.com/icld/partnerskap/internal/store"
-	"github.com/icld/partnerskap/internal/store/postgres"
 	"github.com/icld/partnerskap/internal/store/sqlite"
+	"github.com/icld/partnerskap/internal/store/storetest"
 )
 
 func TestDir(t *testing.T) {
@@ -47,7 +47,7 @@ func TestDBOnSQLite(t *testing.T) {
 }
 
 func TestDBOnPostgres(t *testing.T) {
-	testStore(t, filestore.NewDB(postgres.OpenTest(t, clock.System{})))
+	testStore(t, filestore.NewDB(storetest.OpenPostgres(t, clock.System{})))
 }
 
 // testStore is what every file store must do.

@@ -14,8 +14,8 @@ import (
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/mail"
 	"github.com/icld/partnerskap/internal/store"
-	"github.com/icld/partnerskap/internal/store/postgres"
 	"github.com/icld/partnerskap/internal/store/sqlite"
+	"github.com/icld/partnerskap/internal/store/storetest"
 )
 
 var start = time.Date(2021, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -219,7 +219,7 @@ func TestTwoWorkersNeverSendTwice(t *testing.T) {
 	})
 	t.Run("postgres", func(t *testing.T) {
 		clk := clock.NewFixed(start)
-		testTwoWorkers(t, postgres.OpenTest(t, clk), clk)
+		testTwoWorkers(t, storetest.OpenPostgres(t, clk), clk)
 	})
 }
 

@@ -22,7 +22,6 @@ import (
 	"github.com/icld/partnerskap/internal/demo"
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/store"
-	"github.com/icld/partnerskap/internal/store/postgres"
 	"github.com/icld/partnerskap/internal/store/sqlite"
 	"github.com/icld/partnerskap/internal/store/storetest"
 	"github.com/icld/partnerskap/internal/web"
@@ -538,7 +537,7 @@ func TestStaticAssets(t *testing.T) {
 func TestPageCacheTwoInstancesOnPostgres(t *testing.T) {
 	ctx := context.Background()
 	clk := clock.NewFixed(now)
-	s1 := postgres.OpenTest(t, clk)
+	s1 := storetest.OpenPostgres(t, clk)
 	e := newEnvOn(t, "http://localhost", s1, clk)
 	h := e.srv.Config.Handler.(*web.Server)
 	s2, err := s1.Reopen(ctx)

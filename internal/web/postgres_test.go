@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/icld/partnerskap/internal/clock"
-	"github.com/icld/partnerskap/internal/store/postgres"
+	"github.com/icld/partnerskap/internal/store/storetest"
 )
 
 // TestOnPostgres runs the pages a visitor and an officer use most on the
@@ -16,7 +16,7 @@ import (
 // interface too, not only through the conformance suite.
 func TestOnPostgres(t *testing.T) {
 	clk := clock.NewFixed(now)
-	e := newEnvOn(t, "http://localhost", postgres.OpenTest(t, clk), clk)
+	e := newEnvOn(t, "http://localhost", storetest.OpenPostgres(t, clk), clk)
 	c := e.client()
 	kalix := strconv.FormatInt(e.partnershipID("Kalix – Masaka"), 10)
 	for path, want := range map[string]string{

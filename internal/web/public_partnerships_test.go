@@ -15,7 +15,6 @@ import (
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/organisation"
 	"github.com/icld/partnerskap/internal/partnership"
-	"github.com/icld/partnerskap/internal/store/postgres"
 	"github.com/icld/partnerskap/internal/store/storetest"
 )
 
@@ -279,7 +278,7 @@ func TestPartnershipPagination(t *testing.T) {
 // PostgreSQL and checks they find what they find on SQLite.
 func TestPartnershipSearchOnPostgres(t *testing.T) {
 	clk := clock.NewFixed(now)
-	pg := newEnvOn(t, "http://localhost", postgres.OpenTest(t, clk), clk)
+	pg := newEnvOn(t, "http://localhost", storetest.OpenPostgres(t, clk), clk)
 	lite := newEnv(t, "http://localhost")
 	for _, path := range []string{
 		"/partnerskap?q=plast", "/partnerskap?q=plasten", "/partnerskap?q=plastavfall", "/en/partnerships?q=plastics",

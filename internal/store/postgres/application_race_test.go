@@ -15,6 +15,7 @@ import (
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/programme"
 	"github.com/icld/partnerskap/internal/store"
+	"github.com/icld/partnerskap/internal/store/postgres/pgtest"
 	"github.com/icld/partnerskap/internal/validate"
 )
 
@@ -30,7 +31,7 @@ type appRaceFixture struct {
 func newAppRaceFixture(t *testing.T) *appRaceFixture {
 	t.Helper()
 	ctx := context.Background()
-	s := OpenTest(t, clock.NewFixed(time.Date(2021, 3, 1, 9, 0, 0, 0, time.UTC)))
+	s := openTest(t, clock.NewFixed(time.Date(2021, 3, 1, 9, 0, 0, 0, time.UTC)))
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -76,7 +77,7 @@ func (f *appRaceFixture) draft(t *testing.T, kronor string) *application.Applica
 // on the row lock and then see the change: reading without the lock would
 // pass the check and then overwrite it.
 func TestApplicationLocksRow(t *testing.T) {
-	TestURL(t)
+	pgtest.URL(t)
 	ctx := context.Background()
 	f := newAppRaceFixture(t)
 	tests := []struct {
@@ -111,7 +112,7 @@ func TestApplicationLocksRow(t *testing.T) {
 // transaction holds the year's registry lock and has taken number 1
 // without committing. The submission must wait, then take number 2.
 func TestRegistryNumberWaits(t *testing.T) {
-	TestURL(t)
+	pgtest.URL(t)
 	f := newAppRaceFixture(t)
 	a := f.draft(t, "1 000")
 	rival := "SELECT pg_advisory_xact_lock(" + itoa(int64(store.RegistryLockKey)) + ", 2021); " +
@@ -133,7 +134,7 @@ func TestRegistryNumberWaits(t *testing.T) {
 // row and has granted most of its ceiling without committing. Decide must
 // wait for the call's lock and then count that grant: over the ceiling.
 func TestDecideLocksCall(t *testing.T) {
-	TestURL(t)
+	pgtest.URL(t)
 	ctx := context.Background()
 	f := newAppRaceFixture(t)
 	a := f.draft(t, "5 000") // 500 000 öre

@@ -9,7 +9,7 @@ import (
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/organisation"
-	"github.com/icld/partnerskap/internal/store/postgres"
+	"github.com/icld/partnerskap/internal/store/storetest"
 )
 
 // BenchmarkParallelWrites measures committed write transactions per
@@ -18,7 +18,7 @@ import (
 // other instances' page caches follow). PostgreSQL serialises the commits
 // of notifying transactions, so this is the write ceiling it sets.
 func BenchmarkParallelWrites(b *testing.B) {
-	s := postgres.OpenTest(b, clock.System{})
+	s := storetest.OpenPostgres(b, clock.System{})
 	ctx := context.Background()
 	by := audit.System("bench")
 	var n atomic.Int64

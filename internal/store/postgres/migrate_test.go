@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/icld/partnerskap/internal/clock"
+	"github.com/icld/partnerskap/internal/store/postgres/pgtest"
 )
 
 // TestConcurrentOpenMigratesOnce starts four instances at once on one
@@ -16,7 +17,7 @@ import (
 // created and each migration is recorded once.
 func TestConcurrentOpenMigratesOnce(t *testing.T) {
 	ctx := context.Background()
-	u := NewTestSchema(t)
+	u := pgtest.NewSchema(t)
 	const n = 4
 	stores := make([]*Store, n)
 	errs := make([]error, n)

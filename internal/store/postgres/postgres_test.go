@@ -14,27 +14,28 @@ import (
 	"github.com/icld/partnerskap/internal/programme"
 	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/store/postgres"
+	"github.com/icld/partnerskap/internal/store/postgres/pgtest"
 	"github.com/icld/partnerskap/internal/store/storetest"
 	"github.com/icld/partnerskap/internal/user"
 	"github.com/icld/partnerskap/internal/validate"
 )
 
 func TestStore(t *testing.T) {
-	postgres.TestURL(t) // skip (or fail on CI) once, not in every subtest
+	pgtest.URL(t) // skip (or fail on CI) once, not in every subtest
 	storetest.Run(t, func(t *testing.T, clk clock.Clock) store.Store {
-		return postgres.OpenTest(t, clk)
+		return storetest.OpenPostgres(t, clk)
 	})
 }
 
 func TestEngine(t *testing.T) {
-	if got := postgres.OpenTest(t, clock.System{}).Engine(); got != "postgres" {
+	if got := storetest.OpenPostgres(t, clock.System{}).Engine(); got != "postgres" {
 		t.Errorf("Engine() = %q, want postgres", got)
 	}
 }
 
 func TestReopenKeepsData(t *testing.T) {
 	ctx := context.Background()
-	u := postgres.NewTestSchema(t)
+	u := pgtest.NewSchema(t)
 	s, err := postgres.Open(ctx, u, clock.System{})
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +75,7 @@ func TestOpenUnreachable(t *testing.T) {
 // in a programme of 100: the programme's row lock lets exactly three in.
 func TestConcurrentCallsStayWithinBudget(t *testing.T) {
 	ctx := context.Background()
-	s := postgres.OpenTest(t, clock.NewFixed(storetest.Start))
+	s := storetest.OpenPostgres(t, clock.NewFixed(storetest.Start))
 	p := &programme.Programme{NameSV: "Kommunala partnerskap", Funder: "Sida", Operator: "ICLD", TotalBudget: 100}
 	if err := s.CreateProgramme(ctx, storetest.Officer, p); err != nil {
 		t.Fatal(err)
@@ -118,7 +119,7 @@ func TestConcurrentCallsStayWithinBudget(t *testing.T) {
 // unique index caught it.
 func TestConcurrentUsersSameEmail(t *testing.T) {
 	ctx := context.Background()
-	s := postgres.OpenTest(t, clock.NewFixed(storetest.Start))
+	s := storetest.OpenPostgres(t, clock.NewFixed(storetest.Start))
 	const n = 8
 	errs := make([]error, n)
 	var wg sync.WaitGroup

@@ -14,6 +14,7 @@ import (
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/programme"
 	"github.com/icld/partnerskap/internal/store"
+	"github.com/icld/partnerskap/internal/store/postgres/pgtest"
 	"github.com/icld/partnerskap/internal/user"
 	"github.com/icld/partnerskap/internal/validate"
 )
@@ -94,10 +95,10 @@ func TestUniqueRaceIsFieldError(t *testing.T) {
 			field: "email", key: "error.user.email_taken",
 		},
 	}
-	TestURL(t)
+	pgtest.URL(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := OpenTest(t, clock.System{})
+			s := openTest(t, clock.System{})
 			err := raceRival(t, s, tt.rival, func() error { return tt.do(s) })
 			var errs validate.Errors
 			if !errors.As(err, &errs) || errs[tt.field] != tt.key {
@@ -113,9 +114,9 @@ func TestUniqueRaceIsFieldError(t *testing.T) {
 // Reading the version without the lock would pass the check, then
 // overwrite the other's change once it commits: a lost update.
 func TestUpdateLocksRow(t *testing.T) {
-	TestURL(t)
+	pgtest.URL(t)
 	ctx := context.Background()
-	s := OpenTest(t, clock.NewFixed(time.Date(2021, 3, 1, 9, 0, 0, 0, time.UTC)))
+	s := openTest(t, clock.NewFixed(time.Date(2021, 3, 1, 9, 0, 0, 0, time.UTC)))
 	must := func(err error) {
 		t.Helper()
 		if err != nil {

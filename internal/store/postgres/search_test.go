@@ -11,6 +11,7 @@ import (
 	"github.com/icld/partnerskap/internal/organisation"
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/store/postgres"
+	"github.com/icld/partnerskap/internal/store/postgres/pgtest"
 	"github.com/icld/partnerskap/internal/store/storetest"
 )
 
@@ -19,7 +20,7 @@ import (
 // version gets them rebuilt when the store opens.
 func TestSearchReindexOnOpen(t *testing.T) {
 	ctx := context.Background()
-	path := postgres.NewTestSchema(t)
+	path := pgtest.NewSchema(t)
 	s, err := postgres.Open(ctx, path, clock.System{})
 	if err != nil {
 		t.Fatal(err)

@@ -9,13 +9,14 @@ import (
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/organisation"
 	"github.com/icld/partnerskap/internal/partnership"
+	"github.com/icld/partnerskap/internal/store/postgres/pgtest"
 )
 
 // TestTimesInUTC reads instants and dates back through a session whose
 // time zone is not UTC: they still come back in UTC, dates as midnight.
 func TestTimesInUTC(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, NewTestSchema(t)+"&timezone=Asia/Tokyo", clock.NewFixed(time.Date(2021, 3, 1, 23, 30, 0, 123456789, time.UTC)))
+	s, err := Open(ctx, pgtest.NewSchema(t)+"&timezone=Asia/Tokyo", clock.NewFixed(time.Date(2021, 3, 1, 23, 30, 0, 123456789, time.UTC)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,8 @@
-package postgres
+// Package pgtest gives tests a PostgreSQL database of their own: the URL
+// from PARTNERSKAP_TEST_POSTGRES (skipping without it, failing under CI)
+// and a fresh schema per test. It is imported by tests only, so the
+// production binary never links the testing package.
+package pgtest
 
 import (
 	"context"
@@ -10,24 +14,24 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/icld/partnerskap/internal/clock"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
 
-// TestURLEnv names the environment variable that holds the URL of the
+// URLEnv names the environment variable that holds the URL of the
 // PostgreSQL database tests run against.
-const TestURLEnv = "PARTNERSKAP_TEST_POSTGRES"
+const URLEnv = "PARTNERSKAP_TEST_POSTGRES"
 
-// TestURL returns the test database's URL from PARTNERSKAP_TEST_POSTGRES.
+// URL returns the test database's URL from PARTNERSKAP_TEST_POSTGRES.
 // When it is unset the test is skipped, so a developer without PostgreSQL
 // can still run go test ./..., except on CI (CI non-empty), where it
 // fails: CI must not go green with the PostgreSQL tests silently skipped.
-func TestURL(t testing.TB) string {
+func URL(t testing.TB) string {
 	t.Helper()
-	u := os.Getenv(TestURLEnv)
+	u := os.Getenv(URLEnv)
 	if u != "" {
 		return u
 	}
-	const msg = TestURLEnv + " unset: set it to e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run the PostgreSQL suite"
+	const msg = URLEnv + " unset: set it to e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run the PostgreSQL suite"
 	if os.Getenv("CI") != "" {
 		t.Fatal(msg + " (CI is set, so this is a failure, not a skip)")
 	}
@@ -35,19 +39,19 @@ func TestURL(t testing.TB) string {
 	return ""
 }
 
-// NewTestSchema creates an empty schema of its own in the test database
+// NewSchema creates an empty schema of its own in the test database
 // and returns a URL whose connections use it (search_path), so tests that
 // run in parallel never see each other's rows. The schema is dropped, with
 // everything in it, when t ends; stores opened on the URL must be closed
 // first, which cleanups registered after this call are.
-func NewTestSchema(t testing.TB) string {
+func NewSchema(t testing.TB) string {
 	t.Helper()
-	base := TestURL(t)
+	base := URL(t)
 	b := make([]byte, 8)
 	rand.Read(b)
 	schema := "test_" + hex.EncodeToString(b)
 	admin := func(q string) error {
-		db, err := sql.Open("pgx", base) // registered by pgx/v5/stdlib, imported in postgres.go
+		db, err := sql.Open("pgx", base)
 		if err != nil {
 			return err
 		}
@@ -82,16 +86,3 @@ func withSearchPath(base, schema string) string {
 	return base + " search_path=" + schema
 }
 
-// OpenTest opens a store on a new schema of its own (see NewTestSchema)
-// and closes it when t ends. Other packages' tests use it to run on
-// PostgreSQL; it skips or fails as TestURL does when no database is set.
-func OpenTest(t testing.TB, clk clock.Clock) *Store {
-	t.Helper()
-	u := NewTestSchema(t)
-	s, err := Open(context.Background(), u, clk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
