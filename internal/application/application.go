@@ -128,6 +128,12 @@ type Application struct {
 	RegNumber      string    // of the latest submission
 }
 
+// SetAnswers replaces the working copy, and the amount requested with it:
+// the one place Requested is derived from the answers' budget.
+func (a *Application) SetAnswers(answers form.Answers) {
+	a.Answers, a.Requested = answers, answers.Requested()
+}
+
 // Title is the project title the applicant gave, if any.
 func (a *Application) Title() string { return a.Answers.Values["title"] }
 

@@ -24,6 +24,16 @@ const (
 	Report       Kind = "report"
 )
 
+// SubmissionKind is how a submission of an application that has been
+// submitted earlier times before is registered: the first as an
+// application, later ones (after a completion request) as resubmissions.
+func SubmissionKind(earlier int) Kind {
+	if earlier > 0 {
+		return Resubmission
+	}
+	return Application
+}
+
 // Entry is one registered document.
 type Entry struct {
 	ID            int64

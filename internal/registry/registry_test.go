@@ -120,3 +120,14 @@ func TestCheckConfidential(t *testing.T) {
 		}
 	}
 }
+
+func TestSubmissionKind(t *testing.T) {
+	for _, tt := range []struct {
+		earlier int
+		want    Kind
+	}{{0, Application}, {1, Resubmission}, {3, Resubmission}} {
+		if got := SubmissionKind(tt.earlier); got != tt.want {
+			t.Errorf("SubmissionKind(%d) = %s, want %s", tt.earlier, got, tt.want)
+		}
+	}
+}

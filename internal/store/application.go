@@ -12,7 +12,6 @@ import (
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/call"
 	"github.com/icld/partnerskap/internal/clock"
-	"github.com/icld/partnerskap/internal/form"
 	"github.com/icld/partnerskap/internal/mail"
 	"github.com/icld/partnerskap/internal/registry"
 	"github.com/icld/partnerskap/internal/validate"
@@ -161,7 +160,7 @@ func (s *DB) CreateApplication(ctx context.Context, by audit.Actor, a *applicati
 			return err
 		}
 		a.State, a.Version, a.Submissions = application.Draft, 1, 0
-		a.Requested = a.Answers.Requested()
+		a.SetAnswers(a.Answers)
 		a.CreatedBy, a.CreatedAt, a.UpdatedAt = by.UserID, now, now
 		a.SubmittedAt, a.RegNumber = time.Time{}, ""
 		err = tx.QueryRowContext(ctx, `INSERT INTO applications (call_id, partnership_id, organisation_id, state, answers, requested, version, submissions, created_by, created_at, updated_at)
@@ -201,7 +200,7 @@ func (s *DB) SaveDraft(ctx context.Context, by audit.Actor, a *application.Appli
 		}
 		now := s.now()
 		after := *before
-		after.Answers, after.Requested = a.Answers, a.Answers.Requested()
+		after.SetAnswers(a.Answers)
 		after.Version, after.UpdatedAt = before.Version+1, now
 		if _, err := tx.ExecContext(ctx, `UPDATE applications SET answers = ?, requested = ?, version = version + 1, updated_at = ? WHERE id = ?`,
 			answers, after.Requested, now, a.ID); err != nil {
@@ -235,21 +234,11 @@ func (s *DB) SubmitApplication(ctx context.Context, by audit.Actor, id int64, ve
 		if err != nil {
 			return err
 		}
-		next, err := application.Next(a.State, application.Submit, c.Config.Steps)
+		next, err := c.Submit(a, now)
 		if err != nil {
 			return err
 		}
-		if a.State == application.Draft && c.Status(now) != call.Open {
-			return validate.Errors{"call": "error.application.call_closed"}
-		}
-		if err := form.Check(&c.Config.Form, c.Config.Lists, &a.Answers).Err(); err != nil {
-			return err
-		}
-		kind := registry.Application
-		if a.Submissions > 0 {
-			kind = registry.Resubmission
-		}
-		entry, err = s.register(ctx, tx, by, kind, a.RegistryTitle(), a.ID)
+		entry, err = s.register(ctx, tx, by, registry.SubmissionKind(a.Submissions), a.RegistryTitle(), a.ID)
 		if err != nil {
 			return err
 		}

@@ -7,21 +7,19 @@ import (
 
 	"github.com/icld/partnerskap/internal/application"
 	"github.com/icld/partnerskap/internal/audit"
-	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/decision"
 	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/mail"
 	"github.com/icld/partnerskap/internal/registry"
-	"github.com/icld/partnerskap/internal/validate"
 )
 
 // Decisions stores decisions. Decide is where the ceiling is kept.
 type Decisions interface {
-	// Decide locks the call, checks the application may be decided
-	// (application.CanDecide) and the decision (decision.Check), and that
-	// the call's granted total plus d.Amount stays within the ceiling
-	// (else a field error "amount" = "error.grant.over_ceiling"). A grant
-	// creates the grant record. The decision is registered and mails
+	// Decide locks the call and applies grant.Decide: the application
+	// may be decided (else grant.ErrNotReady), the decision fits what was
+	// asked, and the call's granted total plus d.Amount stays within the
+	// ceiling (else a field error "amount" = "error.grant.over_ceiling").
+	// A grant creates the grant record. The decision is registered and mails
 	// queued, all in one transaction.
 	Decide(ctx context.Context, by audit.Actor, d *decision.Decision, mails []mail.Message) error
 	Decision(ctx context.Context, applicationID int64) (*decision.Decision, error)
@@ -47,34 +45,21 @@ func (s *DB) Decide(ctx context.Context, by audit.Actor, d *decision.Decision, m
 		if err != nil {
 			return err
 		}
-		if !application.CanDecide(a.State) {
-			return validate.Errors{"outcome": "error.decision.not_ready"}
+		p, err := s.readPartnership(ctx, tx, a.PartnershipID, "")
+		if err != nil {
+			return err
 		}
-		if err := d.Check(a.Requested, c.MaxPerGrant).Err(); err != nil {
+		sum, err := granted(ctx, tx, c.ID)
+		if err != nil {
 			return err
 		}
 		now := s.now()
-		var g *grant.Grant
-		if d.Outcome != decision.Rejected {
-			p, err := s.readPartnership(ctx, tx, a.PartnershipID, "")
-			if err != nil {
-				return err
-			}
-			sum, err := granted(ctx, tx, c.ID)
-			if err != nil {
-				return err
-			}
-			g = &grant.Grant{CallID: c.ID, PartnershipID: a.PartnershipID, OrganisationID: a.OrganisationID, ApplicationID: a.ID,
-				Amount: d.Amount, AwardedOn: clock.Today(now), Version: 1, CreatedAt: now, UpdatedAt: now}
-			if err := g.Check(c, p, sum).Err(); err != nil {
-				return err
-			}
-			err = tx.QueryRowContext(ctx, `INSERT INTO grants (call_id, partnership_id, organisation_id, application_id, amount, awarded_on, version, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`, g.CallID, g.PartnershipID, g.OrganisationID, g.ApplicationID, g.Amount, Day(g.AwardedOn), now, now).Scan(&g.ID)
-			if err != nil {
-				return err
-			}
-			if err := s.writeAudit(ctx, tx, by, "create", "grant", g.ID, nil, g); err != nil {
+		g, err := grant.Decide(a, c, p, sum, d, now)
+		if err != nil {
+			return err
+		}
+		if g != nil {
+			if err := s.insertGrant(ctx, tx, by, g); err != nil {
 				return err
 			}
 		}

@@ -120,15 +120,20 @@ func (s *DB) CreateGrant(ctx context.Context, by audit.Actor, g *grant.Grant) er
 		}
 		now := s.now()
 		g.CreatedAt, g.UpdatedAt, g.Version, g.ApplicationID = now, now, 1, 0
-		err = tx.QueryRowContext(ctx, `INSERT INTO grants (call_id, partnership_id, organisation_id, amount, awarded_on, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`, g.CallID, g.PartnershipID, g.OrganisationID, g.Amount, Day(g.AwardedOn), now, now).Scan(&g.ID)
-		if err != nil {
-			return err
-		}
-		return s.writeAudit(ctx, tx, by, "create", "grant", g.ID, nil, g)
+		return s.insertGrant(ctx, tx, by, g)
 	})
 	if err != nil {
 		return fmt.Errorf("create grant: %w", err)
 	}
 	return nil
+}
+
+// insertGrant writes g, setting its ID, with its audit entry.
+func (s *DB) insertGrant(ctx context.Context, tx *conn, by audit.Actor, g *grant.Grant) error {
+	err := tx.QueryRowContext(ctx, `INSERT INTO grants (call_id, partnership_id, organisation_id, application_id, amount, awarded_on, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`, g.CallID, g.PartnershipID, g.OrganisationID, nullInt(g.ApplicationID), g.Amount, Day(g.AwardedOn), g.CreatedAt, g.UpdatedAt).Scan(&g.ID)
+	if err != nil {
+		return err
+	}
+	return s.writeAudit(ctx, tx, by, "create", "grant", g.ID, nil, g)
 }

@@ -108,20 +108,11 @@ func (s *DB) AcceptGrant(ctx context.Context, by audit.Actor, grantID int64) (*g
 
 // storedLedger returns the entries stored for a grant, oldest first.
 func storedLedger(ctx context.Context, db querier, grantID int64) ([]ledger.Entry, error) {
-	rows, err := db.QueryContext(ctx, `SELECT id, grant_id, kind, amount, at, COALESCE(by_user, 0), note FROM ledger_entries WHERE grant_id = ? ORDER BY id`, grantID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []ledger.Entry
-	for rows.Next() {
+	return queryAll(ctx, db, func(row scanner) (ledger.Entry, error) {
 		var e ledger.Entry
-		if err := rows.Scan(&e.ID, &e.GrantID, &e.Kind, &e.Amount, instant(&e.At), &e.By, &e.Note); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		err := row.Scan(&e.ID, &e.GrantID, &e.Kind, &e.Amount, instant(&e.At), &e.By, &e.Note)
+		return e, err
+	}, `SELECT id, grant_id, kind, amount, at, COALESCE(by_user, 0), note FROM ledger_entries WHERE grant_id = ? ORDER BY id`, grantID)
 }
 
 // LedgerEntries returns the grant's ledger, starting with its grant.
@@ -155,58 +146,51 @@ func insertEntry(ctx context.Context, tx *conn, e *ledger.Entry) error {
 		e.GrantID, e.Kind, e.Amount, e.At, nullInt(e.By), e.Note).Scan(&e.ID)
 }
 
-// maxPaymentNote bounds the note with a payment, in characters.
-const maxPaymentNote = 1000
-
-// RecordPayment records a payment holding the grant's row lock, checked
-// against the ledger as it stands after any payment that held it before.
-// A closed grant takes no payment; one that the payment settles after its
-// final report was approved is closed with it.
+// RecordPayment records a payment (grant.MoveMoney) holding the grant's
+// row lock.
 func (s *DB) RecordPayment(ctx context.Context, by audit.Actor, grantID, amount int64, note string) (*ledger.Entry, error) {
-	note = strings.TrimSpace(note)
-	if len([]rune(note)) > maxPaymentNote {
-		return nil, validate.Errors{"note": "error.too_long"}
-	}
-	var e *ledger.Entry
-	err := s.tx(ctx, func(tx *conn) error {
-		g, err := s.lockGrant(ctx, tx, grantID)
-		if err != nil {
-			return err
-		}
-		if err := s.refuseClosedTx(ctx, tx, grantID); err != nil {
-			return err
-		}
-		stored, err := storedLedger(ctx, tx, grantID)
-		if err != nil {
-			return err
-		}
-		entries := g.WithGranted(stored)
-		if len(stored) == 0 || stored[0].Kind != ledger.Granted {
-			if err := insertEntry(ctx, tx, &entries[0]); err != nil {
-				return err
-			}
-		}
-		before, err := ledger.Sum(entries)
-		if err != nil {
-			return err
-		}
-		e = &ledger.Entry{GrantID: grantID, Kind: ledger.Paid, Amount: amount, At: s.now(), By: by.UserID, Note: note}
-		after, err := before.Apply(*e)
-		if err != nil {
-			return validate.Errors{"amount": err.Error()}
-		}
-		if err := insertEntry(ctx, tx, e); err != nil {
-			return err
-		}
-		if err := s.writeAudit(ctx, tx, by, "pay", "grant", grantID, before, after); err != nil {
-			return err
-		}
-		return s.closeIfSettledTx(ctx, tx, by, grantID, after)
-	})
+	e, err := s.moveMoney(ctx, by, "pay", ledger.Entry{GrantID: grantID, Kind: ledger.Paid, Amount: amount, By: by.UserID, Note: strings.TrimSpace(note)})
 	if err != nil {
 		return nil, fmt.Errorf("payment to grant %d: %w", grantID, err)
 	}
 	return e, nil
+}
+
+// moveMoney records e, a payment or repayment, at now: it locks the grant,
+// refuses a closed one, applies grant.MoveMoney to the balance and
+// closes the grant when that settles it.
+func (s *DB) moveMoney(ctx context.Context, by audit.Actor, action string, e ledger.Entry) (*ledger.Entry, error) {
+	err := s.tx(ctx, func(tx *conn) error {
+		g, err := s.lockGrant(ctx, tx, e.GrantID)
+		if err != nil {
+			return err
+		}
+		if err := s.refuseClosedTx(ctx, tx, g.ID); err != nil {
+			return err
+		}
+		b, err := grantLedgerTx(ctx, tx, g)
+		if err != nil {
+			return err
+		}
+		final, err := finalApprovedTx(ctx, tx, g.ID)
+		if err != nil {
+			return err
+		}
+		e.At = s.now()
+		m, err := grant.MoveMoney(b, e, final)
+		if err != nil {
+			return err
+		}
+		if err := s.recordMovement(ctx, tx, by, action, g.ID, m); err != nil {
+			return err
+		}
+		e = m.Entries[0] // with its ID
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
 }
 
 const changeColumns = `id, grant_id, new_end_date, from_line, to_line, amount, reason, state, COALESCE(requested_by, 0), requester_name, requested_at,

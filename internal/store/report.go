@@ -343,21 +343,6 @@ func grantLedgerTx(ctx context.Context, tx *conn, g *grant.Grant) (ledger.Balanc
 	return ledger.Sum(entries)
 }
 
-// applyEntries applies and stores each of the entries report.Settle
-// proposes.
-func applyEntries(ctx context.Context, tx *conn, b ledger.Balance, entries []ledger.Entry) (ledger.Balance, error) {
-	for i := range entries {
-		var err error
-		if b, err = b.Apply(entries[i]); err != nil {
-			return b, err
-		}
-		if err := insertEntry(ctx, tx, &entries[i]); err != nil {
-			return b, err
-		}
-	}
-	return b, nil
-}
-
 // closeGrantTx records the grant's closing in tx.
 func (s *DB) closeGrantTx(ctx context.Context, tx *conn, by audit.Actor, grantID int64) error {
 	cl := grant.Closure{GrantID: grantID, By: by.UserID, ByName: by.Name, At: s.now()}
@@ -415,17 +400,12 @@ func (s *DB) ApproveReport(ctx context.Context, by audit.Actor, id int64, note s
 			if err != nil {
 				return err
 			}
-			after, err := applyEntries(ctx, tx, b, report.Settle(r, b, by.UserID, now))
+			m, err := grant.Settle(r, b, by.UserID, now)
 			if err != nil {
 				return err
 			}
-			if err := s.writeAudit(ctx, tx, by, "settle", "grant", g.ID, b, after); err != nil {
+			if err := s.recordMovement(ctx, tx, by, "settle", g.ID, m); err != nil {
 				return err
-			}
-			if grant.CanClose(true, after) {
-				if err := s.closeGrantTx(ctx, tx, by, g.ID); err != nil {
-					return err
-				}
 			}
 		}
 		return s.queueMail(ctx, tx, mails)
@@ -436,47 +416,31 @@ func (s *DB) ApproveReport(ctx context.Context, by audit.Actor, id int64, note s
 	return r, nil
 }
 
-// RecordRepayment records money paid back and closes a settled grant.
+// RecordRepayment records money paid back (grant.MoveMoney) and closes a
+// settled grant.
 func (s *DB) RecordRepayment(ctx context.Context, by audit.Actor, grantID, amount int64, note string) (*ledger.Entry, error) {
-	note = strings.TrimSpace(note)
-	if len([]rune(note)) > maxPaymentNote {
-		return nil, validate.Errors{"note": "error.too_long"}
-	}
-	var e *ledger.Entry
-	err := s.tx(ctx, func(tx *conn) error {
-		g, _, err := s.openGrantTx(ctx, tx, grantID)
-		if err != nil {
-			return err
-		}
-		b, err := grantLedgerTx(ctx, tx, g)
-		if err != nil {
-			return err
-		}
-		e = &ledger.Entry{GrantID: grantID, Kind: ledger.Repaid, Amount: amount, At: s.now(), By: by.UserID, Note: note}
-		after, err := b.Apply(*e)
-		if err != nil {
-			return validate.Errors{"amount": err.Error()}
-		}
-		if err := insertEntry(ctx, tx, e); err != nil {
-			return err
-		}
-		if err := s.writeAudit(ctx, tx, by, "repay", "grant", grantID, b, after); err != nil {
-			return err
-		}
-		return s.closeIfSettledTx(ctx, tx, by, grantID, after)
-	})
+	e, err := s.moveMoney(ctx, by, "repay", ledger.Entry{GrantID: grantID, Kind: ledger.Repaid, Amount: amount, By: by.UserID, Note: strings.TrimSpace(note)})
 	if err != nil {
 		return nil, fmt.Errorf("repayment of grant %d: %w", grantID, err)
 	}
 	return e, nil
 }
 
-func (s *DB) closeIfSettledTx(ctx context.Context, tx *conn, by audit.Actor, grantID int64, b ledger.Balance) error {
-	final, err := finalApprovedTx(ctx, tx, grantID)
-	if err != nil || !grant.CanClose(final, b) {
+// recordMovement stores m's entries with an audit entry for action, and
+// closes the grant when m says it closes.
+func (s *DB) recordMovement(ctx context.Context, tx *conn, by audit.Actor, action string, grantID int64, m grant.Movement) error {
+	for i := range m.Entries {
+		if err := insertEntry(ctx, tx, &m.Entries[i]); err != nil {
+			return err
+		}
+	}
+	if err := s.writeAudit(ctx, tx, by, action, "grant", grantID, m.Before, m.After); err != nil {
 		return err
 	}
-	return s.closeGrantTx(ctx, tx, by, grantID)
+	if m.Closes {
+		return s.closeGrantTx(ctx, tx, by, grantID)
+	}
+	return nil
 }
 
 // CloseGrant closes a grant whose final report is approved and whose
@@ -533,62 +497,42 @@ func (s *DB) ReportTriggers(ctx context.Context, grantID int64) (map[ledger.Trig
 	return report.Triggers(list), nil
 }
 
-// reminderState is what DueReminders reads about every grant at once.
-type reminderState struct {
-	closed map[int64]bool
-	sent   map[reminderKey]bool
-	states map[reminderKey]report.State // by grant and kind; when is empty
-}
-
 type reminderKey struct {
 	grantID int64
 	kind    report.Kind
 	when    report.When
 }
 
-// DueReminders returns the reminders due at now and not yet sent.
+// DueReminders reads the grants, their calls, closures, report states and
+// the reminders sent, each in one query, and returns what
+// grant.RemindersDue finds due at now.
 func (s *DB) DueReminders(ctx context.Context, now time.Time) ([]report.Reminder, error) {
-	st := reminderState{closed: map[int64]bool{}, sent: map[reminderKey]bool{}, states: map[reminderKey]report.State{}}
-	err := func() error {
-		rows, err := s.r.QueryContext(ctx, `SELECT grant_id FROM grant_closures`)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			st.closed[id] = true
-		}
-		rows.Close()
-		if rows, err = s.r.QueryContext(ctx, `SELECT grant_id, report_kind, reminder FROM jobs WHERE kind = 'report_reminder'`); err != nil {
-			return err
-		}
-		for rows.Next() {
+	closed := map[int64]bool{}
+	sent := map[reminderKey]bool{}
+	states := map[reminderKey]report.State{} // by grant and kind; when is empty
+	err := eachRow(ctx, s.r, func(row scanner) error {
+		var id int64
+		err := row.Scan(&id)
+		closed[id] = true
+		return err
+	}, `SELECT grant_id FROM grant_closures`)
+	if err == nil {
+		err = eachRow(ctx, s.r, func(row scanner) error {
 			var k reminderKey
-			if err := rows.Scan(&k.grantID, &k.kind, &k.when); err != nil {
-				rows.Close()
-				return err
-			}
-			st.sent[k] = true
-		}
-		rows.Close()
-		if rows, err = s.r.QueryContext(ctx, `SELECT grant_id, kind, state FROM reports`); err != nil {
+			err := row.Scan(&k.grantID, &k.kind, &k.when)
+			sent[k] = true
 			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
+		}, `SELECT grant_id, report_kind, reminder FROM jobs WHERE kind = 'report_reminder'`)
+	}
+	if err == nil {
+		err = eachRow(ctx, s.r, func(row scanner) error {
 			var k reminderKey
 			var state report.State
-			if err := rows.Scan(&k.grantID, &k.kind, &state); err != nil {
-				return err
-			}
-			st.states[k] = state
-		}
-		return rows.Err()
-	}()
+			err := row.Scan(&k.grantID, &k.kind, &state)
+			states[k] = state
+			return err
+		}, `SELECT grant_id, kind, state FROM reports`)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("due reminders: %w", err)
 	}
@@ -596,30 +540,24 @@ func (s *DB) DueReminders(ctx context.Context, now time.Time) ([]report.Reminder
 	if err != nil {
 		return nil, err
 	}
-	calls := map[int64]*call.Call{}
-	var out []report.Reminder
-	for _, g := range grants {
-		if st.closed[g.ID] {
-			continue
-		}
-		c := calls[g.CallID]
-		if c == nil {
-			if c, err = s.Call(ctx, g.CallID); err != nil {
-				return nil, err
-			}
-			calls[g.CallID] = c
-		}
-		out = append(out, report.DueFor(g.ID, g.OrganisationID, c.Config.Reports.Deadlines(g.AwardedOn, g.EndDate), now,
-			c.Config.Reports.DaysBefore(), c.Config.Reports.Overdue(),
-			func(k report.Kind) report.State {
-				if state, ok := st.states[reminderKey{grantID: g.ID, kind: k}]; ok {
-					return state
-				}
-				return report.Draft
-			},
-			func(k report.Kind, w report.When) bool { return st.sent[reminderKey{g.ID, k, w}] })...)
+	list, err := s.CallList(ctx, 0)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	calls := make(map[int64]*call.Call, len(list))
+	for _, c := range list {
+		calls[c.ID] = c
+	}
+	return grant.RemindersDue(now, grants, calls, grant.ReminderLog{
+		Closed: closed,
+		Report: func(id int64, k report.Kind) report.State {
+			if state, ok := states[reminderKey{grantID: id, kind: k}]; ok {
+				return state
+			}
+			return report.Draft
+		},
+		Sent: func(id int64, k report.Kind, w report.When) bool { return sent[reminderKey{id, k, w}] },
+	}), nil
 }
 
 // SendReminder claims rem and queues its mails in one transaction. It
