@@ -42,4 +42,3 @@ func Decide(a *application.Application, c *call.Call, p *partnership.Partnership
 	}
 	return g, nil
 }
-

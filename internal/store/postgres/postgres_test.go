@@ -146,3 +146,42 @@ func TestConcurrentUsersSameEmail(t *testing.T) {
 		t.Errorf("%d users created, want 1", ok)
 	}
 }
+
+// TestChangedSignalsOtherInstance: a change committed by another instance
+// on the same database closes Changed once its notification arrives, and
+// DataVersion has moved by then.
+func TestChangedSignalsOtherInstance(t *testing.T) {
+	ctx := context.Background()
+	u := pgtest.NewSchema(t)
+	a, err := postgres.Open(ctx, u, clock.System{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := postgres.Open(ctx, u, clock.System{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	before, err := a.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := a.Changed()
+	select {
+	case <-changed:
+		t.Fatal("Changed closed before anything changed")
+	default:
+	}
+	if err := b.SetSetting(ctx, storetest.Officer, "k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("another instance's change not signalled within 10 s")
+	}
+	if after, err := a.DataVersion(ctx); err != nil || after <= before {
+		t.Errorf("DataVersion %d → %d (%v), want it moved", before, after, err)
+	}
+}

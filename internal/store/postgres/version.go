@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,7 +28,9 @@ import (
 // nothing can be known about other instances, so DataVersion reports an
 // error (and callers cache nothing) until it is back.
 type versionWatch struct {
-	n        atomic.Uint64 // the version handed out
+	n        atomic.Uint64 // the version handed out; moved only by bump
+	mu       sync.Mutex    // guards moved
+	moved    chan struct{} // closed at the next bump (see Changed)
 	live     atomic.Bool   // listening: other instances' changes arrive
 	channel  string        // partnerskap_<schema>: instances on other schemas don't disturb
 	instance string        // this store's own notifications carry it, and are skipped
@@ -98,7 +101,7 @@ func (v *versionWatch) listen(ctx context.Context, cfg *pgx.ConnConfig) (*pgx.Co
 		conn.Close(context.Background())
 		return nil, err
 	}
-	v.n.Add(1)
+	v.bump()
 	v.live.Store(true)
 	return conn, nil
 }
@@ -137,7 +140,7 @@ func (v *versionWatch) receive(ctx context.Context, conn *pgx.Conn) {
 		switch {
 		case err == nil:
 			if n.Payload != v.instance {
-				v.n.Add(1)
+				v.bump()
 			}
 		case ctx.Err() != nil:
 			return
@@ -173,7 +176,32 @@ func (v *versionWatch) announce(ctx context.Context, tx *sql.Tx) (bool, error) {
 }
 
 // changed moves the counter after a change made here.
-func (v *versionWatch) changed() { v.n.Add(1) }
+func (v *versionWatch) changed() { v.bump() }
+
+// bump moves the version and wakes whoever waits on Changed.
+func (v *versionWatch) bump() {
+	v.n.Add(1)
+	v.mu.Lock()
+	if v.moved != nil {
+		close(v.moved)
+		v.moved = nil
+	}
+	v.mu.Unlock()
+}
+
+// Changed returns a channel that is closed when DataVersion next moves:
+// after a change committed here, or as soon as another instance's
+// notification arrives. It lets a waiter (a test, a cache) react to the
+// notification itself instead of polling.
+func (s *Store) Changed() <-chan struct{} {
+	v := &s.version
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.moved == nil {
+		v.moved = make(chan struct{})
+	}
+	return v.moved
+}
 
 // DataVersion grows after every committed change by this store and, once
 // their notifications arrive, by the other instances on the database.

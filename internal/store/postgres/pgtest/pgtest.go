@@ -85,4 +85,3 @@ func withSearchPath(base, schema string) string {
 	}
 	return base + " search_path=" + schema
 }
-
