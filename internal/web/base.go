@@ -13,6 +13,7 @@ import (
 
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/money"
+	"github.com/icld/partnerskap/internal/notify"
 	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/user"
@@ -187,6 +188,12 @@ func (b *Base) urlIn(lang, name string, params ...any) string {
 		}
 		return ""
 	})
+}
+
+// mailLink is the absolute address of a page for a mail, in the
+// recipient's language.
+func (b *Base) mailLink(name string, params ...any) notify.Link {
+	return func(lang string) string { return b.BaseURL() + b.urlIn(lang, name, params...) }
 }
 
 // fillPattern replaces each {name} in a mux pattern with value(i, name).

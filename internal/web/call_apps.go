@@ -238,7 +238,7 @@ func (s *Server) callAllocate(w http.ResponseWriter, r *http.Request, b *Base) e
 		}
 		err = d.Check(a.Requested, c.MaxPerGrant).Err()
 		if err == nil {
-			mails, err2 := s.decisionMails(ctx, b, cf, d)
+			mails, err2 := s.notify.Decided(ctx, cf.App, cf.Call, d, b.mailLink("app", cf.App.ID))
 			if err2 != nil {
 				return err2
 			}

@@ -332,7 +332,7 @@ func (s *Server) grantReportPost(w http.ResponseWriter, r *http.Request, b *Base
 	submit := r.PostFormValue("action") == "submit"
 	if err == nil && submit {
 		var mails []mail.Message
-		if mails, err = s.reportMails(ctx, ga, "report_submitted", true, d.Kind); err == nil {
+		if mails, err = s.notify.ReportSubmitted(ctx, ga.mailed(), d.Kind); err == nil {
 			_, err = s.store.SubmitReport(ctx, actor(b.User), rep.ID, rep.Version, mails)
 		}
 	}
@@ -357,65 +357,6 @@ func (s *Server) grantReportPost(w http.ResponseWriter, r *http.Request, b *Base
 	}
 	http.Redirect(w, r, b.URL("grant.report", ga.Grant.ID, string(d.Kind)), http.StatusSeeOther)
 	return nil
-}
-
-// reportMails renders the mail key for the programme's officers (toStaff)
-// or the grantee's applicants, each in their own language.
-func (s *Server) reportMails(ctx context.Context, ga *grantAccess, key string, toStaff bool, kind report.Kind) ([]mail.Message, error) {
-	users, err := s.applicantsOf(ctx, ga.Grant.OrganisationID)
-	if toStaff {
-		users, err = s.officersFor(ctx, ga.Call.ProgrammeID)
-	}
-	if err != nil {
-		return nil, err
-	}
-	var out []mail.Message
-	for _, u := range users {
-		lang := u.Lang
-		if lang != "en" {
-			lang = "sv"
-		}
-		out = append(out, s.message(u, key, "Partnership", ga.Partnership.Name, "Organisation", ga.OrgName,
-			"Kind", s.msgs.T(lang, "report.kind."+string(kind), nil), "Call", ga.Call.Title(lang)))
-	}
-	return out, nil
-}
-
-// ReminderMails renders a report reminder for the applicants of the
-// grant's organisation, each in their language; the application's
-// reminder loop queues them through store.Reports.SendReminder.
-func (s *Server) ReminderMails(ctx context.Context, rem report.Reminder) ([]mail.Message, error) {
-	g, err := s.store.Grant(ctx, rem.GrantID)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.store.Call(ctx, g.CallID)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.store.Partnership(ctx, g.PartnershipID)
-	if err != nil {
-		return nil, err
-	}
-	users, err := s.applicantsOf(ctx, g.OrganisationID)
-	if err != nil {
-		return nil, err
-	}
-	var out []mail.Message
-	for _, u := range users {
-		lang := u.Lang
-		if lang != "en" {
-			lang = "sv"
-		}
-		path := "/bidrag/" + strconv.FormatInt(g.ID, 10) + "/rapporter/" + string(rem.Kind)
-		if lang == "en" {
-			path = "/en/grants/" + strconv.FormatInt(g.ID, 10) + "/reports/" + string(rem.Kind)
-		}
-		out = append(out, s.message(u, "report_reminder_"+string(rem.When), "Partnership", p.Name, "Call", c.Title(lang),
-			"Kind", s.msgs.T(lang, "report.kind."+string(rem.Kind), nil), "Due", rem.Deadline.Due.Format("2006-01-02"),
-			"Link", strings.TrimSuffix(s.cfg.BaseURL, "/")+path))
-	}
-	return out, nil
 }
 
 // staffReportPage is the officer's view of one report.
@@ -532,13 +473,13 @@ func (s *Server) staffReportPost(w http.ResponseWriter, r *http.Request, b *Base
 	switch r.PostFormValue("action") {
 	case "approve":
 		var mails []mail.Message
-		if mails, err = s.reportMails(ctx, ga, "report_approved", false, rep.Kind); err == nil {
+		if mails, err = s.notify.ReportApproved(ctx, ga.mailed(), rep.Kind); err == nil {
 			_, err = s.store.ApproveReport(ctx, actor(b.User), rep.ID, note, mails)
 		}
 		flash = "flash.report.approved"
 	case "complete":
 		var mails []mail.Message
-		if mails, err = s.reportMails(ctx, ga, "report_completion", false, rep.Kind); err == nil {
+		if mails, err = s.notify.ReportCompletionRequested(ctx, ga.mailed(), rep.Kind); err == nil {
 			err = s.store.RequestReportCompletion(ctx, actor(b.User), rep.ID, note, mails)
 		}
 		flash = "flash.report.completion_requested"
