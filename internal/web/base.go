@@ -73,7 +73,7 @@ func (s *Server) page(rt route, lang string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limitBody(w, r)
 		b := &Base{Lang: lang, srv: s, req: r, route: rt}
-		if rt.staff || rt.name == "logout" {
+		if rt.kind == staff || rt.name == "logout" {
 			w.Header().Set("Cache-Control", "no-store")
 			u, err := s.sessionUser(r)
 			if err != nil {
@@ -81,7 +81,7 @@ func (s *Server) page(rt route, lang string) http.Handler {
 				s.renderError(w, b, http.StatusInternalServerError)
 				return
 			}
-			if u == nil && rt.staff {
+			if u == nil && rt.kind == staff {
 				http.Redirect(w, r, b.URL("login")+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
