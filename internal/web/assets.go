@@ -59,8 +59,6 @@ func assetURL(name string) string {
 	return "/static/" + name
 }
 
-func init() { funcs["asset"] = assetURL }
-
 // serveAsset serves a static file: gzip when taken, a strong ETag, and a
 // year's caching when the address carries the current hash (assetURL);
 // without it, or with an old one, the browser revalidates each time.

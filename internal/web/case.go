@@ -270,8 +270,8 @@ type answersData struct {
 	Sections []answerSection
 }
 
-func init() {
-	funcs["answersOf"] = func(pg pager, secs []answerSection) answersData { return answersData{Base: pg.base(), Sections: secs} }
+func answersOf(pg pager, secs []answerSection) answersData {
+	return answersData{Base: pg.base(), Sections: secs}
 }
 
 // submittedAnswers returns the latest submitted version's answers and

@@ -28,12 +28,6 @@ import (
 // people reached, money, activities and their reach, survey results.
 // The counting rules are internal/insight's; the drawing internal/chart's.
 
-func init() {
-	// number writes a count of people or activities for reading: "4 300"
-	// in Swedish, "4,300" in English.
-	funcs["number"] = money.Count
-}
-
 // insightSource is what the public figures are computed from: grants,
 // with their partnerships, calls and activities.
 type insightSource struct {
