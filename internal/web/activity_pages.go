@@ -430,8 +430,6 @@ func (s *Server) grantActivityDelete(w http.ResponseWriter, r *http.Request, b *
 // is refused on its field with the rest of the form kept.
 const maxActivityBody = 2*attachment.MaxSize + 1<<20
 
-var errTooLarge = errors.New("web: request body too large")
-
 // parseActivityBody reads the activity form, a multipart one (with a file)
 // or a plain one (without JavaScript or a file the browser posts either).
 // A body over maxActivityBody is errTooLarge.

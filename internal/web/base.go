@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -35,36 +34,6 @@ type Base struct {
 	req    *http.Request
 	route  route
 	failed bool // an error page: it has no canonical address
-}
-
-// errForbidden is returned by handlers when the policy says no.
-var errForbidden = errors.New("forbidden")
-
-// Bodies of forms: a form of fields is small; a form with files (an
-// attachment, a story's image, material) may be large and slow to arrive
-// from a partner's office abroad, so it gets a longer read deadline than
-// the server's default; each upload handler bounds its own size below
-// maxUploadBody.
-const (
-	maxFormBody     = 2 << 20
-	maxUploadBody   = 64 << 20
-	uploadReadLimit = 20 * time.Minute
-)
-
-// limitBody bounds what a POST may send and, for uploads, gives the
-// connection time to send it.
-func limitBody(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost || r.Body == nil {
-		return
-	}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
-		// Not every writer reaches a connection (tests' recorders); then
-		// there is no deadline to move.
-		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadReadLimit))
-		r.Body = http.MaxBytesReader(w, r.Body, maxUploadBody)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 }
 
 // page wraps a handler: it builds the Base, enforces sign-in for staff

@@ -264,18 +264,3 @@ func (s *Server) callAllocate(w http.ResponseWriter, r *http.Request, b *Base) e
 	}
 	return s.renderCallApps(w, r, b, http.StatusOK, c, results)
 }
-
-// firstError picks the message to show for a refusal: the amount's, when
-// there is one (the ceiling), else the first in field order.
-func firstError(e validate.Errors) string {
-	if m, ok := e["amount"]; ok {
-		return m
-	}
-	best := ""
-	for k := range e {
-		if best == "" || k < best {
-			best = k
-		}
-	}
-	return e[best]
-}

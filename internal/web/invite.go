@@ -55,15 +55,6 @@ func (s *Server) inviteCreate(w http.ResponseWriter, r *http.Request, b *Base) e
 	return nil
 }
 
-// prefixed renames field errors, so a second form on a page has its own.
-func prefixed(errs validate.Errors, prefix string) validate.Errors {
-	out := validate.Errors{}
-	for k, v := range errs {
-		out[prefix+k] = v
-	}
-	return out
-}
-
 type invitePage struct {
 	*Base
 	Invite *user.Invite

@@ -16,7 +16,6 @@ import (
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/programme"
 	"github.com/icld/partnerskap/internal/sdg"
-	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/swedish"
 	"github.com/icld/partnerskap/internal/worldmap"
 )
@@ -306,27 +305,4 @@ func (s *Server) goalPage(w http.ResponseWriter, r *http.Request, b *Base) error
 	}
 	b.Title = b.T("goal.title", "Number", n, "Name", g.Short.In(b.Lang))
 	return s.render(w, b, http.StatusOK, "goal", page)
-}
-
-// pathGoal reads the goal number {n} of a path; anything but 1–17 is a
-// page that does not exist.
-func pathGoal(r *http.Request) (*sdg.Goal, error) {
-	n, err := strconv.Atoi(r.PathValue("n"))
-	if err != nil {
-		return nil, store.ErrNotFound
-	}
-	if g := sdg.GoalByNumber(n); g != nil {
-		return g, nil
-	}
-	return nil, store.ErrNotFound
-}
-
-// pathID reads a positive integer path parameter; anything else is a page
-// that does not exist.
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, store.ErrNotFound
-	}
-	return id, nil
 }
