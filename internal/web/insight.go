@@ -24,7 +24,7 @@ import (
 )
 
 // The public facts and charts: what the home, goal and partnership pages
-// and the statistics page (statistics.go) add to their own content —
+// and the statistics page (statistics_public.go) add to their own content —
 // people reached, money, activities and their reach, survey results.
 // The counting rules are internal/insight's; the drawing internal/chart's.
 

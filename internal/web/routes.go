@@ -45,7 +45,7 @@ func (s *Server) table() []route {
 		{"partnerships.json", "GET", "/partnerskap.json", "/en/partnerships.json", s.partnershipsJSON, cached},
 		{"partnership", "GET", "/partnerskap/{id}", "/en/partnerships/{id}", s.partnershipPage, cached},
 		{"partnership.factsheet", "GET", "/partnerskap/{id}/faktablad.pdf", "/en/partnerships/{id}/fact-sheet.pdf", s.factSheet, cached},
-		// The widget municipalities frame on their own sites: the only page that may be framed (embed.go).
+		// The widget municipalities frame on their own sites: the only page that may be framed (partnership_embed.go).
 		{"embed.partnership", "GET", "/inbadda/partnerskap/{id}", "/en/embed/partnerships/{id}", s.embedPartnership, cached},
 		{"goals", "GET", "/mal", "/en/goals", s.goals, cached},
 		{"goal", "GET", "/mal/{n}", "/en/goals/{n}", s.goalPage, cached},

@@ -80,7 +80,7 @@ func parseTemplates() (map[string]*pageTemplate, error) {
 		name := strings.TrimSuffix(path.Base(f), ".html")
 		out[name] = t.Lookup("layout")
 	}
-	// The widget other sites frame is a page of its own, without the layout (embed.go).
+	// The widget other sites frame is a page of its own, without the layout (partnership_embed.go).
 	if out["embed"], err = parseEmbedTemplate(); err != nil {
 		return nil, err
 	}
