@@ -1,30 +1,16 @@
 package web
 
 import (
-	"context"
-	"html/template"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/icld/partnerskap/internal/call"
-	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/country"
 	"github.com/icld/partnerskap/internal/grant"
-	"github.com/icld/partnerskap/internal/organisation"
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/programme"
-	"github.com/icld/partnerskap/internal/sdg"
 	"github.com/icld/partnerskap/internal/swedish"
-	"github.com/icld/partnerskap/internal/worldmap"
 )
-
-// goalCount is a goal with the number of partnerships working on it.
-type goalCount struct {
-	Goal  *sdg.Goal
-	Count int
-}
 
 // programmeSummary is a programme with what it has granted.
 type programmeSummary struct {
@@ -151,158 +137,4 @@ func countriesAndMembers(ps []*partnership.Partnership, lang string) ([]string, 
 	}
 	swedish.Strings(names)
 	return names, len(members)
-}
-
-func goalCounts(ps []*partnership.Partnership) []goalCount {
-	var out []goalCount
-	for _, g := range sdg.Goals() {
-		n := 0
-		for _, p := range ps {
-			if slices.Contains(p.Goals, g.Number) {
-				n++
-			}
-		}
-		out = append(out, goalCount{Goal: g, Count: n})
-	}
-	return out
-}
-
-// grantRow is a grant with what a reader needs to make sense of it.
-type grantRow struct {
-	Grant     *grant.Grant
-	Call      *call.Call
-	Programme *programme.Programme
-	Applicant *organisation.Organisation
-}
-
-type partnershipPage struct {
-	*Base
-	P       *partnership.Partnership
-	Active  bool
-	Grants  []grantRow
-	Granted int64
-	Targets []*sdg.Target
-	Map     template.HTML // the partner countries on a world map
-	// MapMissing names the partner countries too small to be drawn.
-	MapMissing []string
-	Insight    partnershipInsight // activities, reach and surveys (insight.go)
-}
-
-func (s *Server) partnershipPage(w http.ResponseWriter, r *http.Request, b *Base) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	ctx := r.Context()
-	p, err := s.store.Partnership(ctx, id)
-	if err != nil {
-		return err
-	}
-	page := partnershipPage{Base: b, P: p, Active: p.IsActive(clock.Today(s.clock.Now()))}
-	if page.Grants, err = s.grantRows(ctx, grant.Filter{PartnershipID: id}); err != nil {
-		return err
-	}
-	for _, g := range page.Grants {
-		page.Granted += g.Grant.Amount
-	}
-	for _, code := range p.Targets {
-		if t := sdg.TargetByCode(code); t != nil {
-			page.Targets = append(page.Targets, t)
-		}
-	}
-	page.Map = worldmap.SVG(p.Countries(), b.Lang, b.T("partnership.map_title"))
-	for _, c := range worldmap.Missing(p.Countries()) {
-		page.MapMissing = append(page.MapMissing, country.Name(c, b.Lang))
-	}
-	if page.Insight, err = s.partnershipInsight(ctx, b, p, page.Grants); err != nil {
-		return err
-	}
-	b.Title = p.Name
-	return s.render(w, b, http.StatusOK, "partnership", page)
-}
-
-// grantRows loads the grants f selects with their calls, programmes and
-// applicants, reading each call and programme once.
-func (s *Server) grantRows(ctx context.Context, f grant.Filter) ([]grantRow, error) {
-	grants, err := s.store.GrantList(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	calls := map[int64]*call.Call{}
-	progs := map[int64]*programme.Programme{}
-	var out []grantRow
-	for _, g := range grants {
-		c, ok := calls[g.CallID]
-		if !ok {
-			if c, err = s.store.Call(ctx, g.CallID); err != nil {
-				return nil, err
-			}
-			calls[g.CallID] = c
-		}
-		prog, ok := progs[c.ProgrammeID]
-		if !ok {
-			if prog, err = s.store.Programme(ctx, c.ProgrammeID); err != nil {
-				return nil, err
-			}
-			progs[c.ProgrammeID] = prog
-		}
-		org, err := s.store.Organisation(ctx, g.OrganisationID)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, grantRow{Grant: g, Call: c, Programme: prog, Applicant: org})
-	}
-	return out, nil
-}
-
-type goalsPage struct {
-	*Base
-	Goals []goalCount
-}
-
-func (s *Server) goals(w http.ResponseWriter, r *http.Request, b *Base) error {
-	ps, err := s.store.PartnershipList(r.Context(), partnership.Filter{})
-	if err != nil {
-		return err
-	}
-	b.Title = b.T("goals.title")
-	return s.render(w, b, http.StatusOK, "goals", goalsPage{Base: b, Goals: goalCounts(ps)})
-}
-
-type goalPage struct {
-	*Base
-	Goal         *sdg.Goal
-	Partnerships []*partnership.Partnership
-	TargetCount  map[string]int // partnerships per target
-	Prev, Next   int
-	Insight      goalInsight // money and activities (insight.go)
-}
-
-func (s *Server) goalPage(w http.ResponseWriter, r *http.Request, b *Base) error {
-	g, err := pathGoal(r)
-	if err != nil {
-		return err
-	}
-	n := g.Number
-	ps, err := s.store.PartnershipList(r.Context(), partnership.Filter{Goal: n})
-	if err != nil {
-		return err
-	}
-	page := goalPage{Base: b, Goal: g, Partnerships: ps, TargetCount: map[string]int{}}
-	if page.Insight, err = s.goalInsight(r.Context(), b, ps); err != nil {
-		return err
-	}
-	for _, p := range ps {
-		for _, t := range p.Targets {
-			page.TargetCount[t]++
-		}
-	}
-	if n > 1 {
-		page.Prev = n - 1
-	}
-	if n < 17 {
-		page.Next = n + 1
-	}
-	b.Title = b.T("goal.title", "Number", n, "Name", g.Short.In(b.Lang))
-	return s.render(w, b, http.StatusOK, "goal", page)
 }

@@ -1,5 +1,24 @@
 package web
 
+// Files in this package are named after what they serve, so a new handler
+// has one place to go:
+//
+//	<noun>_<audience>.go  one concept's pages for one audience: public
+//	                      (anyone), applicant, grantee, reviewer or staff
+//	                      (officers and administrators): grant_grantee.go,
+//	                      grant_staff.go, story_public.go
+//	<noun>_<part>.go      a part of a concept's pages big enough for a file
+//	                      of its own: application_form.go, call_config.go,
+//	                      partnership_search.go, survey_qr.go, login_guard.go
+//	<word>.go             what all pages share: server, routes, base,
+//	                      request, templates, forms, session, cache, assets …
+//
+// The noun is the domain concept (internal/<noun>) or the page (home,
+// statistics, sitemap). A test file goes with its file
+// (grant_public_test.go), or with the noun when it covers several of its
+// files (grant_test.go). E-mails are composed in internal/notify, and
+// cached pages are kept by internal/pagecache.
+
 import (
 	"net/http"
 )
@@ -153,7 +172,7 @@ func (s *Server) table() []route {
 		{"survey.qr.png", "GET", "/enkat/{token}/{phase}/qr.png", "/en/survey/{token}/{phase}/qr.png", s.surveyQRPNG, public},
 		{"survey.qr.svg", "GET", "/enkat/{token}/{phase}/qr.svg", "/en/survey/{token}/{phase}/qr.svg", s.surveyQRSVG, public},
 
-		// Stories (story_public.go, story_write.go): the public list, a story, its image and the Atom feeds
+		// Stories (story_public.go, story_write.go, story_staff.go): the public list, a story, its image and the Atom feeds
 		// (all, per partnership {id}, per goal {n}); the writers' list, form, preview and publishing; the officers'
 		// list with hiding and unhiding. The image route checks the session itself when the story is not public.
 		{"stories", "GET", "/berattelser", "/en/stories", s.storyList, cached},
