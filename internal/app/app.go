@@ -15,6 +15,8 @@ import (
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/demo"
+	"github.com/icld/partnerskap/internal/i18n"
+	"github.com/icld/partnerskap/internal/notify"
 	"github.com/icld/partnerskap/internal/organisation"
 	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/store/postgres"
@@ -127,6 +129,12 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 	if err != nil {
 		return err
 	}
+	// The reminder job composes its mails as the handlers do, apart from them.
+	msgs, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	reminders := notify.New(s, msgs, cfg.BaseURL)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", cfg.Listen, err)
@@ -162,7 +170,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 		go func() { errc <- opsSrv.Serve(opsLn) }()
 	}
 	go cleanSessions(ctx, s, clk, log)
-	go runReminders(ctx, s, srv.ReminderMails, clk, log)
+	go runReminders(ctx, s, reminders, clk, log)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}

@@ -6,30 +6,25 @@ import (
 	"time"
 
 	"github.com/icld/partnerskap/internal/clock"
-	"github.com/icld/partnerskap/internal/mail"
-	"github.com/icld/partnerskap/internal/report"
+	"github.com/icld/partnerskap/internal/notify"
 	"github.com/icld/partnerskap/internal/store"
 )
 
 // reminderEvery is how often the reminder loop looks for reminders due.
 const reminderEvery = 10 * time.Minute
 
-// RenderReminder renders a reminder's mails in each recipient's language
-// (web.Server.ReminderMails).
-type RenderReminder func(ctx context.Context, rem report.Reminder) ([]mail.Message, error)
-
-// SendReminders sends the report reminders due at now: each is rendered
-// and then claimed and queued in one transaction (store SendReminder), so
-// runs on several instances at once, or again after a restart, send each
-// reminder once. It returns how many it queued.
-func SendReminders(ctx context.Context, s store.Store, render RenderReminder, now time.Time) (int, error) {
+// SendReminders sends the report reminders due at now: each is composed
+// by m, then claimed and queued in one transaction (store SendReminder),
+// so runs on several instances at once, or again after a restart, send
+// each reminder once. It returns how many it queued.
+func SendReminders(ctx context.Context, s store.Store, m *notify.Mailer, now time.Time) (int, error) {
 	due, err := s.DueReminders(ctx, now)
 	if err != nil {
 		return 0, err
 	}
 	sent := 0
 	for _, rem := range due {
-		mails, err := render(ctx, rem)
+		mails, err := m.ReportReminder(ctx, rem)
 		if err != nil {
 			return sent, err
 		}
@@ -46,11 +41,11 @@ func SendReminders(ctx context.Context, s store.Store, render RenderReminder, no
 
 // runReminders sends due reminders once at start-up and then every
 // reminderEvery, until ctx ends.
-func runReminders(ctx context.Context, s store.Store, render RenderReminder, clk clock.Clock, log *slog.Logger) {
+func runReminders(ctx context.Context, s store.Store, m *notify.Mailer, clk clock.Clock, log *slog.Logger) {
 	t := time.NewTicker(reminderEvery)
 	defer t.Stop()
 	for {
-		if n, err := SendReminders(ctx, s, render, clk.Now()); err != nil {
+		if n, err := SendReminders(ctx, s, m, clk.Now()); err != nil {
 			if ctx.Err() != nil {
 				return
 			}

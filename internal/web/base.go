@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/money"
+	"github.com/icld/partnerskap/internal/notify"
 	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/user"
@@ -36,43 +36,13 @@ type Base struct {
 	failed bool // an error page: it has no canonical address
 }
 
-// errForbidden is returned by handlers when the policy says no.
-var errForbidden = errors.New("forbidden")
-
-// Bodies of forms: a form of fields is small; a form with files (an
-// attachment, a story's image, material) may be large and slow to arrive
-// from a partner's office abroad, so it gets a longer read deadline than
-// the server's default; each upload handler bounds its own size below
-// maxUploadBody.
-const (
-	maxFormBody     = 2 << 20
-	maxUploadBody   = 64 << 20
-	uploadReadLimit = 20 * time.Minute
-)
-
-// limitBody bounds what a POST may send and, for uploads, gives the
-// connection time to send it.
-func limitBody(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost || r.Body == nil {
-		return
-	}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
-		// Not every writer reaches a connection (tests' recorders); then
-		// there is no deadline to move.
-		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadReadLimit))
-		r.Body = http.MaxBytesReader(w, r.Body, maxUploadBody)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-}
-
 // page wraps a handler: it builds the Base, enforces sign-in for staff
 // pages, and turns the returned error into a page with the right status.
 func (s *Server) page(rt route, lang string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limitBody(w, r)
 		b := &Base{Lang: lang, srv: s, req: r, route: rt}
-		if rt.staff || rt.name == "logout" {
+		if rt.kind == staff || rt.name == "logout" {
 			w.Header().Set("Cache-Control", "no-store")
 			u, err := s.sessionUser(r)
 			if err != nil {
@@ -80,7 +50,7 @@ func (s *Server) page(rt route, lang string) http.Handler {
 				s.renderError(w, b, http.StatusInternalServerError)
 				return
 			}
-			if u == nil && rt.staff {
+			if u == nil && rt.kind == staff {
 				http.Redirect(w, r, b.URL("login")+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
@@ -187,6 +157,12 @@ func (b *Base) urlIn(lang, name string, params ...any) string {
 		}
 		return ""
 	})
+}
+
+// mailLink is the absolute address of a page for a mail, in the
+// recipient's language.
+func (b *Base) mailLink(name string, params ...any) notify.Link {
+	return func(lang string) string { return b.BaseURL() + b.urlIn(lang, name, params...) }
 }
 
 // fillPattern replaces each {name} in a mux pattern with value(i, name).

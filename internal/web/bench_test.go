@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/icld/partnerskap/internal/web"
+	"github.com/icld/partnerskap/internal/pagecache"
 )
 
 // BenchmarkPublicPages measures the handler alone (no network): the store
@@ -38,8 +38,8 @@ func BenchmarkPublicPagesCache(b *testing.B) {
 	paths := []string{"/", "/partnerskap", "/partnerskap/3", "/mal/12", "/statistik", "/berattelser", "/material", "/partnerskap/3/faktablad.pdf"}
 	for _, mode := range []struct {
 		name string
-		cfg  web.CacheConfig
-	}{{"off", web.CacheConfig{Off: true}}, {"on", web.CacheConfig{}}} {
+		cfg  pagecache.Config
+	}{{"off", pagecache.Config{Off: true}}, {"on", pagecache.Config{}}} {
 		e := newCacheEnv(b, mode.cfg)
 		h := e.srv.Config.Handler
 		for _, path := range paths {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/demo"
+	"github.com/icld/partnerskap/internal/pagecache"
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/store/sqlite"
@@ -47,7 +48,7 @@ type cacheEnv struct {
 }
 
 // newCacheEnv is newEnv with a counting store and the cache bounds given.
-func newCacheEnv(t testing.TB, pc web.CacheConfig) *cacheEnv {
+func newCacheEnv(t testing.TB, pc pagecache.Config) *cacheEnv {
 	t.Helper()
 	clk := clock.NewFixed(now)
 	path := filepath.Join(t.TempDir(), "test.db")
@@ -101,7 +102,7 @@ func kalixPartnership(t *testing.T, s store.Store) *partnership.Partnership {
 }
 
 func TestPageCacheServesFromMemory(t *testing.T) {
-	e := newCacheEnv(t, web.CacheConfig{})
+	e := newCacheEnv(t, pagecache.Config{})
 	first := e.raw("GET", "/partnerskap")
 	reads := e.counts.lists.Load()
 	if first.status != 200 || reads == 0 {
@@ -141,7 +142,7 @@ func TestPageCacheServesFromMemory(t *testing.T) {
 }
 
 func TestPageCacheConcurrentRequestsRenderOnce(t *testing.T) {
-	e := newCacheEnv(t, web.CacheConfig{})
+	e := newCacheEnv(t, pagecache.Config{})
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Go(func() {
@@ -169,7 +170,7 @@ func TestPageCacheConcurrentRequestsRenderOnce(t *testing.T) {
 }
 
 func TestPageCacheNotModified(t *testing.T) {
-	e := newCacheEnv(t, web.CacheConfig{})
+	e := newCacheEnv(t, pagecache.Config{})
 	first := e.raw("GET", "/mal")
 	tag, modified := first.header.Get("Etag"), first.header.Get("Last-Modified")
 	for _, tt := range []struct {
@@ -217,7 +218,7 @@ func TestPageCacheNotModified(t *testing.T) {
 }
 
 func TestPageCacheGzip(t *testing.T) {
-	e := newCacheEnv(t, web.CacheConfig{})
+	e := newCacheEnv(t, pagecache.Config{})
 	for _, path := range []string{"/", "/en/partnerships", "/beviljade-bidrag?format=csv", "/sitemap.xml"} {
 		plain := e.raw("GET", path)
 		zipped := e.raw("GET", path, "Accept-Encoding", "br, gzip;q=0.8")
@@ -268,7 +269,7 @@ func TestPageCacheGzip(t *testing.T) {
 // store (the very next request shows it) and through a second store on
 // the same file (another process: shown within moments).
 func TestPageCacheNeverStale(t *testing.T) {
-	e := newCacheEnv(t, web.CacheConfig{})
+	e := newCacheEnv(t, pagecache.Config{})
 	ctx := context.Background()
 	p := kalixPartnership(t, e.store)
 	path := fmt.Sprintf("/partnerskap/%d", p.ID)
@@ -332,7 +333,7 @@ func TestPageCacheNeverStale(t *testing.T) {
 // TestPageCacheTime: a kept page is rendered again after a minute (what
 // depends on the time of day), and on a new day.
 func TestPageCacheTime(t *testing.T) {
-	e := newCacheEnv(t, web.CacheConfig{})
+	e := newCacheEnv(t, pagecache.Config{})
 	first := e.raw("GET", "/")
 	e.raw("GET", "/")
 	if st := e.web.PageCacheStats(); st.Renders != 1 {
@@ -354,7 +355,7 @@ func TestPageCacheTime(t *testing.T) {
 }
 
 func TestPageCacheLanguagesApart(t *testing.T) {
-	e := newCacheEnv(t, web.CacheConfig{})
+	e := newCacheEnv(t, pagecache.Config{})
 	for range 2 {
 		sv := e.get(e.client(), "/partnerskap")
 		en := e.get(e.client(), "/en/partnerships")
@@ -373,7 +374,7 @@ func TestPageCacheLanguagesApart(t *testing.T) {
 // visit from an English browser, or a visitor who chose English, is still
 // sent to /en/.
 func TestPageCacheHomeRedirect(t *testing.T) {
-	e := newCacheEnv(t, web.CacheConfig{})
+	e := newCacheEnv(t, pagecache.Config{})
 	kept := e.get(e.client(), "/", "Accept-Language", "sv-SE,sv;q=0.9")
 	e.get(e.client(), "/")
 	if kept.status != 200 || e.web.PageCacheStats().Hits != 1 {
@@ -408,7 +409,7 @@ func TestPageCacheHomeRedirect(t *testing.T) {
 // TestPageCacheLeavesOthersAlone: forms, per-visitor pages and error
 // pages are never kept.
 func TestPageCacheLeavesOthersAlone(t *testing.T) {
-	e := newCacheEnv(t, web.CacheConfig{})
+	e := newCacheEnv(t, pagecache.Config{})
 	g := kalixGrant(t, e.env)
 	sv := createSurvey(t, e.env, e.login(applicant), g)
 	before := e.web.PageCacheStats()
@@ -447,7 +448,7 @@ func TestPageCacheLeavesOthersAlone(t *testing.T) {
 // TestPageCacheBounded: absurd and endless query strings never grow the
 // cache beyond its bounds, and a very long one is not kept at all.
 func TestPageCacheBounded(t *testing.T) {
-	e := newCacheEnv(t, web.CacheConfig{MaxEntries: 5, MaxBytes: 1 << 20})
+	e := newCacheEnv(t, pagecache.Config{MaxEntries: 5, MaxBytes: 1 << 20})
 	for i := range 40 {
 		if res := e.raw("GET", fmt.Sprintf("/partnerskap?land=ZZ&x=%d", i)); res.status != 200 {
 			t.Fatalf("status %d", res.status)
@@ -467,7 +468,7 @@ func TestPageCacheBounded(t *testing.T) {
 		t.Errorf("long address: %+v → %+v, want passed, not kept", before, st)
 	}
 	// Bytes bound: pages of about 25 KB in 60 KB keep at most two.
-	e = newCacheEnv(t, web.CacheConfig{MaxBytes: 60 << 10})
+	e = newCacheEnv(t, pagecache.Config{MaxBytes: 60 << 10})
 	for _, p := range []string{"/", "/partnerskap", "/mal", "/beviljade-bidrag", "/en/"} {
 		e.raw("GET", p)
 		if st := e.web.PageCacheStats(); st.Bytes > 60<<10 {
@@ -477,7 +478,7 @@ func TestPageCacheBounded(t *testing.T) {
 }
 
 func TestPageCacheOff(t *testing.T) {
-	e := newCacheEnv(t, web.CacheConfig{Off: true})
+	e := newCacheEnv(t, pagecache.Config{Off: true})
 	e.raw("GET", "/partnerskap")
 	reads := e.counts.lists.Load()
 	res := e.raw("GET", "/partnerskap")
@@ -487,7 +488,7 @@ func TestPageCacheOff(t *testing.T) {
 }
 
 func TestStaticAssets(t *testing.T) {
-	e := newCacheEnv(t, web.CacheConfig{})
+	e := newCacheEnv(t, pagecache.Config{})
 	page := e.raw("GET", "/")
 	links := regexp.MustCompile(`href="(/static/(?:style|goals)\.css\?v=[A-Za-z0-9_-]+)"`).FindAllStringSubmatch(page.body, -1)
 	if len(links) != 2 {

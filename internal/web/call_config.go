@@ -578,16 +578,6 @@ func itemKey(cfg call.Config, r *http.Request) string {
 	return sec.Fields[fi].Key
 }
 
-// position reads a position counted from 1 from the path, as an index;
-// -1 when it is missing or not a number.
-func position(r *http.Request, name string) int {
-	n, err := strconv.Atoi(r.PathValue(name))
-	if err != nil || n < 1 {
-		return -1
-	}
-	return n - 1
-}
-
 // cloneConfig copies a configuration deeply, so a change never touches
 // the loaded call's.
 func cloneConfig(c call.Config) (call.Config, error) {

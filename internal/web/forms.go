@@ -1,14 +1,8 @@
 package web
 
 import (
-	"errors"
-	"net/http"
 	"sort"
 	"strings"
-
-	"github.com/icld/partnerskap/internal/grant"
-	"github.com/icld/partnerskap/internal/store"
-	"github.com/icld/partnerskap/internal/validate"
 )
 
 // field is what the "field" partial renders: a labelled control with its
@@ -152,24 +146,4 @@ func (e fieldError) Lead() string {
 		return e.Label + " "
 	}
 	return e.Label + ": "
-}
-
-// formFailed reports whether err is one a form shows to the user, and with
-// which status: field errors (422), or a conflict (409) when someone else
-// saved the record first. A conflict becomes a message at the top of the
-// form, which keeps what the user typed.
-func formFailed(err error, b *Base) (int, bool) {
-	var verr validate.Errors
-	switch {
-	case errors.As(err, &verr):
-		b.Errors = verr
-		return http.StatusUnprocessableEntity, true
-	case errors.Is(err, store.ErrConflict):
-		b.Errors = validate.Errors{"form": "error.conflict"}
-		return http.StatusConflict, true
-	case errors.Is(err, grant.ErrClosed):
-		b.Errors = validate.Errors{"form": "error.grant.closed"}
-		return http.StatusConflict, true
-	}
-	return 0, false
 }

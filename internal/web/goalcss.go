@@ -14,8 +14,8 @@ import (
 // a stylesheet, not inline styles, because the Content-Security-Policy
 // allows none. The text colour is white or near-black, whichever reaches
 // the higher contrast (WCAG 2.1 AA needs 4.5:1; some UN colours, like goal
-// 7's yellow, fail with white). cache_static.go serves it with the
-// embedded files.
+// 7's yellow, fail with white). assets.go serves it with the embedded
+// files.
 var goalsStylesheet = sync.OnceValue(func() string {
 	var b strings.Builder
 	for _, g := range sdg.Goals() {

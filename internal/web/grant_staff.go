@@ -194,16 +194,17 @@ type decisionControls struct {
 	Decision, Note         string
 }
 
-func init() {
-	funcs["decideFormFor"] = func(p staffGrantPage, id int64) decisionControls {
-		c := decisionControls{DecisionName: decisionField(id), NoteName: noteField(id)}
-		if p.Decide.ID == id {
-			c.Decision, c.Note = p.Decide.Decision, p.Decide.Note
-		}
-		return c
+// decideFormFor gives the controls of change request id's decision form,
+// with what was chosen if that form was the one refused.
+func decideFormFor(p staffGrantPage, id int64) decisionControls {
+	c := decisionControls{DecisionName: decisionField(id), NoteName: noteField(id)}
+	if p.Decide.ID == id {
+		c.Decision, c.Note = p.Decide.Decision, p.Decide.Note
 	}
-	funcs["decideOptions"] = func(pg pager) []option {
-		b := pg.base()
-		return []option{{Value: "approve", Label: b.T("money.decide.approve")}, {Value: "reject", Label: b.T("money.decide.reject")}}
-	}
+	return c
+}
+
+func decideOptions(pg pager) []option {
+	b := pg.base()
+	return []option{{Value: "approve", Label: b.T("money.decide.approve")}, {Value: "reject", Label: b.T("money.decide.reject")}}
 }

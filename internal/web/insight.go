@@ -24,15 +24,9 @@ import (
 )
 
 // The public facts and charts: what the home, goal and partnership pages
-// and the statistics page (statistics.go) add to their own content —
+// and the statistics page (statistics_public.go) add to their own content —
 // people reached, money, activities and their reach, survey results.
 // The counting rules are internal/insight's; the drawing internal/chart's.
-
-func init() {
-	// number writes a count of people or activities for reading: "4 300"
-	// in Swedish, "4,300" in English.
-	funcs["number"] = money.Count
-}
 
 // insightSource is what the public figures are computed from: grants,
 // with their partnerships, calls and activities.

@@ -3,8 +3,6 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,9 +14,10 @@ import (
 	"github.com/icld/partnerskap/internal/call"
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/grant"
+	"github.com/icld/partnerskap/internal/i18n"
+	"github.com/icld/partnerskap/internal/notify"
 	"github.com/icld/partnerskap/internal/programme"
 	"github.com/icld/partnerskap/internal/report"
-	"github.com/icld/partnerskap/internal/web"
 )
 
 // reportGrant makes a grant of 100 000 kr for Kalix (the demo applicant's
@@ -231,10 +230,11 @@ func TestReportReminders(t *testing.T) {
 	e := newEnv(t, "")
 	g := reportGrant(t, e)
 	ctx := context.Background()
-	srv, err := web.New(e.store, e.clock, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{BaseURL: "https://partnerskap.example"})
+	msgs, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
+	mails := notify.New(e.store, msgs, "https://partnerskap.example")
 	mine := func() []string {
 		t.Helper()
 		mails, err := e.store.MailList(ctx, 1000)
@@ -256,7 +256,7 @@ func TestReportReminders(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.clock.Set(tm)
-		if _, err := app.SendReminders(ctx, e.store, srv.ReminderMails, tm); err != nil {
+		if _, err := app.SendReminders(ctx, e.store, mails, tm); err != nil {
 			t.Fatal(err)
 		}
 	}

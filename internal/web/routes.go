@@ -1,19 +1,56 @@
 package web
 
+// Files in this package are named after what they serve, so a new handler
+// has one place to go:
+//
+//	<noun>_<audience>.go  one concept's pages for one audience: public
+//	                      (anyone), applicant, grantee, reviewer or staff
+//	                      (officers and administrators): grant_grantee.go,
+//	                      grant_staff.go, story_public.go
+//	<noun>_<part>.go      a part of a concept's pages big enough for a file
+//	                      of its own: application_form.go, call_config.go,
+//	                      partnership_search.go, survey_qr.go, login_guard.go
+//	<word>.go             what all pages share: server, routes, base,
+//	                      request, templates, forms, session, cache, assets …
+//
+// The noun is the domain concept (internal/<noun>) or the page (home,
+// statistics, sitemap). A test file goes with its file
+// (grant_public_test.go), or with the noun when it covers several of its
+// files (grant_test.go). E-mails are composed in internal/notify, and
+// cached pages are kept by internal/pagecache.
+
 import (
 	"net/http"
 )
 
-// route is one page: its name (used to build links), method, and its path
-// in Swedish (unprefixed) and English (under /en/). Both paths take the same
-// {parameters}, so the language switch can map one onto the other.
+// route is one page: its name (used to build links), method, its path in
+// Swedish (unprefixed) and English (under /en/), its handler, and who may
+// see it. Both paths take the same {parameters}, so the language switch can
+// map one onto the other.
 type route struct {
 	name   string
 	method string
 	sv, en string
 	h      handlerFunc
-	staff  bool // only for signed-in staff: loads the user, never cached
+	kind   pageKind
 }
+
+// pageKind says who may see a page and whether it is kept rendered.
+type pageKind int
+
+const (
+	// public pages are for anyone and rendered for each request: forms
+	// (sign-in, invitation, survey answers), counted downloads, a draft
+	// story's image.
+	public pageKind = iota
+	// cached pages are for anyone and kept rendered (internal/pagecache,
+	// cache.go): each must be the same for every visitor who asks for the
+	// same address, reading no session, cookie or header.
+	cached
+	// staff pages are for signed-in users only: they load the user and are
+	// never cached.
+	staff
+)
 
 // handlerFunc handles a request; the error it returns becomes a page.
 type handlerFunc func(w http.ResponseWriter, r *http.Request, b *Base) error
@@ -21,163 +58,163 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, b *Base) error
 // table lists every page, so the URL space fits on a screen.
 func (s *Server) table() []route {
 	return []route{
-		{"home", "GET", "/{$}", "/en/{$}", s.home, false},
-		{"partnerships", "GET", "/partnerskap", "/en/partnerships", s.partnerships, false},
-		{"partnerships.csv", "GET", "/partnerskap.csv", "/en/partnerships.csv", s.partnershipsCSV, false},
-		{"partnerships.json", "GET", "/partnerskap.json", "/en/partnerships.json", s.partnershipsJSON, false},
-		{"partnership", "GET", "/partnerskap/{id}", "/en/partnerships/{id}", s.partnershipPage, false},
-		{"partnership.factsheet", "GET", "/partnerskap/{id}/faktablad.pdf", "/en/partnerships/{id}/fact-sheet.pdf", s.factSheet, false},
-		// The widget municipalities frame on their own sites: the only page that may be framed (embed.go).
-		{"embed.partnership", "GET", "/inbadda/partnerskap/{id}", "/en/embed/partnerships/{id}", s.embedPartnership, false},
-		{"goals", "GET", "/mal", "/en/goals", s.goals, false},
-		{"goal", "GET", "/mal/{n}", "/en/goals/{n}", s.goalPage, false},
-		{"statistics", "GET", "/statistik", "/en/statistics", s.statistics, false},
-		{"public.grants", "GET", "/beviljade-bidrag", "/en/granted-grants", s.publicGrants, false},
-		{"accessibility", "GET", "/tillganglighet", "/en/accessibility", s.accessibilityStatement, false},
-		{"login", "GET", "/logga-in", "/en/login", s.loginForm, false},
-		{"login.post", "POST", "/logga-in", "/en/login", s.login, false},
-		{"logout", "POST", "/logga-ut", "/en/logout", s.logout, false},
+		{"home", "GET", "/{$}", "/en/{$}", s.home, cached},
+		{"partnerships", "GET", "/partnerskap", "/en/partnerships", s.partnerships, cached},
+		{"partnerships.csv", "GET", "/partnerskap.csv", "/en/partnerships.csv", s.partnershipsCSV, cached},
+		{"partnerships.json", "GET", "/partnerskap.json", "/en/partnerships.json", s.partnershipsJSON, cached},
+		{"partnership", "GET", "/partnerskap/{id}", "/en/partnerships/{id}", s.partnershipPage, cached},
+		{"partnership.factsheet", "GET", "/partnerskap/{id}/faktablad.pdf", "/en/partnerships/{id}/fact-sheet.pdf", s.factSheet, cached},
+		// The widget municipalities frame on their own sites: the only page that may be framed (partnership_embed.go).
+		{"embed.partnership", "GET", "/inbadda/partnerskap/{id}", "/en/embed/partnerships/{id}", s.embedPartnership, cached},
+		{"goals", "GET", "/mal", "/en/goals", s.goals, cached},
+		{"goal", "GET", "/mal/{n}", "/en/goals/{n}", s.goalPage, cached},
+		{"statistics", "GET", "/statistik", "/en/statistics", s.statistics, cached},
+		{"public.grants", "GET", "/beviljade-bidrag", "/en/granted-grants", s.publicGrants, cached},
+		{"accessibility", "GET", "/tillganglighet", "/en/accessibility", s.accessibilityStatement, cached},
+		{"login", "GET", "/logga-in", "/en/login", s.loginForm, public},
+		{"login.post", "POST", "/logga-in", "/en/login", s.login, public},
+		{"logout", "POST", "/logga-ut", "/en/logout", s.logout, public},
 
-		{"staff", "GET", "/personal", "/en/staff", s.staffHome, true},
-		{"orgs", "GET", "/personal/organisationer", "/en/staff/organisations", s.orgList, true},
-		{"org.new", "GET", "/personal/organisationer/ny", "/en/staff/organisations/new", s.orgNew, true},
-		{"org.create", "POST", "/personal/organisationer/ny", "/en/staff/organisations/new", s.orgCreate, true},
-		{"org.edit", "GET", "/personal/organisationer/{id}", "/en/staff/organisations/{id}", s.orgEdit, true},
-		{"org.update", "POST", "/personal/organisationer/{id}", "/en/staff/organisations/{id}", s.orgUpdate, true},
-		{"pships", "GET", "/personal/partnerskap", "/en/staff/partnerships", s.pshipList, true},
-		{"pship.new", "GET", "/personal/partnerskap/ny", "/en/staff/partnerships/new", s.pshipNew, true},
-		{"pship.create", "POST", "/personal/partnerskap/ny", "/en/staff/partnerships/new", s.pshipCreate, true},
-		{"pship.edit", "GET", "/personal/partnerskap/{id}", "/en/staff/partnerships/{id}", s.pshipEdit, true},
-		{"pship.update", "POST", "/personal/partnerskap/{id}", "/en/staff/partnerships/{id}", s.pshipUpdate, true},
-		{"progs", "GET", "/personal/program", "/en/staff/programmes", s.progList, true},
-		{"prog.new", "GET", "/personal/program/ny", "/en/staff/programmes/new", s.progNew, true},
-		{"prog.create", "POST", "/personal/program/ny", "/en/staff/programmes/new", s.progCreate, true},
-		{"prog.edit", "GET", "/personal/program/{id}", "/en/staff/programmes/{id}", s.progEdit, true},
-		{"prog.update", "POST", "/personal/program/{id}", "/en/staff/programmes/{id}", s.progUpdate, true},
-		{"call.new", "GET", "/personal/program/{id}/utlysningar/ny", "/en/staff/programmes/{id}/calls/new", s.callNew, true},
-		{"call.create", "POST", "/personal/program/{id}/utlysningar/ny", "/en/staff/programmes/{id}/calls/new", s.callCreate, true},
-		{"call.edit", "GET", "/personal/utlysningar/{id}", "/en/staff/calls/{id}", s.callEdit, true},
-		{"call.update", "POST", "/personal/utlysningar/{id}", "/en/staff/calls/{id}", s.callUpdate, true},
+		{"staff", "GET", "/personal", "/en/staff", s.staffHome, staff},
+		{"orgs", "GET", "/personal/organisationer", "/en/staff/organisations", s.orgList, staff},
+		{"org.new", "GET", "/personal/organisationer/ny", "/en/staff/organisations/new", s.orgNew, staff},
+		{"org.create", "POST", "/personal/organisationer/ny", "/en/staff/organisations/new", s.orgCreate, staff},
+		{"org.edit", "GET", "/personal/organisationer/{id}", "/en/staff/organisations/{id}", s.orgEdit, staff},
+		{"org.update", "POST", "/personal/organisationer/{id}", "/en/staff/organisations/{id}", s.orgUpdate, staff},
+		{"pships", "GET", "/personal/partnerskap", "/en/staff/partnerships", s.pshipList, staff},
+		{"pship.new", "GET", "/personal/partnerskap/ny", "/en/staff/partnerships/new", s.pshipNew, staff},
+		{"pship.create", "POST", "/personal/partnerskap/ny", "/en/staff/partnerships/new", s.pshipCreate, staff},
+		{"pship.edit", "GET", "/personal/partnerskap/{id}", "/en/staff/partnerships/{id}", s.pshipEdit, staff},
+		{"pship.update", "POST", "/personal/partnerskap/{id}", "/en/staff/partnerships/{id}", s.pshipUpdate, staff},
+		{"progs", "GET", "/personal/program", "/en/staff/programmes", s.progList, staff},
+		{"prog.new", "GET", "/personal/program/ny", "/en/staff/programmes/new", s.progNew, staff},
+		{"prog.create", "POST", "/personal/program/ny", "/en/staff/programmes/new", s.progCreate, staff},
+		{"prog.edit", "GET", "/personal/program/{id}", "/en/staff/programmes/{id}", s.progEdit, staff},
+		{"prog.update", "POST", "/personal/program/{id}", "/en/staff/programmes/{id}", s.progUpdate, staff},
+		{"call.new", "GET", "/personal/program/{id}/utlysningar/ny", "/en/staff/programmes/{id}/calls/new", s.callNew, staff},
+		{"call.create", "POST", "/personal/program/{id}/utlysningar/ny", "/en/staff/programmes/{id}/calls/new", s.callCreate, staff},
+		{"call.edit", "GET", "/personal/utlysningar/{id}", "/en/staff/calls/{id}", s.callEdit, staff},
+		{"call.update", "POST", "/personal/utlysningar/{id}", "/en/staff/calls/{id}", s.callUpdate, staff},
 		// A call's questions, lists, assessment and steps, one change per form ({s}, {f}: positions from 1).
-		{"call.config", "GET", "/personal/utlysningar/{id}/formular", "/en/staff/calls/{id}/form", s.callConfig, true},
-		{"call.preview", "GET", "/personal/utlysningar/{id}/formular/forhandsgranska", "/en/staff/calls/{id}/form/preview", s.callPreview, true},
-		{"call.config.section.add", "POST", "/personal/utlysningar/{id}/formular/avsnitt", "/en/staff/calls/{id}/form/sections", s.cfgSectionAdd, true},
-		{"call.config.section", "POST", "/personal/utlysningar/{id}/formular/avsnitt/{s}", "/en/staff/calls/{id}/form/sections/{s}", s.cfgSection, true},
-		{"call.config.field.add", "POST", "/personal/utlysningar/{id}/formular/avsnitt/{s}/fragor", "/en/staff/calls/{id}/form/sections/{s}/questions", s.cfgFieldAdd, true},
-		{"call.config.field", "POST", "/personal/utlysningar/{id}/formular/avsnitt/{s}/fragor/{f}", "/en/staff/calls/{id}/form/sections/{s}/questions/{f}", s.cfgField, true},
-		{"call.config.lists", "POST", "/personal/utlysningar/{id}/formular/listor", "/en/staff/calls/{id}/form/lists", s.cfgLists, true},
-		{"call.config.assessment", "POST", "/personal/utlysningar/{id}/formular/bedomning", "/en/staff/calls/{id}/form/assessment", s.cfgAssessment, true},
-		{"call.config.steps", "POST", "/personal/utlysningar/{id}/formular/steg", "/en/staff/calls/{id}/form/steps", s.cfgSteps, true},
-		{"call.config.plan", "POST", "/personal/utlysningar/{id}/formular/utbetalning", "/en/staff/calls/{id}/form/payment-plan", s.cfgPlan, true},
-		{"call.config.reports", "POST", "/personal/utlysningar/{id}/formular/rapporter", "/en/staff/calls/{id}/form/reports", s.cfgReports, true},
-		{"audit", "GET", "/personal/logg", "/en/staff/log", s.auditLog, true},
+		{"call.config", "GET", "/personal/utlysningar/{id}/formular", "/en/staff/calls/{id}/form", s.callConfig, staff},
+		{"call.preview", "GET", "/personal/utlysningar/{id}/formular/forhandsgranska", "/en/staff/calls/{id}/form/preview", s.callPreview, staff},
+		{"call.config.section.add", "POST", "/personal/utlysningar/{id}/formular/avsnitt", "/en/staff/calls/{id}/form/sections", s.cfgSectionAdd, staff},
+		{"call.config.section", "POST", "/personal/utlysningar/{id}/formular/avsnitt/{s}", "/en/staff/calls/{id}/form/sections/{s}", s.cfgSection, staff},
+		{"call.config.field.add", "POST", "/personal/utlysningar/{id}/formular/avsnitt/{s}/fragor", "/en/staff/calls/{id}/form/sections/{s}/questions", s.cfgFieldAdd, staff},
+		{"call.config.field", "POST", "/personal/utlysningar/{id}/formular/avsnitt/{s}/fragor/{f}", "/en/staff/calls/{id}/form/sections/{s}/questions/{f}", s.cfgField, staff},
+		{"call.config.lists", "POST", "/personal/utlysningar/{id}/formular/listor", "/en/staff/calls/{id}/form/lists", s.cfgLists, staff},
+		{"call.config.assessment", "POST", "/personal/utlysningar/{id}/formular/bedomning", "/en/staff/calls/{id}/form/assessment", s.cfgAssessment, staff},
+		{"call.config.steps", "POST", "/personal/utlysningar/{id}/formular/steg", "/en/staff/calls/{id}/form/steps", s.cfgSteps, staff},
+		{"call.config.plan", "POST", "/personal/utlysningar/{id}/formular/utbetalning", "/en/staff/calls/{id}/form/payment-plan", s.cfgPlan, staff},
+		{"call.config.reports", "POST", "/personal/utlysningar/{id}/formular/rapporter", "/en/staff/calls/{id}/form/reports", s.cfgReports, staff},
+		{"audit", "GET", "/personal/logg", "/en/staff/log", s.auditLog, staff},
 
 		// Applicants: applications of their organisations.
-		{"apps", "GET", "/ansokningar", "/en/applications", s.appList, true},
-		{"app.create", "POST", "/ansokningar/ny", "/en/applications/new", s.appCreate, true},
-		{"app", "GET", "/ansokningar/{id}", "/en/applications/{id}", s.appPage, true},
-		{"app.save", "POST", "/ansokningar/{id}", "/en/applications/{id}", s.appSave, true},
-		{"app.file", "GET", "/ansokningar/{id}/bilagor/{file}", "/en/applications/{id}/attachments/{file}", s.appFile, true},
-		{"invite.create", "POST", "/ansokningar/inbjudan", "/en/applications/invitation", s.inviteCreate, true},
-		{"invite", "GET", "/inbjudan/{token}", "/en/invitation/{token}", s.invitePage, false},
-		{"invite.accept", "POST", "/inbjudan/{token}", "/en/invitation/{token}", s.inviteAccept, false},
-		{"app.letter", "GET", "/ansokningar/{id}/beslut.pdf", "/en/applications/{id}/decision.pdf", s.appLetter, true},
+		{"apps", "GET", "/ansokningar", "/en/applications", s.appList, staff},
+		{"app.create", "POST", "/ansokningar/ny", "/en/applications/new", s.appCreate, staff},
+		{"app", "GET", "/ansokningar/{id}", "/en/applications/{id}", s.appPage, staff},
+		{"app.save", "POST", "/ansokningar/{id}", "/en/applications/{id}", s.appSave, staff},
+		{"app.file", "GET", "/ansokningar/{id}/bilagor/{file}", "/en/applications/{id}/attachments/{file}", s.appFile, staff},
+		{"invite.create", "POST", "/ansokningar/inbjudan", "/en/applications/invitation", s.inviteCreate, staff},
+		{"invite", "GET", "/inbjudan/{token}", "/en/invitation/{token}", s.invitePage, public},
+		{"invite.accept", "POST", "/inbjudan/{token}", "/en/invitation/{token}", s.inviteAccept, public},
+		{"app.letter", "GET", "/ansokningar/{id}/beslut.pdf", "/en/applications/{id}/decision.pdf", s.appLetter, staff},
 
 		// Officers: the applications of a call, one case, the registry.
-		{"call.apps", "GET", "/personal/utlysningar/{id}/ansokningar", "/en/staff/calls/{id}/applications", s.callApps, true},
-		{"call.allocate", "POST", "/personal/utlysningar/{id}/fordelning", "/en/staff/calls/{id}/allocation", s.callAllocate, true},
-		{"case", "GET", "/personal/ansokningar/{id}", "/en/staff/applications/{id}", s.casePage, true},
-		{"case.event", "POST", "/personal/ansokningar/{id}/steg", "/en/staff/applications/{id}/step", s.caseEvent, true},
-		{"case.assign", "POST", "/personal/ansokningar/{id}/bedomare", "/en/staff/applications/{id}/reviewers", s.caseAssign, true},
-		{"case.decide", "POST", "/personal/ansokningar/{id}/beslut", "/en/staff/applications/{id}/decision", s.caseDecide, true},
-		{"registry", "GET", "/personal/diarium", "/en/staff/registry", s.registryList, true},
-		{"registry.update", "POST", "/personal/diarium/{id}", "/en/staff/registry/{id}", s.registryUpdate, true},
+		{"call.apps", "GET", "/personal/utlysningar/{id}/ansokningar", "/en/staff/calls/{id}/applications", s.callApps, staff},
+		{"call.allocate", "POST", "/personal/utlysningar/{id}/fordelning", "/en/staff/calls/{id}/allocation", s.callAllocate, staff},
+		{"case", "GET", "/personal/ansokningar/{id}", "/en/staff/applications/{id}", s.casePage, staff},
+		{"case.event", "POST", "/personal/ansokningar/{id}/steg", "/en/staff/applications/{id}/step", s.caseEvent, staff},
+		{"case.assign", "POST", "/personal/ansokningar/{id}/bedomare", "/en/staff/applications/{id}/reviewers", s.caseAssign, staff},
+		{"case.decide", "POST", "/personal/ansokningar/{id}/beslut", "/en/staff/applications/{id}/decision", s.caseDecide, staff},
+		{"registry", "GET", "/personal/diarium", "/en/staff/registry", s.registryList, staff},
+		{"registry.update", "POST", "/personal/diarium/{id}", "/en/staff/registry/{id}", s.registryUpdate, staff},
 
 		// Reviewers: assigned applications.
-		{"reviews", "GET", "/granskning", "/en/reviews", s.reviewList, true},
-		{"review", "GET", "/granskning/{id}", "/en/reviews/{id}", s.reviewPage, true},
-		{"review.declare", "POST", "/granskning/{id}/jav", "/en/reviews/{id}/conflict", s.reviewDeclare, true},
-		{"review.save", "POST", "/granskning/{id}", "/en/reviews/{id}", s.reviewSave, true},
+		{"reviews", "GET", "/granskning", "/en/reviews", s.reviewList, staff},
+		{"review", "GET", "/granskning/{id}", "/en/reviews/{id}", s.reviewPage, staff},
+		{"review.declare", "POST", "/granskning/{id}/jav", "/en/reviews/{id}/conflict", s.reviewDeclare, staff},
+		{"review.save", "POST", "/granskning/{id}", "/en/reviews/{id}", s.reviewSave, staff},
 
 		// Grantees: activities carried out for a grant ({id}: the grant) and their reach; officers of the programme read them.
-		{"grant.activities", "GET", "/bidrag/{id}/aktiviteter", "/en/grants/{id}/activities", s.grantActivities, true},
-		{"grant.activities.create", "POST", "/bidrag/{id}/aktiviteter", "/en/grants/{id}/activities", s.grantActivityCreate, true},
-		{"grant.activity", "GET", "/bidrag/{id}/aktiviteter/{aid}", "/en/grants/{id}/activities/{aid}", s.grantActivity, true},
-		{"grant.activity.update", "POST", "/bidrag/{id}/aktiviteter/{aid}", "/en/grants/{id}/activities/{aid}", s.grantActivityUpdate, true},
-		{"grant.activity.evidence", "GET", "/bidrag/{id}/aktiviteter/{aid}/underlag", "/en/grants/{id}/activities/{aid}/evidence", s.grantActivityEvidence, true},
-		{"grant.activity.delete", "POST", "/bidrag/{id}/aktiviteter/{aid}/ta-bort", "/en/grants/{id}/activities/{aid}/delete", s.grantActivityDelete, true},
+		{"grant.activities", "GET", "/bidrag/{id}/aktiviteter", "/en/grants/{id}/activities", s.grantActivities, staff},
+		{"grant.activities.create", "POST", "/bidrag/{id}/aktiviteter", "/en/grants/{id}/activities", s.grantActivityCreate, staff},
+		{"grant.activity", "GET", "/bidrag/{id}/aktiviteter/{aid}", "/en/grants/{id}/activities/{aid}", s.grantActivity, staff},
+		{"grant.activity.update", "POST", "/bidrag/{id}/aktiviteter/{aid}", "/en/grants/{id}/activities/{aid}", s.grantActivityUpdate, staff},
+		{"grant.activity.evidence", "GET", "/bidrag/{id}/aktiviteter/{aid}/underlag", "/en/grants/{id}/activities/{aid}/evidence", s.grantActivityEvidence, staff},
+		{"grant.activity.delete", "POST", "/bidrag/{id}/aktiviteter/{aid}/ta-bort", "/en/grants/{id}/activities/{aid}/delete", s.grantActivityDelete, staff},
 
 		// Grants: the grantee's acceptance, money and change requests ({id}: the grant); the officers' ledger, payments and decisions.
-		{"grants", "GET", "/bidrag", "/en/grants", s.grants, true},
-		{"grant", "GET", "/bidrag/{id}", "/en/grants/{id}", s.grantPage, true},
-		{"grant.accept", "POST", "/bidrag/{id}/villkor", "/en/grants/{id}/terms", s.grantAccept, true},
-		{"grant.change", "POST", "/bidrag/{id}/andringar", "/en/grants/{id}/changes", s.grantChange, true},
-		{"staff.grants", "GET", "/personal/bidrag", "/en/staff/grants", s.staffGrants, true},
-		{"staff.grant", "GET", "/personal/bidrag/{id}", "/en/staff/grants/{id}", s.staffGrant, true},
-		{"staff.grant.pay", "POST", "/personal/bidrag/{id}/utbetalningar", "/en/staff/grants/{id}/payments", s.staffGrantPay, true},
-		{"staff.grant.decide", "POST", "/personal/bidrag/{id}/andringar/{change}", "/en/staff/grants/{id}/changes/{change}", s.staffGrantDecide, true},
+		{"grants", "GET", "/bidrag", "/en/grants", s.grants, staff},
+		{"grant", "GET", "/bidrag/{id}", "/en/grants/{id}", s.grantPage, staff},
+		{"grant.accept", "POST", "/bidrag/{id}/villkor", "/en/grants/{id}/terms", s.grantAccept, staff},
+		{"grant.change", "POST", "/bidrag/{id}/andringar", "/en/grants/{id}/changes", s.grantChange, staff},
+		{"staff.grants", "GET", "/personal/bidrag", "/en/staff/grants", s.staffGrants, staff},
+		{"staff.grant", "GET", "/personal/bidrag/{id}", "/en/staff/grants/{id}", s.staffGrant, staff},
+		{"staff.grant.pay", "POST", "/personal/bidrag/{id}/utbetalningar", "/en/staff/grants/{id}/payments", s.staffGrantPay, staff},
+		{"staff.grant.decide", "POST", "/personal/bidrag/{id}/andringar/{change}", "/en/staff/grants/{id}/changes/{change}", s.staffGrantDecide, staff},
 
 		// Reports ({id}: the grant; {kind}: interim or final; {rid}: the report): the grantee's list with deadlines and
 		// report form; the officer's reading, approval, completion request, repayment and closing.
-		{"grant.reports", "GET", "/bidrag/{id}/rapporter", "/en/grants/{id}/reports", s.grantReports, true},
-		{"grant.report", "GET", "/bidrag/{id}/rapporter/{kind}", "/en/grants/{id}/reports/{kind}", s.grantReport, true},
-		{"grant.report.post", "POST", "/bidrag/{id}/rapporter/{kind}", "/en/grants/{id}/reports/{kind}", s.grantReportPost, true},
-		{"staff.report", "GET", "/personal/bidrag/{id}/rapporter/{rid}", "/en/staff/grants/{id}/reports/{rid}", s.staffReport, true},
-		{"staff.report.post", "POST", "/personal/bidrag/{id}/rapporter/{rid}", "/en/staff/grants/{id}/reports/{rid}", s.staffReportPost, true},
+		{"grant.reports", "GET", "/bidrag/{id}/rapporter", "/en/grants/{id}/reports", s.grantReports, staff},
+		{"grant.report", "GET", "/bidrag/{id}/rapporter/{kind}", "/en/grants/{id}/reports/{kind}", s.grantReport, staff},
+		{"grant.report.post", "POST", "/bidrag/{id}/rapporter/{kind}", "/en/grants/{id}/reports/{kind}", s.grantReportPost, staff},
+		{"staff.report", "GET", "/personal/bidrag/{id}/rapporter/{rid}", "/en/staff/grants/{id}/reports/{rid}", s.staffReport, staff},
+		{"staff.report.post", "POST", "/personal/bidrag/{id}/rapporter/{rid}", "/en/staff/grants/{id}/reports/{rid}", s.staffReportPost, staff},
 
 		// Surveys: the grantee's page ({id}: the grant); the public, anonymous answer pages and QR codes by token
 		// ({phase}: fore/efter in Swedish links, before/after in English ones; each accepted under both prefixes).
-		{"grant.survey", "GET", "/bidrag/{id}/enkat", "/en/grants/{id}/survey", s.grantSurvey, true},
-		{"grant.survey.post", "POST", "/bidrag/{id}/enkat", "/en/grants/{id}/survey", s.grantSurveyPost, true},
-		{"survey.answer", "GET", "/enkat/{token}/{phase}", "/en/survey/{token}/{phase}", s.surveyAnswer, false},
-		{"survey.answer.post", "POST", "/enkat/{token}/{phase}", "/en/survey/{token}/{phase}", s.surveySubmit, false},
-		{"survey.thanks", "GET", "/enkat/{token}/{phase}/tack", "/en/survey/{token}/{phase}/thanks", s.surveyThanks, false},
-		{"survey.qr.png", "GET", "/enkat/{token}/{phase}/qr.png", "/en/survey/{token}/{phase}/qr.png", s.surveyQRPNG, false},
-		{"survey.qr.svg", "GET", "/enkat/{token}/{phase}/qr.svg", "/en/survey/{token}/{phase}/qr.svg", s.surveyQRSVG, false},
+		{"grant.survey", "GET", "/bidrag/{id}/enkat", "/en/grants/{id}/survey", s.grantSurvey, staff},
+		{"grant.survey.post", "POST", "/bidrag/{id}/enkat", "/en/grants/{id}/survey", s.grantSurveyPost, staff},
+		{"survey.answer", "GET", "/enkat/{token}/{phase}", "/en/survey/{token}/{phase}", s.surveyAnswer, public},
+		{"survey.answer.post", "POST", "/enkat/{token}/{phase}", "/en/survey/{token}/{phase}", s.surveySubmit, public},
+		{"survey.thanks", "GET", "/enkat/{token}/{phase}/tack", "/en/survey/{token}/{phase}/thanks", s.surveyThanks, public},
+		{"survey.qr.png", "GET", "/enkat/{token}/{phase}/qr.png", "/en/survey/{token}/{phase}/qr.png", s.surveyQRPNG, public},
+		{"survey.qr.svg", "GET", "/enkat/{token}/{phase}/qr.svg", "/en/survey/{token}/{phase}/qr.svg", s.surveyQRSVG, public},
 
-		// Stories (story_public.go, story_write.go): the public list, a story, its image and the Atom feeds
+		// Stories (story_public.go, story_write.go, story_staff.go): the public list, a story, its image and the Atom feeds
 		// (all, per partnership {id}, per goal {n}); the writers' list, form, preview and publishing; the officers'
 		// list with hiding and unhiding. The image route checks the session itself when the story is not public.
-		{"stories", "GET", "/berattelser", "/en/stories", s.storyList, false},
-		{"stories.feed", "GET", "/berattelser/atom.xml", "/en/stories/atom.xml", s.storyFeed, false},
-		{"stories.feed.partnership", "GET", "/partnerskap/{id}/berattelser.atom", "/en/partnerships/{id}/stories.atom", s.storyFeedPartnership, false},
-		{"stories.feed.goal", "GET", "/mal/{n}/berattelser.atom", "/en/goals/{n}/stories.atom", s.storyFeedGoal, false},
-		{"story", "GET", "/berattelser/{id}", "/en/stories/{id}", s.storyPublic, false},
-		{"story.image", "GET", "/berattelser/{id}/bild", "/en/stories/{id}/image", s.storyImage, false},
-		{"mystories", "GET", "/mina-berattelser", "/en/my-stories", s.myStories, true},
-		{"mystory.new", "GET", "/mina-berattelser/ny", "/en/my-stories/new", s.storyNew, true},
-		{"mystory.create", "POST", "/mina-berattelser/ny", "/en/my-stories/new", s.storyCreate, true},
-		{"mystory.edit", "GET", "/mina-berattelser/{id}", "/en/my-stories/{id}", s.storyEdit, true},
-		{"mystory.update", "POST", "/mina-berattelser/{id}", "/en/my-stories/{id}", s.storyUpdate, true},
-		{"mystory.preview", "GET", "/mina-berattelser/{id}/forhandsgranska", "/en/my-stories/{id}/preview", s.storyPreview, true},
-		{"mystory.publish", "POST", "/mina-berattelser/{id}/publicera", "/en/my-stories/{id}/publish", s.storyPublish, true},
-		{"mystory.unpublish", "POST", "/mina-berattelser/{id}/avpublicera", "/en/my-stories/{id}/unpublish", s.storyUnpublish, true},
-		{"staff.stories", "GET", "/personal/berattelser", "/en/staff/stories", s.staffStories, true},
-		{"staff.story", "GET", "/personal/berattelser/{id}", "/en/staff/stories/{id}", s.staffStory, true},
-		{"staff.story.hide", "POST", "/personal/berattelser/{id}/dolj", "/en/staff/stories/{id}/hide", s.staffStoryHide, true},
-		{"staff.story.unhide", "POST", "/personal/berattelser/{id}/visa", "/en/staff/stories/{id}/unhide", s.staffStoryUnhide, true},
+		{"stories", "GET", "/berattelser", "/en/stories", s.storyList, cached},
+		{"stories.feed", "GET", "/berattelser/atom.xml", "/en/stories/atom.xml", s.storyFeed, cached},
+		{"stories.feed.partnership", "GET", "/partnerskap/{id}/berattelser.atom", "/en/partnerships/{id}/stories.atom", s.storyFeedPartnership, cached},
+		{"stories.feed.goal", "GET", "/mal/{n}/berattelser.atom", "/en/goals/{n}/stories.atom", s.storyFeedGoal, cached},
+		{"story", "GET", "/berattelser/{id}", "/en/stories/{id}", s.storyPublic, cached},
+		{"story.image", "GET", "/berattelser/{id}/bild", "/en/stories/{id}/image", s.storyImage, public}, // a draft's: its writers' only
+		{"mystories", "GET", "/mina-berattelser", "/en/my-stories", s.myStories, staff},
+		{"mystory.new", "GET", "/mina-berattelser/ny", "/en/my-stories/new", s.storyNew, staff},
+		{"mystory.create", "POST", "/mina-berattelser/ny", "/en/my-stories/new", s.storyCreate, staff},
+		{"mystory.edit", "GET", "/mina-berattelser/{id}", "/en/my-stories/{id}", s.storyEdit, staff},
+		{"mystory.update", "POST", "/mina-berattelser/{id}", "/en/my-stories/{id}", s.storyUpdate, staff},
+		{"mystory.preview", "GET", "/mina-berattelser/{id}/forhandsgranska", "/en/my-stories/{id}/preview", s.storyPreview, staff},
+		{"mystory.publish", "POST", "/mina-berattelser/{id}/publicera", "/en/my-stories/{id}/publish", s.storyPublish, staff},
+		{"mystory.unpublish", "POST", "/mina-berattelser/{id}/avpublicera", "/en/my-stories/{id}/unpublish", s.storyUnpublish, staff},
+		{"staff.stories", "GET", "/personal/berattelser", "/en/staff/stories", s.staffStories, staff},
+		{"staff.story", "GET", "/personal/berattelser/{id}", "/en/staff/stories/{id}", s.staffStory, staff},
+		{"staff.story.hide", "POST", "/personal/berattelser/{id}/dolj", "/en/staff/stories/{id}/hide", s.staffStoryHide, staff},
+		{"staff.story.unhide", "POST", "/personal/berattelser/{id}/visa", "/en/staff/stories/{id}/unhide", s.staffStoryUnhide, staff},
 
 		// Material bank (material_public.go, material_publish.go): the public browse, an item's page and its
 		// download (counted; a link item redirects to its https address); the publishers' list, form, publishing
 		// and withdrawing, and the officers' taking down with a reason; an uncounted download for them.
-		{"material", "GET", "/material", "/en/material", s.materialBrowse, false},
-		{"material.item", "GET", "/material/{id}", "/en/material/{id}", s.materialItem, false},
-		{"material.file", "GET", "/material/{id}/fil", "/en/material/{id}/file", s.materialFile, false},
-		{"mymaterial", "GET", "/mitt-material", "/en/my-material", s.materialMine, true},
-		{"mymaterial.new", "GET", "/mitt-material/ny", "/en/my-material/new", s.materialNew, true},
-		{"mymaterial.create", "POST", "/mitt-material/ny", "/en/my-material/new", s.materialCreate, true},
-		{"mymaterial.edit", "GET", "/mitt-material/{id}", "/en/my-material/{id}", s.materialEdit, true},
-		{"mymaterial.update", "POST", "/mitt-material/{id}", "/en/my-material/{id}", s.materialUpdate, true},
-		{"mymaterial.state", "POST", "/mitt-material/{id}/status", "/en/my-material/{id}/state", s.materialState, true},
-		{"mymaterial.file", "GET", "/mitt-material/{id}/fil", "/en/my-material/{id}/file", s.materialOwnFile, true},
+		{"material", "GET", "/material", "/en/material", s.materialBrowse, cached},
+		{"material.item", "GET", "/material/{id}", "/en/material/{id}", s.materialItem, cached},
+		{"material.file", "GET", "/material/{id}/fil", "/en/material/{id}/file", s.materialFile, public}, // each download counted
+		{"mymaterial", "GET", "/mitt-material", "/en/my-material", s.materialMine, staff},
+		{"mymaterial.new", "GET", "/mitt-material/ny", "/en/my-material/new", s.materialNew, staff},
+		{"mymaterial.create", "POST", "/mitt-material/ny", "/en/my-material/new", s.materialCreate, staff},
+		{"mymaterial.edit", "GET", "/mitt-material/{id}", "/en/my-material/{id}", s.materialEdit, staff},
+		{"mymaterial.update", "POST", "/mitt-material/{id}", "/en/my-material/{id}", s.materialUpdate, staff},
+		{"mymaterial.state", "POST", "/mitt-material/{id}/status", "/en/my-material/{id}/state", s.materialState, staff},
+		{"mymaterial.file", "GET", "/mitt-material/{id}/fil", "/en/my-material/{id}/file", s.materialOwnFile, staff},
 	}
 }
 
 // routes builds the handler: every page in both languages, static assets,
 // the language switch, health check, robots.txt and sitemap, wrapped in the security middleware.
-// The public pages named in cacheable (cache.go) are kept rendered.
+// The cached pages are kept rendered (cache.go).
 func (s *Server) routes() http.Handler {
-	s.cache = newPageCache(s.cfg.PageCache, s.metrics.reg)
+	s.cache = s.newPageCache()
 	mux := http.NewServeMux()
 	for _, rt := range s.table() {
 		for _, lang := range []string{"sv", "en"} {
@@ -185,14 +222,14 @@ func (s *Server) routes() http.Handler {
 			if lang == "en" {
 				pattern = rt.en
 			}
-			mux.Handle(rt.method+" "+pattern, s.metrics.wrap(rt.name, s.cached(rt.name, lang, s.page(rt, lang))))
+			mux.Handle(rt.method+" "+pattern, s.metrics.wrap(rt.name, s.cached(rt, lang, s.page(rt, lang))))
 		}
 	}
-	mux.HandleFunc("GET /static/", serveAsset) // goals.css too (cache_static.go)
+	mux.HandleFunc("GET /static/", serveAsset) // goals.css too (assets.go)
 	mux.HandleFunc("GET /sprak", s.switchLanguage)
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /robots.txt", s.cached("robots", "", http.HandlerFunc(s.robots)))
-	mux.Handle("GET /sitemap.xml", s.cached("sitemap", "", http.HandlerFunc(s.sitemap)))
+	mux.Handle("GET /robots.txt", s.cache.Wrap(http.HandlerFunc(s.robots), nil))
+	mux.Handle("GET /sitemap.xml", s.cache.Wrap(http.HandlerFunc(s.sitemap), nil))
 	mux.Handle("/", s.page(route{name: "notfound", h: s.notFound}, "sv"))
 	mux.Handle("/en/", s.page(route{name: "notfound", h: s.notFound}, "en"))
 	return securityHeaders(http.NewCrossOriginProtection().Handler(mux))

@@ -13,6 +13,8 @@ import (
 
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/i18n"
+	"github.com/icld/partnerskap/internal/notify"
+	"github.com/icld/partnerskap/internal/pagecache"
 	"github.com/icld/partnerskap/internal/store"
 )
 
@@ -31,7 +33,7 @@ type Config struct {
 	// on PostgreSQL (see internal/filestore).
 	Files FileStore
 	// PageCache bounds the cache of rendered public pages (cache.go).
-	PageCache CacheConfig
+	PageCache pagecache.Config
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed when limiting by client address (survey answers, sign-in);
 	// without them every client behind a proxy would share its address.
@@ -58,10 +60,11 @@ type Server struct {
 	metrics   *metrics
 	handler   http.Handler
 	routeList []route
-	flood     floodGuard    // the survey answer pages' rate limits
-	logins    loginGuard    // failed sign-ins' rate limits
-	downloads downloadGuard // which material downloads count
-	cache     *pageCache    // rendered public pages; nil when off (cache.go)
+	flood     floodGuard       // the survey answer pages' rate limits
+	logins    loginGuard       // failed sign-ins' rate limits
+	downloads downloadGuard    // which material downloads count
+	cache     *pagecache.Cache // rendered public pages; nil when off (cache.go)
+	notify    *notify.Mailer   // the mails handlers queue with their changes
 }
 
 // New builds the server and parses its templates once.
@@ -70,7 +73,7 @@ func New(s store.Store, clk clock.Clock, log *slog.Logger, cfg Config) (*Server,
 	if err != nil {
 		return nil, err
 	}
-	srv := &Server{store: s, clock: clk, log: log, cfg: cfg, msgs: msgs, metrics: newMetrics()}
+	srv := &Server{store: s, clock: clk, log: log, cfg: cfg, msgs: msgs, metrics: newMetrics(), notify: notify.New(s, msgs, cfg.BaseURL)}
 	if srv.pages, err = parseTemplates(); err != nil {
 		return nil, err
 	}

@@ -77,24 +77,3 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookies(r)})
 	return nil
 }
-
-const flashCookie = "flash"
-
-// setFlash leaves a message key for the next staff page ("saved").
-func setFlash(w http.ResponseWriter, key string) {
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: key, Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-}
-
-func takeFlash(w http.ResponseWriter, r *http.Request) string {
-	c, err := r.Cookie(flashCookie)
-	if err != nil {
-		return ""
-	}
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	switch c.Value { // only known keys, never text from the cookie
-	case "flash.saved", "flash.created", "flash.signed_in", "flash.submitted", "flash.withdrawn", "flash.decided", "flash.invited",
-		"flash.grant.accepted", "flash.grant.paid", "flash.grant.change_requested", "flash.grant.change_decided":
-		return c.Value
-	}
-	return ""
-}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/icld/partnerskap/internal/country"
+	"github.com/icld/partnerskap/internal/money"
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/sdg"
 )
@@ -16,23 +17,50 @@ import (
 // pageTemplate is a page parsed together with the layout and partials.
 type pageTemplate = template.Template
 
-var funcs = template.FuncMap{
-	"goal":    sdg.GoalByNumber,
-	"target":  sdg.TargetByCode,
-	"goals":   sdg.Goals,
-	"country": country.Name,
-	"join":    strings.Join,
-	"inc":     func(i int) int { return i + 1 },
-	"sub":     func(a, b int64) int64 { return a - b },
-	"hasInt":  func(list []int, v int) bool { return slices.Contains(list, v) },
-	"hasStr":  func(list []string, v string) bool { return slices.Contains(list, v) },
-	"lines":   func(s string) []string { return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") },
+// funcMap is every function the templates call, built in this one place;
+// the bigger ones are defined beside the pages that use them.
+func funcMap() template.FuncMap {
+	return template.FuncMap{
+		"goal":    sdg.GoalByNumber,
+		"target":  sdg.TargetByCode,
+		"goals":   sdg.Goals,
+		"country": country.Name,
+		"join":    strings.Join,
+		"inc":     func(i int) int { return i + 1 },
+		"sub":     func(a, b int64) int64 { return a - b },
+		"hasInt":  func(list []int, v int) bool { return slices.Contains(list, v) },
+		"hasStr":  func(list []string, v string) bool { return slices.Contains(list, v) },
+		"lines":   func(s string) []string { return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") },
+		"linkify": linkify,
+		// number writes a count of people or activities for reading:
+		// "4 300" in Swedish, "4,300" in English.
+		"number": money.Count,
+		"asset":  assetURL,
+
+		// Partials' data: each gets the page's Base and what it shows.
+		"cardOf":    cardOf,
+		"callTable": callTableOf,
+		"goalGrid":  goalGridOf,
+		"sectionOf": sectionOf,
+		"fieldOf":   fieldOf,
+		"cell":      cellOf,
+		"answersOf": answersOf,
+
+		// Choices and labels.
+		"langOptions":   langOptions,
+		"acceptOption":  acceptOptions,
+		"decideFormFor": decideFormFor,
+		"decideOptions": decideOptions,
+		"kindOptions":   surveyKindOptions,
+		"kb":            kilobytes,
+		"rowText":       rowText,
+	}
 }
 
 // parseTemplates parses each page under templates/pages with the layout
 // and partials, once, at start-up.
 func parseTemplates() (map[string]*pageTemplate, error) {
-	base, err := template.New("layout").Funcs(funcs).ParseFS(embedded, "templates/layout.html", "templates/partials.html")
+	base, err := template.New("layout").Funcs(funcMap()).ParseFS(embedded, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
@@ -52,7 +80,7 @@ func parseTemplates() (map[string]*pageTemplate, error) {
 		name := strings.TrimSuffix(path.Base(f), ".html")
 		out[name] = t.Lookup("layout")
 	}
-	// The widget other sites frame is a page of its own, without the layout (embed.go).
+	// The widget other sites frame is a page of its own, without the layout (partnership_embed.go).
 	if out["embed"], err = parseEmbedTemplate(); err != nil {
 		return nil, err
 	}
@@ -75,9 +103,10 @@ type callTableData struct {
 	Calls []callSummary
 }
 
-func init() {
-	funcs["cardOf"] = func(pg pager, p *partnership.Partnership) card { return card{Base: pg.base(), P: p} }
-	funcs["callTable"] = func(pg pager, calls []callSummary) callTableData { return callTableData{Base: pg.base(), Calls: calls} }
+func cardOf(pg pager, p *partnership.Partnership) card { return card{Base: pg.base(), P: p} }
+
+func callTableOf(pg pager, calls []callSummary) callTableData {
+	return callTableData{Base: pg.base(), Calls: calls}
 }
 
 // linkify escapes text and turns the http(s) addresses in it into links,
@@ -105,11 +134,11 @@ type goalGridData struct {
 	Goals []goalCount
 }
 
-func init() {
-	funcs["goalGrid"] = func(pg pager, goals []goalCount) goalGridData { return goalGridData{Base: pg.base(), Goals: goals} }
-	funcs["linkify"] = linkify
-	funcs["langOptions"] = func(pg pager) []option {
-		b := pg.base()
-		return []option{{Value: "sv", Label: b.T("lang.sv")}, {Value: "en", Label: b.T("lang.en")}}
-	}
+func goalGridOf(pg pager, goals []goalCount) goalGridData {
+	return goalGridData{Base: pg.base(), Goals: goals}
+}
+
+func langOptions(pg pager) []option {
+	b := pg.base()
+	return []option{{Value: "sv", Label: b.T("lang.sv")}, {Value: "en", Label: b.T("lang.en")}}
 }

@@ -40,7 +40,7 @@ func (s *Server) inviteCreate(w http.ResponseWriter, r *http.Request, b *Base) e
 	rand.Read(raw)
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	link := b.BaseURL() + b.urlIn(lang, "invite", token)
-	msg := s.message(&user.User{Email: email, Name: email, Lang: lang}, "invite", "From", b.User.Name, "Organisation", org.Name, "Link", link)
+	msg := s.notify.Invite(email, lang, b.User.Name, org.Name, link)
 	inv := &user.Invite{TokenHash: hashToken(token), Email: email, OrganisationID: orgID, Role: user.Applicant, InvitedBy: b.User.ID}
 	err = s.store.CreateInvite(r.Context(), actor(b.User), inv, []mail.Message{msg})
 	if status, ok := formFailed(err, b); ok {
@@ -53,15 +53,6 @@ func (s *Server) inviteCreate(w http.ResponseWriter, r *http.Request, b *Base) e
 	setFlash(w, "flash.invited")
 	http.Redirect(w, r, b.URL("apps"), http.StatusSeeOther)
 	return nil
-}
-
-// prefixed renames field errors, so a second form on a page has its own.
-func prefixed(errs validate.Errors, prefix string) validate.Errors {
-	out := validate.Errors{}
-	for k, v := range errs {
-		out[prefix+k] = v
-	}
-	return out
 }
 
 type invitePage struct {

@@ -306,8 +306,7 @@ func (b *Base) HasRoute(name string) bool {
 	return ok
 }
 
-func init() {
-	funcs["acceptOption"] = func(pg pager) []option {
-		return []option{{Value: "yes", Label: pg.base().T("money.accept.confirm_label")}}
-	}
+// acceptOptions is the one box a grantee ticks to accept the terms.
+func acceptOptions(pg pager) []option {
+	return []option{{Value: "yes", Label: pg.base().T("money.accept.confirm_label")}}
 }

@@ -22,7 +22,7 @@ const embedHeight = 560
 // (templates/embed.html) with the partials, not the site's layout, since
 // it is shown inside another site's page.
 func parseEmbedTemplate() (*pageTemplate, error) {
-	t, err := template.New("embed.html").Funcs(funcs).ParseFS(embedded, "templates/partials.html", "templates/embed.html")
+	t, err := template.New("embed.html").Funcs(funcMap()).ParseFS(embedded, "templates/partials.html", "templates/embed.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: template embed: %w", err)
 	}

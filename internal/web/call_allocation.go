@@ -238,7 +238,7 @@ func (s *Server) callAllocate(w http.ResponseWriter, r *http.Request, b *Base) e
 		}
 		err = d.Check(a.Requested, c.MaxPerGrant).Err()
 		if err == nil {
-			mails, err2 := s.decisionMails(ctx, b, cf, d)
+			mails, err2 := s.notify.Decided(ctx, cf.App, cf.Call, d, b.mailLink("app", cf.App.ID))
 			if err2 != nil {
 				return err2
 			}
@@ -263,19 +263,4 @@ func (s *Server) callAllocate(w http.ResponseWriter, r *http.Request, b *Base) e
 		results = append(results, allocResult{Error: b.T("callapps.nothing")})
 	}
 	return s.renderCallApps(w, r, b, http.StatusOK, c, results)
-}
-
-// firstError picks the message to show for a refusal: the amount's, when
-// there is one (the ceiling), else the first in field order.
-func firstError(e validate.Errors) string {
-	if m, ok := e["amount"]; ok {
-		return m
-	}
-	best := ""
-	for k := range e {
-		if best == "" || k < best {
-			best = k
-		}
-	}
-	return e[best]
 }

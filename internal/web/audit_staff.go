@@ -9,19 +9,7 @@ import (
 
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/policy"
-	"github.com/icld/partnerskap/internal/user"
 )
-
-// actor is who the signed-in user is, for the audit log.
-func actor(u *user.User) audit.Actor { return audit.Actor{UserID: u.ID, Name: u.Name} }
-
-// require returns errForbidden unless the policy allows the action.
-func require(b *Base, a policy.Action, programmeID int64) error {
-	if !policy.Can(b.User, a, programmeID) {
-		return errForbidden
-	}
-	return nil
-}
 
 type auditPage struct {
 	*Base

@@ -1,4 +1,4 @@
-package web
+package pagecache
 
 import (
 	"bytes"
@@ -13,26 +13,32 @@ import (
 	"time"
 )
 
-// representation is a response kept in memory, ready to serve many times:
+// Representation is a response kept in memory, ready to serve many times:
 // the headers its handler set, the body, and, when it pays, the body
 // compressed once with gzip. Each has a strong ETag (a hash of its bytes),
 // so a browser that has it is answered 304 without a body.
-type representation struct {
+type Representation struct {
 	set      http.Header // headers to set (values clipped: appending copies)
 	removed  []string    // headers to remove
 	body, gz []byte      // gz is nil when not worth it
 	etag     string      // of body
 	gzTag    string      // of gz
 	modified time.Time   // Last-Modified to send; zero: none
-	issued   time.Time   // the latest Last-Modified issued for the address (cache.go)
+	issued   time.Time   // the latest Last-Modified issued for the address (Cache.lastModified)
 }
 
 // gzipMin is the smallest body worth compressing: below it the headers
 // and gzip's own framing eat the gain.
 const gzipMin = 512
 
-func newRepresentation(set http.Header, removed []string, body []byte) *representation {
-	rep := &representation{set: set, removed: removed, body: body, etag: etagOf(body, "")}
+// NewRepresentation prepares body, sent with the headers in set, to be
+// served many times; the web server's static files use it too.
+func NewRepresentation(set http.Header, body []byte) *Representation {
+	return newRepresentation(set, nil, body)
+}
+
+func newRepresentation(set http.Header, removed []string, body []byte) *Representation {
+	rep := &Representation{set: set, removed: removed, body: body, etag: etagOf(body, "")}
 	if len(body) >= gzipMin && compressible(set.Get("Content-Type")) {
 		if gz := gzipped(body); len(gz) < len(body)*9/10 {
 			rep.gz, rep.gzTag = gz, etagOf(body, "-gz")
@@ -49,11 +55,11 @@ func newRepresentation(set http.Header, removed []string, body []byte) *represen
 	return rep
 }
 
-// serve answers r with rep: gzip when the client takes it, 304 when its
+// Serve answers r with rep: gzip when the client takes it, 304 when its
 // If-None-Match (or, without one, If-Modified-Since) says it has these
 // bytes, no body for HEAD; http.ServeContent does the conditional part,
 // and ranges.
-func (rep *representation) serve(w http.ResponseWriter, r *http.Request) {
+func (rep *Representation) Serve(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	for _, k := range rep.removed {
 		h.Del(k)
@@ -69,6 +75,9 @@ func (rep *representation) serve(w http.ResponseWriter, r *http.Request) {
 	h.Set("Etag", tag)
 	http.ServeContent(w, r, "", rep.modified, bytes.NewReader(body))
 }
+
+// ETag is the strong entity tag of the uncompressed body, quoted.
+func (rep *Representation) ETag() string { return rep.etag }
 
 // etagOf is a strong entity tag for body: 128 bits of its SHA-256.
 func etagOf(body []byte, suffix string) string {

@@ -20,6 +20,7 @@ import (
 	"github.com/icld/partnerskap/internal/form"
 	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/money"
+	"github.com/icld/partnerskap/internal/notify"
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/sdg"
@@ -35,6 +36,11 @@ type grantAccess struct {
 	Partnership *partnership.Partnership
 	OrgName     string
 	CanWrite    bool // an applicant of the grant's organisation
+}
+
+// mailed is what a report mail says about the grant.
+func (ga *grantAccess) mailed() notify.Grant {
+	return notify.Grant{Grant: ga.Grant, Call: ga.Call, Partnership: ga.Partnership.Name, Organisation: ga.OrgName}
 }
 
 // loadGrantActivities loads the grant with the id in the path. Applicants
@@ -423,8 +429,6 @@ func (s *Server) grantActivityDelete(w http.ResponseWriter, r *http.Request, b *
 // evidence file a little over the largest accepted, so an oversized file
 // is refused on its field with the rest of the form kept.
 const maxActivityBody = 2*attachment.MaxSize + 1<<20
-
-var errTooLarge = errors.New("web: request body too large")
 
 // parseActivityBody reads the activity form, a multipart one (with a file)
 // or a plain one (without JavaScript or a file the browser posts either).

@@ -7,11 +7,13 @@ import (
 	"path"
 	"strings"
 	"sync"
+
+	"github.com/icld/partnerskap/internal/pagecache"
 )
 
 // asset is a static file, held in memory with its gzip copy and ETag.
 type asset struct {
-	rep     *representation
+	rep     *pagecache.Representation
 	version string // a short hash of the bytes, for assetURL
 }
 
@@ -28,8 +30,8 @@ var assets = sync.OnceValues(func() (map[string]*asset, error) {
 			ctype = http.DetectContentType(body)
 		}
 		set := http.Header{"Content-Type": {ctype}}
-		rep := newRepresentation(set, nil, body)
-		out[name] = &asset{rep: rep, version: strings.Trim(rep.etag, `"`)[:12]}
+		rep := pagecache.NewRepresentation(set, body)
+		out[name] = &asset{rep: rep, version: strings.Trim(rep.ETag(), `"`)[:12]}
 	}
 	err = fs.WalkDir(static, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -57,8 +59,6 @@ func assetURL(name string) string {
 	return "/static/" + name
 }
 
-func init() { funcs["asset"] = assetURL }
-
 // serveAsset serves a static file: gzip when taken, a strong ETag, and a
 // year's caching when the address carries the current hash (assetURL);
 // without it, or with an old one, the browser revalidates each time.
@@ -74,5 +74,5 @@ func serveAsset(w http.ResponseWriter, r *http.Request) {
 	} else {
 		w.Header().Set("Cache-Control", "public, no-cache")
 	}
-	a.rep.serve(w, r)
+	a.rep.Serve(w, r)
 }

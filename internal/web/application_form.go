@@ -241,43 +241,48 @@ type cellData struct {
 	Options                                    []option
 }
 
-func init() {
-	funcs["sectionOf"] = func(pg pager, s sectionView) sectionData { return sectionData{Base: pg.base(), S: s} }
-	funcs["fieldOf"] = func(b *Base, f fieldView) fieldData { return fieldData{Base: b, F: f} }
-	funcs["cell"] = func(pg pager, key string, row rowView, col, labelKey string, opts []option) cellData {
-		b := pg.base()
-		name := key + "." + strconv.Itoa(row.Index) + "." + col
-		return cellData{ID: strings.ReplaceAll(name, ".", "-"), Name: name, Label: b.T(labelKey), Value: row.Cells[col],
-			Error: row.Errors[col], Col: col, Choose: b.T("form.choose"), Options: opts}
-	}
-	funcs["kb"] = func(size int64) int64 { return (size + 1023) / 1024 }
-	funcs["rowText"] = func(f fieldView, row rowView) string {
-		var parts []string
-		add := func(col string, opts []option) {
-			if v := row.Cells[col]; v != "" {
-				if opts != nil {
-					v = optionLabel(opts, v)
-				}
-				parts = append(parts, v)
+// sectionOf, fieldOf and cellOf give the form's partials what they render.
+func sectionOf(pg pager, s sectionView) sectionData { return sectionData{Base: pg.base(), S: s} }
+
+func fieldOf(b *Base, f fieldView) fieldData { return fieldData{Base: b, F: f} }
+
+func cellOf(pg pager, key string, row rowView, col, labelKey string, opts []option) cellData {
+	b := pg.base()
+	name := key + "." + strconv.Itoa(row.Index) + "." + col
+	return cellData{ID: strings.ReplaceAll(name, ".", "-"), Name: name, Label: b.T(labelKey), Value: row.Cells[col],
+		Error: row.Errors[col], Col: col, Choose: b.T("form.choose"), Options: opts}
+}
+
+// kilobytes rounds a file size up to whole KB.
+func kilobytes(size int64) int64 { return (size + 1023) / 1024 }
+
+// rowText writes a block's row on one line, for reading.
+func rowText(f fieldView, row rowView) string {
+	var parts []string
+	add := func(col string, opts []option) {
+		if v := row.Cells[col]; v != "" {
+			if opts != nil {
+				v = optionLabel(opts, v)
 			}
+			parts = append(parts, v)
 		}
-		switch f.Kind {
-		case form.TargetGroups:
-			add("group", f.TargetGroups)
-			add("message", nil)
-		case form.Activities:
-			add("title", nil)
-			add("target_group", f.TargetGroups)
-			add("channel", f.Channels)
-			if row.Cells["start"] != "" || row.Cells["end"] != "" {
-				parts = append(parts, row.Cells["start"]+"–"+row.Cells["end"])
-			}
-			add("cost", nil)
-		case form.Budget:
-			add("category", f.Categories)
-			add("description", nil)
-			add("amount", nil)
-		}
-		return strings.Join(parts, " · ")
 	}
+	switch f.Kind {
+	case form.TargetGroups:
+		add("group", f.TargetGroups)
+		add("message", nil)
+	case form.Activities:
+		add("title", nil)
+		add("target_group", f.TargetGroups)
+		add("channel", f.Channels)
+		if row.Cells["start"] != "" || row.Cells["end"] != "" {
+			parts = append(parts, row.Cells["start"]+"–"+row.Cells["end"])
+		}
+		add("cost", nil)
+	case form.Budget:
+		add("category", f.Categories)
+		add("description", nil)
+		add("amount", nil)
+	}
+	return strings.Join(parts, " · ")
 }

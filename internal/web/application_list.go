@@ -147,14 +147,3 @@ func (s *Server) appCreate(w http.ResponseWriter, r *http.Request, b *Base) erro
 	http.Redirect(w, r, b.URL("app", a.ID), http.StatusSeeOther)
 	return nil
 }
-
-func cutInts(s string) (int64, int64, bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ':' {
-			a, err1 := strconv.ParseInt(s[:i], 10, 64)
-			b, err2 := strconv.ParseInt(s[i+1:], 10, 64)
-			return a, b, err1 == nil && err2 == nil
-		}
-	}
-	return 0, 0, false
-}

@@ -17,7 +17,6 @@ import (
 	"github.com/icld/partnerskap/internal/decision"
 	"github.com/icld/partnerskap/internal/filestore"
 	"github.com/icld/partnerskap/internal/form"
-	"github.com/icld/partnerskap/internal/mail"
 	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/programme"
 	"github.com/icld/partnerskap/internal/store"
@@ -305,7 +304,7 @@ func (s *Server) appSave(w http.ResponseWriter, r *http.Request, b *Base) error 
 		http.Redirect(w, r, b.URL("app", a.ID), http.StatusSeeOther)
 		return nil
 	}
-	mails, err := s.submitMails(ctx, b, &draft, c)
+	mails, err := s.notify.Submitted(ctx, &draft, c)
 	if err != nil {
 		return err
 	}
@@ -332,32 +331,6 @@ func (s *Server) appSave(w http.ResponseWriter, r *http.Request, b *Base) error 
 	setFlash(w, "flash.submitted")
 	http.Redirect(w, r, b.URL("app", a.ID), http.StatusSeeOther)
 	return nil
-}
-
-// submitMails renders the receipt for the applicant users and the notice
-// for the programme's officers, each in their own language.
-func (s *Server) submitMails(ctx context.Context, b *Base, a *application.Application, c *call.Call) ([]mail.Message, error) {
-	row, err := s.appRowOf(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	var mails []mail.Message
-	applicants, err := s.applicantsOf(ctx, a.OrganisationID)
-	if err != nil {
-		return nil, err
-	}
-	for _, u := range applicants {
-		mails = append(mails, s.message(u, "submitted", "Partnership", row.Partnership.Name, "Call", c.Title(u.Lang), "ID", a.ID))
-	}
-	officers, err := s.officersFor(ctx, c.ProgrammeID)
-	if err != nil {
-		return nil, err
-	}
-	for _, u := range officers {
-		mails = append(mails, s.message(u, "submitted_officer", "Partnership", row.Partnership.Name, "Call", c.Title(u.Lang),
-			"Organisation", row.Org.Name, "ID", a.ID))
-	}
-	return mails, nil
 }
 
 func (s *Server) appWithdraw(w http.ResponseWriter, r *http.Request, b *Base, a *application.Application) error {

@@ -270,8 +270,8 @@ type answersData struct {
 	Sections []answerSection
 }
 
-func init() {
-	funcs["answersOf"] = func(pg pager, secs []answerSection) answersData { return answersData{Base: pg.base(), Sections: secs} }
+func answersOf(pg pager, secs []answerSection) answersData {
+	return answersData{Base: pg.base(), Sections: secs}
 }
 
 // submittedAnswers returns the latest submitted version's answers and
@@ -534,13 +534,8 @@ func (s *Server) caseEvent(w http.ResponseWriter, r *http.Request, b *Base) erro
 		if len(b.Errors) > 0 {
 			return s.renderCase(w, r, b, http.StatusUnprocessableEntity, cf, decideForm{}, note, "")
 		}
-		users, err := s.applicantsOf(r.Context(), cf.App.OrganisationID)
-		if err != nil {
+		if mails, err = s.notify.CompletionRequested(r.Context(), cf.App, cf.Call, note, b.mailLink("app", cf.App.ID)); err != nil {
 			return err
-		}
-		for _, u := range users {
-			mails = append(mails, s.message(u, "completion", "Title", appLabelIn(s, u.Lang, cf.App), "Call", cf.Call.Title(u.Lang),
-				"Note", note, "Link", s.absURL(b, u.Lang, "app", cf.App.ID)))
 		}
 	}
 	err = s.store.Transition(r.Context(), actor(b.User), cf.App.ID, e, note, mails)
@@ -561,19 +556,6 @@ func (s *Server) caseEvent(w http.ResponseWriter, r *http.Request, b *Base) erro
 	setFlash(w, "flash.saved")
 	http.Redirect(w, r, b.URL("case", cf.App.ID), http.StatusSeeOther)
 	return nil
-}
-
-// appLabelIn names an application in a mail, in the recipient's language.
-func appLabelIn(s *Server, lang string, a *application.Application) string {
-	if t := strings.TrimSpace(a.Title()); t != "" {
-		return t
-	}
-	return s.msgs.T(lang, "case.app_number", map[string]any{"ID": a.ID})
-}
-
-// absURL is the address of a page for a mail, in lang.
-func (s *Server) absURL(b *Base, lang, name string, params ...any) string {
-	return strings.TrimSuffix(s.cfg.BaseURL, "/") + b.urlIn(lang, name, params...)
 }
 
 // caseAssign gives the application to a reviewer.
@@ -674,7 +656,7 @@ func (s *Server) caseDecide(w http.ResponseWriter, r *http.Request, b *Base) err
 	err = errs.Err()
 	if err == nil {
 		var mails []mail.Message
-		if mails, err = s.decisionMails(r.Context(), b, cf, d); err != nil {
+		if mails, err = s.notify.Decided(r.Context(), cf.App, cf.Call, d, b.mailLink("app", cf.App.ID)); err != nil {
 			return err
 		}
 		err = s.store.Decide(r.Context(), actor(b.User), d, mails)
@@ -698,27 +680,4 @@ func (s *Server) caseDecide(w http.ResponseWriter, r *http.Request, b *Base) err
 	setFlash(w, "flash.saved")
 	http.Redirect(w, r, b.URL("case", cf.App.ID), http.StatusSeeOther)
 	return nil
-}
-
-// decisionMails tells the applicant's users of the decision, each in their
-// language.
-func (s *Server) decisionMails(ctx context.Context, b *Base, cf *caseFile, d *decision.Decision) ([]mail.Message, error) {
-	users, err := s.applicantsOf(ctx, cf.App.OrganisationID)
-	if err != nil {
-		return nil, err
-	}
-	var out []mail.Message
-	for _, u := range users {
-		lang := u.Lang
-		if lang != "en" {
-			lang = "sv"
-		}
-		outcome := s.msgs.T(lang, "case.outcome."+string(d.Outcome), nil)
-		if d.Amount > 0 {
-			outcome += ", " + money.Format(d.Amount, lang)
-		}
-		out = append(out, s.message(u, "decided", "Title", appLabelIn(s, lang, cf.App), "Call", cf.Call.Title(lang),
-			"Outcome", outcome, "Link", s.absURL(b, lang, "app", cf.App.ID)))
-	}
-	return out, nil
 }

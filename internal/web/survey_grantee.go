@@ -469,13 +469,11 @@ func (s *Server) grantSurveyPost(w http.ResponseWriter, r *http.Request, b *Base
 	return nil
 }
 
-func init() {
-	// kindOptions are the kinds of question a grantee may add.
-	funcs["kindOptions"] = func(b *Base) []option {
-		out := make([]option, 0, len(survey.Kinds))
-		for _, k := range survey.Kinds {
-			out = append(out, option{Value: string(k), Label: b.T("survey.kind." + string(k))})
-		}
-		return out
+// surveyKindOptions are the kinds of question a grantee may add.
+func surveyKindOptions(b *Base) []option {
+	out := make([]option, 0, len(survey.Kinds))
+	for _, k := range survey.Kinds {
+		out = append(out, option{Value: string(k), Label: b.T("survey.kind." + string(k))})
 	}
+	return out
 }
