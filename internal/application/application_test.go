@@ -2,7 +2,10 @@ package application
 
 import (
 	"errors"
+	"reflect"
 	"testing"
+
+	"github.com/icld/partnerskap/internal/form"
 )
 
 // TestNext walks every state × event × step combination and compares with
@@ -72,6 +75,43 @@ func TestDecidable(t *testing.T) {
 	for _, s := range []State{Granted, PartlyGranted, Rejected, Withdrawn} {
 		if !s.Final() || s.Editable() {
 			t.Errorf("%s should be final and not editable", s)
+		}
+	}
+}
+
+func TestSetAnswers(t *testing.T) {
+	budget := func(kronor ...string) form.Answers {
+		a := form.Answers{Values: map[string]string{"title": "Agenda 2030 i Kalix"}}
+		for _, k := range kronor {
+			a.Budget = append(a.Budget, form.BudgetLine{Category: "communicator", Amount: k})
+		}
+		return a
+	}
+	tests := []struct {
+		name    string
+		answers form.Answers
+		want    int64 // öre
+	}{
+		{"one line", budget("250 000"), 25_000_000},
+		{"lines with öre", budget("150 000,55", "49 999,12", "0,33"), 20_000_000},
+		{"as people type it", budget("1 800 000 kr", "2500:-", "12,5"), 180_251_250},
+		{"unreadable lines count as nothing", budget("10 000", "tiotusen", "", "1,505"), 1_000_000},
+		{"zero and negative lines count as nothing", budget("10 000", "0", "-5 000"), 1_000_000},
+		{"no budget", budget(), 0},
+		{"nothing", form.Answers{}, 0},
+	}
+	for _, tt := range tests {
+		// Requested and the answers before are replaced, not added to.
+		a := &Application{ID: 3, State: Draft, Requested: 99_999, Answers: budget("99 999")}
+		a.SetAnswers(tt.answers)
+		if a.Requested != tt.want {
+			t.Errorf("%s: requested %d öre, want %d", tt.name, a.Requested, tt.want)
+		}
+		if !reflect.DeepEqual(a.Answers, tt.answers) {
+			t.Errorf("%s: answers %+v, want %+v", tt.name, a.Answers, tt.answers)
+		}
+		if a.ID != 3 || a.State != Draft {
+			t.Errorf("%s: changed more than the answers: %+v", tt.name, a)
 		}
 	}
 }
