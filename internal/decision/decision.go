@@ -51,20 +51,28 @@ type Decision struct {
 // RegistryTitle is what the diarium calls the decision on a.
 func RegistryTitle(a *application.Application) string { return "Beslut: " + a.RegistryTitle() }
 
-// Check applies the rules to a decision on an application that asked for
-// requested öre in a call with maxPerGrant: a grant is the amount
-// requested (or a smaller one, which makes it a partial grant that needs a
-// reason), never above the maximum; a rejection has a reason and no money.
-// The call's ceiling is checked by the store, under lock.
-func (d *Decision) Check(requested, maxPerGrant int64) validate.Errors {
-	e := validate.Errors{}
+// Normalize trims the texts and makes a full grant given without an
+// amount the amount requested, as Check does, so that what is shown (the
+// decision mail) is what will be stored.
+func (d *Decision) Normalize(requested int64) {
 	d.Reason = strings.TrimSpace(d.Reason)
 	d.Conditions = strings.TrimSpace(d.Conditions)
+	if d.Outcome == Granted && d.Amount == 0 {
+		d.Amount = requested
+	}
+}
+
+// Check applies the rules of the decision itself to a decision on an
+// application that asked for requested öre: a grant is the amount
+// requested (or a smaller one, which makes it a partial grant that needs a
+// reason); a rejection has a reason and no money. What any grant must meet
+// (the call's maximum and ceiling, the applicant's membership) is
+// grant.Check's; grant.Decide applies both.
+func (d *Decision) Check(requested int64) validate.Errors {
+	e := validate.Errors{}
+	d.Normalize(requested)
 	switch d.Outcome {
 	case Granted:
-		if d.Amount == 0 {
-			d.Amount = requested
-		}
 		if d.Amount != requested {
 			e.Add("amount", "error.decision.granted_is_requested")
 		}
@@ -82,9 +90,6 @@ func (d *Decision) Check(requested, maxPerGrant int64) validate.Errors {
 		}
 	default:
 		e.Add("outcome", "error.required")
-	}
-	if d.Amount > maxPerGrant && d.Outcome != Rejected {
-		e.Add("amount", "error.grant.over_max")
 	}
 	e.MaxLen("reason", d.Reason, 5000)
 	e.MaxLen("conditions", d.Conditions, 5000)

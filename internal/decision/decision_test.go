@@ -58,8 +58,9 @@ func TestRegistryTitle(t *testing.T) {
 	}
 }
 
-// TestCheck applies the decision rules with 300 000 SEK (30 000 000 öre)
-// as the maximum per grant. want is the whole set of field errors, so a
+// TestCheck applies the decision rules; a call's maximum per grant of
+// 300 000 SEK (30 000 000 öre) is a grant rule (grant.Check), not one of
+// these. want is the whole set of field errors, so a
 // test also fails when an extra error appears.
 func TestCheck(t *testing.T) {
 	const (
@@ -84,8 +85,7 @@ func TestCheck(t *testing.T) {
 			validate.Errors{"amount": "error.decision.granted_is_requested"}, requested + 1},
 		{"granted, negative", Decision{Outcome: Granted, Amount: -1}, requested,
 			validate.Errors{"amount": "error.decision.granted_is_requested"}, -1},
-		{"granted, requested over the maximum", Decision{Outcome: Granted}, maxPerGrant + 1,
-			validate.Errors{"amount": "error.grant.over_max"}, maxPerGrant + 1},
+		{"granted, requested over the maximum", Decision{Outcome: Granted}, maxPerGrant + 1, nil, maxPerGrant + 1},
 		{"granted needs no reason", Decision{Outcome: Granted, Reason: "  ", Conditions: "Rapport senast 31 januari."}, requested, nil, requested},
 
 		// Partly granted: less than requested, more than zero, with a reason.
@@ -108,8 +108,7 @@ func TestCheck(t *testing.T) {
 			validate.Errors{"reason": "error.required", "amount": "error.money.not_positive"}, 0},
 		// Asked for more than the maximum: the maximum itself is a partial grant.
 		{"partly, at the maximum", Decision{Outcome: PartlyGranted, Amount: maxPerGrant, Reason: "Taket."}, 40_000_000, nil, maxPerGrant},
-		{"partly, over the maximum", Decision{Outcome: PartlyGranted, Amount: maxPerGrant + 1, Reason: "Skäl"}, 40_000_000,
-			validate.Errors{"amount": "error.grant.over_max"}, maxPerGrant + 1},
+		{"partly, over the maximum", Decision{Outcome: PartlyGranted, Amount: maxPerGrant + 1, Reason: "Skäl"}, 40_000_000, nil, maxPerGrant + 1},
 		// Both wrong: the first problem is the one shown.
 		{"partly, over requested and maximum", Decision{Outcome: PartlyGranted, Amount: 45_000_000, Reason: "Skäl"}, 40_000_000,
 			validate.Errors{"amount": "error.decision.partly_below_requested"}, 45_000_000},
@@ -139,7 +138,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		d := tt.d
-		got := d.Check(tt.requested, maxPerGrant)
+		got := d.Check(tt.requested)
 		if !maps.Equal(got, tt.want) {
 			t.Errorf("%s: Check = %v, want %v", tt.name, got, tt.want)
 		}
@@ -153,7 +152,7 @@ func TestCheck(t *testing.T) {
 // trimmed, with the Swedish letters intact.
 func TestCheckTrims(t *testing.T) {
 	d := Decision{Outcome: PartlyGranted, Amount: 10_000_000, Reason: " \tBudgeten för tryck är för hög; 100 000 kr räcker.\n", Conditions: "\n Slutrapport senast 31 januari året efter.  "}
-	if errs := d.Check(25_000_000, 30_000_000); len(errs) > 0 {
+	if errs := d.Check(25_000_000); len(errs) > 0 {
 		t.Fatalf("Check = %v", errs)
 	}
 	if want := "Budgeten för tryck är för hög; 100 000 kr räcker."; d.Reason != want {

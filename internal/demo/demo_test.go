@@ -461,8 +461,11 @@ func TestRollingData(t *testing.T) {
 			if dd.Outcome == decision.Granted {
 				dd.Amount = req
 			}
-			if errs := dd.Check(req, c.MaxPerGrant); errs.Err() != nil {
+			if errs := dd.Check(req); errs.Err() != nil {
 				t.Errorf("%s: decision: %v", spec.title(), errs)
+			}
+			if dd.Outcome != decision.Rejected && dd.Amount > c.MaxPerGrant {
+				t.Errorf("%s: grants %d öre, over the call's maximum %d", spec.title(), dd.Amount, c.MaxPerGrant)
 			}
 			if dd.Outcome.State() != spec.state {
 				t.Errorf("%s: decision %s leads to %s, planned %s", spec.title(), dd.Outcome, dd.Outcome.State(), spec.state)

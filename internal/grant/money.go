@@ -1,6 +1,7 @@
 package grant
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/icld/partnerskap/internal/ledger"
@@ -28,6 +29,9 @@ type Movement struct {
 // negative, never above the grant or what is owed; a field error on
 // "amount" otherwise). The store calls it holding the grant's lock.
 func MoveMoney(b ledger.Balance, e ledger.Entry, finalApproved bool) (Movement, error) {
+	if e.Kind != ledger.Paid && e.Kind != ledger.Repaid {
+		return Movement{}, fmt.Errorf("grant: %s is not money moved", e.Kind) // the others follow from decisions and reports
+	}
 	errs := validate.Errors{}
 	errs.MaxLen("note", e.Note, MaxMoneyNote)
 	if err := errs.Err(); err != nil {

@@ -260,3 +260,12 @@ func TestMoneyToTheLastÖre(t *testing.T) {
 		}
 	})
 }
+
+func TestMoveMoneyOnlyPaymentsAndRepayments(t *testing.T) {
+	b := ledger.Balance{Granted: 100}
+	for _, k := range []ledger.Kind{ledger.Granted, ledger.Spent, ledger.ToRepay} {
+		if _, err := MoveMoney(b, ledger.Entry{Kind: k, Amount: 10}, false); err == nil {
+			t.Errorf("MoveMoney accepted a %s entry", k)
+		}
+	}
+}

@@ -50,6 +50,18 @@ func New(d *Dialect, writer, reader *sql.DB, eng Engine, clk clock.Clock) *DB {
 	return &DB{d: d, w: &conn{writer, d}, r: &conn{reader, d}, eng: eng, clock: clk}
 }
 
+// Init prepares an opened database: the engine's steps in order (start
+// following changes, migrate), then the search index is brought up to
+// date with package search. The engines' Open calls it.
+func (s *DB) Init(ctx context.Context, steps ...func(context.Context) error) error {
+	for _, step := range steps {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	return s.reindexSearch(ctx)
+}
+
 // Engine names the engine: "sqlite" or "postgres".
 func (s *DB) Engine() string { return s.d.Name }
 

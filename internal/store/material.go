@@ -69,30 +69,14 @@ func materialFile(it *material.Item) (name, contentType string, size int64, sum,
 // readMaterials reads the items q selects (its columns materialColumns)
 // with their languages, target groups and goals.
 func (s *DB) readMaterials(ctx context.Context, db querier, q string, args ...any) ([]*material.Item, error) {
-	rows, err := db.QueryContext(ctx, q, args...)
-	if err != nil {
+	out, err := queryAll(ctx, db, scanMaterial, q, args...)
+	if err != nil || len(out) == 0 {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*material.Item
-	byID := map[int64]*material.Item{}
-	for rows.Next() {
-		it, err := scanMaterial(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-		byID[it.ID] = it
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-	if len(out) == 0 {
-		return nil, nil
-	}
+	byID := make(map[int64]*material.Item, len(out))
 	ids := make([]int64, 0, len(out))
 	for _, it := range out {
+		byID[it.ID] = it
 		ids = append(ids, it.ID)
 	}
 	in, arg := s.d.In("material_id", ids)

@@ -69,15 +69,15 @@ func (s *DB) reindexMember(ctx context.Context, tx *conn, orgID int64) error {
 	return nil
 }
 
-// ReindexSearch indexes the partnerships that have no index row, or one
+// reindexSearch indexes the partnerships that have no index row, or one
 // written by another version of package search. Migrations cannot do it,
-// since SQL cannot stem, so the engines call this after migrating: on the
+// since SQL cannot stem, so Init runs it after migrating: on the
 // first start after the search migration it indexes every partnership,
 // later it finds nothing to do (one query). Each partnership is indexed in
 // its own transaction holding its row lock, so instances starting
 // together, or an officer saving meanwhile, only ever write the same,
 // current terms.
-func (s *DB) ReindexSearch(ctx context.Context) error {
+func (s *DB) reindexSearch(ctx context.Context) error {
 	ids, err := queryIDs(ctx, s.r, s.eng.OutdatedSearch(), search.Version)
 	if err != nil {
 		return fmt.Errorf("reindex search: %w", err)

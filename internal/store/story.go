@@ -114,30 +114,14 @@ func (s *DB) readStories(ctx context.Context, db querier, f story.Filter) ([]*st
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
 	}
-	rows, err := db.QueryContext(ctx, q, args...)
-	if err != nil {
+	out, err := queryAll(ctx, db, scanStory, q, args...)
+	if err != nil || len(out) == 0 {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*story.Story
-	byID := map[int64]*story.Story{}
-	for rows.Next() {
-		st, err := scanStory(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, st)
-		byID[st.ID] = st
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-	if len(out) == 0 {
-		return nil, nil
-	}
+	byID := make(map[int64]*story.Story, len(out))
 	ids := make([]int64, 0, len(out))
 	for _, st := range out {
+		byID[st.ID] = st
 		ids = append(ids, st.ID)
 	}
 	in, list := s.d.In("story_id", ids)

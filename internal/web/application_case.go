@@ -13,6 +13,7 @@ import (
 	"github.com/icld/partnerskap/internal/call"
 	"github.com/icld/partnerskap/internal/decision"
 	"github.com/icld/partnerskap/internal/form"
+	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/mail"
 	"github.com/icld/partnerskap/internal/money"
 	"github.com/icld/partnerskap/internal/organisation"
@@ -612,9 +613,10 @@ func parseDecideForm(r *http.Request) decideForm {
 }
 
 // decision reads the form: the amount as typed in kronor (empty means the
-// amount requested for a full grant, and none for a rejection). Problems
-// with the amount come first, then the domain's rules.
-func (f decideForm) decision(a *application.Application, c *call.Call, by *user.User) (*decision.Decision, validate.Errors) {
+// amount requested for a full grant, and none for a rejection). Only what
+// cannot be read is an error here: the rules are grant.Decide's, applied
+// by the store.
+func (f decideForm) decision(a *application.Application, by *user.User) (*decision.Decision, validate.Errors) {
 	errs := validate.Errors{}
 	d := &decision.Decision{ApplicationID: a.ID, Outcome: decision.Outcome(f.Outcome), Reason: f.Reason, Conditions: f.Conditions,
 		DecidedBy: by.ID, DeciderName: by.Name}
@@ -631,12 +633,7 @@ func (f decideForm) decision(a *application.Application, c *call.Call, by *user.
 	} else if d.Outcome == decision.PartlyGranted {
 		errs.Add("amount", money.ErrEmpty.Error())
 	}
-	if d.Outcome != decision.Rejected && d.Amount > c.MaxPerGrant {
-		errs.Add("amount", "error.grant.over_max")
-	}
-	for k, v := range d.Check(a.Requested, c.MaxPerGrant) {
-		errs.Add(k, v)
-	}
+	d.Normalize(a.Requested)
 	return d, errs
 }
 
@@ -648,11 +645,7 @@ func (s *Server) caseDecide(w http.ResponseWriter, r *http.Request, b *Base) err
 		return err
 	}
 	f := parseDecideForm(r)
-	if !application.CanDecide(cf.App.State) {
-		b.Errors = validate.Errors{"form": "error.decision.not_ready"}
-		return s.renderCase(w, r, b, http.StatusUnprocessableEntity, cf, f, "", "")
-	}
-	d, errs := f.decision(cf.App, cf.Call, b.User)
+	d, errs := f.decision(cf.App, b.User)
 	err = errs.Err()
 	if err == nil {
 		var mails []mail.Message
@@ -661,9 +654,8 @@ func (s *Server) caseDecide(w http.ResponseWriter, r *http.Request, b *Base) err
 		}
 		err = s.store.Decide(r.Context(), actor(b.User), d, mails)
 	}
-	var verr validate.Errors
-	if errors.Is(err, application.ErrTransition) || (errors.As(err, &verr) && verr["outcome"] == "error.decision.not_ready") {
-		err = validate.Errors{"form": "error.decision.not_ready"}
+	if errors.Is(err, grant.ErrNotReady) { // a refusal of the whole form, not of one field
+		err = validate.Errors{"form": grant.ErrNotReady.Key}
 	}
 	if status, ok := formFailed(err, b); ok {
 		// Show the page as it is now: someone may have decided meanwhile.

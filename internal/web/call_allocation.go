@@ -227,31 +227,22 @@ func (s *Server) callAllocate(w http.ResponseWriter, r *http.Request, b *Base) e
 			return err
 		}
 		res := allocResult{Label: appLabel(b, a) + " – " + cf.Org.Name, AppID: a.ID, Amount: amount}
-		if !application.CanDecide(a.State) {
-			res.Error = b.T("error.decision.not_ready")
-			results = append(results, res)
-			continue
-		}
 		d := &decision.Decision{ApplicationID: a.ID, Outcome: decision.Granted, Amount: amount, DecidedBy: b.User.ID, DeciderName: b.User.Name}
 		if amount < a.Requested {
 			d.Outcome, d.Reason = decision.PartlyGranted, b.T("callapps.reason")
 		}
-		err = d.Check(a.Requested, c.MaxPerGrant).Err()
-		if err == nil {
-			mails, err2 := s.notify.Decided(ctx, cf.App, cf.Call, d, b.mailLink("app", cf.App.ID))
-			if err2 != nil {
-				return err2
-			}
-			err = s.store.Decide(ctx, actor(b.User), d, mails)
+		d.Normalize(a.Requested)
+		mails, err := s.notify.Decided(ctx, cf.App, cf.Call, d, b.mailLink("app", cf.App.ID))
+		if err != nil {
+			return err
 		}
+		err = s.store.Decide(ctx, actor(b.User), d, mails) // grant.Decide's rules
 		var verr validate.Errors
 		switch {
 		case err == nil:
 			res.OK = true
-		case errors.As(err, &verr):
+		case errors.As(err, &verr): // grant.ErrNotReady reads as one too
 			res.Error = b.T(firstError(verr))
-		case errors.Is(err, application.ErrTransition):
-			res.Error = b.T("error.decision.not_ready")
 		case errors.Is(err, store.ErrConflict):
 			res.Error = b.T("error.conflict")
 		default:

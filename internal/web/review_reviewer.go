@@ -410,11 +410,12 @@ func (s *Server) reviewSave(w http.ResponseWriter, r *http.Request, b *Base) err
 	submit := r.PostFormValue("action") == "submit"
 	rv, errs := f.review(cf.App.ID, b.User.ID, setup, submit)
 	b.Errors = errs
+	status := http.StatusUnprocessableEntity
 	if len(errs) == 0 {
 		err = s.store.SaveReview(r.Context(), actor(b.User), rv, submit)
 		switch {
-		case errors.Is(err, application.ErrTransition):
-			b.Errors = validate.Errors{"form": "error.review.closed"}
+		case errors.Is(err, application.ErrTransition): // no longer in review
+			b.Errors, status = validate.Errors{"form": "error.review.closed"}, http.StatusConflict
 		case err != nil:
 			if _, ok := formFailed(err, b); !ok {
 				return err
@@ -422,10 +423,6 @@ func (s *Server) reviewSave(w http.ResponseWriter, r *http.Request, b *Base) err
 		}
 	}
 	if len(b.Errors) > 0 {
-		status := http.StatusUnprocessableEntity
-		if b.Errors["form"] == "error.review.closed" {
-			status = http.StatusConflict
-		}
 		return s.renderReview(w, r, b, status, cf, as, &f, "", "")
 	}
 	setFlash(w, "flash.saved")

@@ -12,10 +12,6 @@ import (
 	"database/sql/driver"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -69,15 +65,8 @@ func Open(ctx context.Context, url string, clk clock.Clock) (*Store, error) {
 	}
 	s := &Store{db: db, clock: clk}
 	s.DB = store.New(dialect, db, db, hooks{s}, clk)
-	if err := s.version.start(ctx, db, cfg, url); err != nil {
-		s.Close()
-		return nil, err
-	}
-	if err := s.migrate(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
-	if err := s.ReindexSearch(ctx); err != nil {
+	follow := func(ctx context.Context) error { return s.version.start(ctx, db, cfg, url) }
+	if err := s.Init(ctx, follow, s.migrate); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -124,38 +113,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)`); err != nil {
 		return fmt.Errorf("postgres: migrations table: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		version, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(name, "migrations/"), "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("postgres: migration %s: bad name", name)
-		}
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			return err
-		}
-		err = inTx(ctx, conn, func(tx *sql.Tx) error {
-			var n int
-			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = $1", version).Scan(&n); err != nil || n > 0 {
-				return err
-			}
-			// Without arguments pgx sends the file by the simple query
-			// protocol, which runs several statements in one go.
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", version, s.clock.Now().UTC())
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("postgres: migration %s: %w", name, err)
-		}
-	}
-	return nil
+	return store.Migrate(ctx, dialect, migrations, "migrations", func(fn func(*sql.Tx) error) error { return inTx(ctx, conn, fn) }, s.clock.Now)
 }
 
 // txBeginner is a *sql.DB or a *sql.Conn.

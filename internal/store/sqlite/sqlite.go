@@ -9,12 +9,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"sort"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/store"
@@ -66,15 +61,8 @@ func Open(ctx context.Context, path string, clk clock.Clock) (*Store, error) {
 	r.SetMaxOpenConns(8)
 	s := &Store{w: w, r: r, clock: clk}
 	s.DB = store.New(dialect, w, r, hooks{s}, clk)
-	if err := s.version.open(dsn, path); err != nil {
-		s.Close()
-		return nil, err
-	}
-	if err := s.migrate(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
-	if err := s.ReindexSearch(ctx); err != nil {
+	follow := func(context.Context) error { return s.version.open(dsn, path) }
+	if err := s.Init(ctx, follow, s.migrate); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -93,36 +81,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("sqlite: migrations table: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		version, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(name, "migrations/"), "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("sqlite: migration %s: bad name", name)
-		}
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			return err
-		}
-		err = s.tx(ctx, func(tx *sql.Tx) error {
-			var n int
-			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", version).Scan(&n); err != nil || n > 0 {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", version, ts(s.clock.Now()))
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("sqlite: migration %s: %w", name, err)
-		}
-	}
-	return nil
+	return store.Migrate(ctx, dialect, migrations, "migrations", func(fn func(*sql.Tx) error) error { return s.tx(ctx, fn) }, s.clock.Now)
 }
 
 // tx runs fn in a write transaction and commits it if fn returns nil.
@@ -151,6 +110,3 @@ func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	return err
 }
-
-// ts is how SQLite stores a time (store.TimeLayout).
-func ts(t time.Time) string { return t.UTC().Format(store.TimeLayout) }
