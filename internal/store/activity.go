@@ -64,39 +64,19 @@ func evidenceFile(a *activity.Activity) (filename, contentType string, size int6
 }
 
 func readActivities(ctx context.Context, db querier, where string, arg any) ([]*activity.Activity, error) {
-	rows, err := db.QueryContext(ctx, `SELECT `+activityColumns+` FROM activities WHERE `+where+` ORDER BY held_on, id`, arg)
-	if err != nil {
+	out, err := queryAll(ctx, db, scanActivity, `SELECT `+activityColumns+` FROM activities WHERE `+where+` ORDER BY held_on, id`, arg)
+	if err != nil || len(out) == 0 {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*activity.Activity
-	byID := map[int64]*activity.Activity{}
-	for rows.Next() {
-		a, err := scanActivity(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
+	byID := make(map[int64]*activity.Activity, len(out))
+	for _, a := range out {
 		byID[a.ID] = a
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-	if len(out) == 0 {
-		return nil, nil
-	}
-	reach, err := db.QueryContext(ctx, `SELECT activity_id, target_group, people FROM activity_reach
-		WHERE activity_id IN (SELECT id FROM activities WHERE `+where+`)`, arg)
-	if err != nil {
-		return nil, err
-	}
-	defer reach.Close()
-	for reach.Next() {
+	err = eachRow(ctx, db, func(row scanner) error {
 		var id, n int64
 		var g string
-		if err := reach.Scan(&id, &g, &n); err != nil {
-			return nil, err
+		if err := row.Scan(&id, &g, &n); err != nil {
+			return err
 		}
 		if a := byID[id]; a != nil {
 			if a.Reach == nil {
@@ -104,28 +84,25 @@ func readActivities(ctx context.Context, db querier, where string, arg any) ([]*
 			}
 			a.Reach[g] = n
 		}
-	}
-	if err := reach.Err(); err != nil {
-		return nil, err
-	}
-	reach.Close()
-	targets, err := db.QueryContext(ctx, `SELECT activity_id, target FROM activity_targets
+		return nil
+	}, `SELECT activity_id, target_group, people FROM activity_reach
 		WHERE activity_id IN (SELECT id FROM activities WHERE `+where+`)`, arg)
 	if err != nil {
 		return nil, err
 	}
-	defer targets.Close()
-	for targets.Next() {
+	err = eachRow(ctx, db, func(row scanner) error {
 		var id int64
 		var t string
-		if err := targets.Scan(&id, &t); err != nil {
-			return nil, err
+		if err := row.Scan(&id, &t); err != nil {
+			return err
 		}
 		if a := byID[id]; a != nil {
 			a.Targets = append(a.Targets, t)
 		}
-	}
-	if err := targets.Err(); err != nil {
+		return nil
+	}, `SELECT activity_id, target FROM activity_targets
+		WHERE activity_id IN (SELECT id FROM activities WHERE `+where+`)`, arg)
+	if err != nil {
 		return nil, err
 	}
 	for _, a := range out {

@@ -34,22 +34,14 @@ func (s *DB) AuditLog(ctx context.Context, f audit.Filter) ([]audit.Entry, error
 		limit = 100
 	}
 	q += ` ORDER BY id DESC LIMIT ` + arg(limit)
-	rows, err := s.r.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("audit log: %w", err)
-	}
-	defer rows.Close()
-	var out []audit.Entry
-	for rows.Next() {
+	out, err := queryAll(ctx, s.r, func(row scanner) (audit.Entry, error) {
 		var e audit.Entry
 		var before, after []byte
-		if err := rows.Scan(&e.ID, instant(&e.At), &e.Actor.UserID, &e.Actor.Name, &e.Action, &e.Entity, &e.EntityID, &before, &after); err != nil {
-			return nil, fmt.Errorf("audit log: %w", err)
-		}
+		err := row.Scan(&e.ID, instant(&e.At), &e.Actor.UserID, &e.Actor.Name, &e.Action, &e.Entity, &e.EntityID, &before, &after)
 		e.Before, e.After = json.RawMessage(before), json.RawMessage(after)
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
+		return e, err
+	}, q, args...)
+	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
 	return out, nil

@@ -285,18 +285,9 @@ func (s *DB) ChangeRequest(ctx context.Context, id int64) (*grant.ChangeRequest,
 
 // ChangeRequests returns a grant's change requests, oldest first.
 func (s *DB) ChangeRequests(ctx context.Context, grantID int64) ([]grant.ChangeRequest, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+changeColumns+` FROM change_requests WHERE grant_id = ? ORDER BY id`, grantID)
+	out, err := queryAll(ctx, s.r, value(scanChange), `SELECT `+changeColumns+` FROM change_requests WHERE grant_id = ? ORDER BY id`, grantID)
 	if err != nil {
 		return nil, fmt.Errorf("change requests of grant %d: %w", grantID, err)
 	}
-	defer rows.Close()
-	var out []grant.ChangeRequest
-	for rows.Next() {
-		cr, err := scanChange(rows)
-		if err != nil {
-			return nil, fmt.Errorf("change requests of grant %d: %w", grantID, err)
-		}
-		out = append(out, *cr)
-	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -47,7 +47,7 @@ func (s *DB) CreateInvite(ctx context.Context, by audit.Actor, inv *user.Invite,
 		return err
 	}
 	err := s.tx(ctx, func(tx *conn) error {
-		now := s.clock.Now()
+		now := s.now()
 		inv.CreatedAt = now
 		if inv.ExpiresAt.IsZero() {
 			inv.ExpiresAt = now.Add(user.InviteTTL)
@@ -104,7 +104,7 @@ func (s *DB) AcceptInvite(ctx context.Context, tokenHash []byte, u *user.User, n
 			if err := u.Validate().Err(); err != nil {
 				return err
 			}
-			now := s.clock.Now()
+			now := s.now()
 			u.CreatedAt, u.UpdatedAt, u.Version = now, now, 1
 			err := tx.QueryRowContext(ctx, `INSERT INTO users (email, name, password_hash, lang, disabled, version, created_at, updated_at)
 				VALUES (?, ?, ?, ?, FALSE, 1, ?, ?) RETURNING id`, u.Email, u.Name, u.PasswordHash, u.Lang, now, now).Scan(&u.ID)
@@ -126,7 +126,7 @@ func (s *DB) AcceptInvite(ctx context.Context, tokenHash []byte, u *user.User, n
 			if err := writeRoles(ctx, tx, existing); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?", s.clock.Now(), existing.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?", s.now(), existing.ID); err != nil {
 				return err
 			}
 			*u = *existing

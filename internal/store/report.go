@@ -104,20 +104,11 @@ func readReport(ctx context.Context, db querier, id int64) (*report.Report, erro
 
 // Reports returns a grant's reports, interim before final.
 func (s *DB) Reports(ctx context.Context, grantID int64) ([]report.Report, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+reportColumns+` FROM reports WHERE grant_id = ? ORDER BY CASE kind WHEN 'interim' THEN 0 ELSE 1 END`, grantID)
+	out, err := queryAll(ctx, s.r, value(scanReport), `SELECT `+reportColumns+` FROM reports WHERE grant_id = ? ORDER BY CASE kind WHEN 'interim' THEN 0 ELSE 1 END`, grantID)
 	if err != nil {
 		return nil, fmt.Errorf("reports of grant %d: %w", grantID, err)
 	}
-	defer rows.Close()
-	var out []report.Report
-	for rows.Next() {
-		r, err := scanReport(rows)
-		if err != nil {
-			return nil, fmt.Errorf("reports of grant %d: %w", grantID, err)
-		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Report returns one report.

@@ -9,6 +9,9 @@
 // checked with domain code inside the transaction, after taking the lock the
 // rule needs, so the two engines differ only in their dialect. Each area's
 // interface sits in the file that implements it (grant.go, session.go, …).
+// A "row lock" in the comments is Dialect.ForUpdate (or ForShare) on
+// PostgreSQL; on SQLite a write transaction holds the database's one write
+// lock from BEGIN, which covers every row.
 package store
 
 import (

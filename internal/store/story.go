@@ -144,19 +144,11 @@ func (s *DB) readStory(ctx context.Context, db querier, id int64) (*story.Story,
 	if err != nil {
 		return nil, notFound(err)
 	}
-	rows, err := db.QueryContext(ctx, `SELECT goal FROM story_goals WHERE story_id = ? ORDER BY goal`, id)
-	if err != nil {
-		return nil, err
+	goals, err := queryIDs(ctx, db, `SELECT goal FROM story_goals WHERE story_id = ? ORDER BY goal`, id)
+	for _, g := range goals {
+		st.Goals = append(st.Goals, int(g))
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var g int
-		if err := rows.Scan(&g); err != nil {
-			return nil, err
-		}
-		st.Goals = append(st.Goals, g)
-	}
-	return st, rows.Err()
+	return st, err
 }
 
 // writeStory writes every column of s but its id, author and creation,

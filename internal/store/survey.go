@@ -196,25 +196,19 @@ func (s *DB) AddResponse(ctx context.Context, r *survey.Response) error {
 
 // Responses returns the grant's responses, oldest first.
 func (s *DB) Responses(ctx context.Context, grantID int64) ([]survey.Response, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT r.id, s.grant_id, r.phase, r.target_group, r.code, r.answers, r.at
-		FROM survey_responses r JOIN surveys s ON s.id = r.survey_id WHERE s.grant_id = ? ORDER BY r.id`, grantID)
-	if err != nil {
-		return nil, fmt.Errorf("survey responses of grant %d: %w", grantID, err)
-	}
-	defer rows.Close()
-	var out []survey.Response
-	for rows.Next() {
+	out, err := queryAll(ctx, s.r, func(row scanner) (survey.Response, error) {
 		var r survey.Response
 		var answers string
-		if err := rows.Scan(&r.ID, &r.GrantID, &r.Phase, &r.TargetGroup, &r.Code, &answers, instant(&r.At)); err != nil {
-			return nil, fmt.Errorf("survey responses of grant %d: %w", grantID, err)
+		if err := row.Scan(&r.ID, &r.GrantID, &r.Phase, &r.TargetGroup, &r.Code, &answers, instant(&r.At)); err != nil {
+			return r, err
 		}
 		if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {
-			return nil, fmt.Errorf("survey response %d: %w", r.ID, err)
+			return r, fmt.Errorf("survey response %d: %w", r.ID, err)
 		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+		return r, nil
+	}, `SELECT r.id, s.grant_id, r.phase, r.target_group, r.code, r.answers, r.at
+		FROM survey_responses r JOIN surveys s ON s.id = r.survey_id WHERE s.grant_id = ? ORDER BY r.id`, grantID)
+	if err != nil {
 		return nil, fmt.Errorf("survey responses of grant %d: %w", grantID, err)
 	}
 	return out, nil

@@ -60,22 +60,17 @@ func fillRoles(ctx context.Context, db querier, us []*user.User) error {
 		q += ` WHERE user_id = ?`
 		args = append(args, us[0].ID)
 	}
-	rows, err := db.QueryContext(ctx, q+` ORDER BY user_id, position`, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRow(ctx, db, func(row scanner) error {
 		var id int64
 		var r user.Role
-		if err := rows.Scan(&id, &r.Kind, &r.OrganisationID, &r.ProgrammeID); err != nil {
+		if err := row.Scan(&id, &r.Kind, &r.OrganisationID, &r.ProgrammeID); err != nil {
 			return err
 		}
 		if u := byID[id]; u != nil {
 			u.Roles = append(u.Roles, r)
 		}
-	}
-	return rows.Err()
+		return nil
+	}, q+` ORDER BY user_id, position`, args...)
 }
 
 // User returns the user with id, with roles.
@@ -104,21 +99,8 @@ func normEmail(e string) string {
 
 // UserList returns every user, in Swedish order of name.
 func (s *DB) UserList(ctx context.Context) ([]*user.User, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users`)
+	out, err := queryAll(ctx, s.r, scanUser, `SELECT `+userColumns+` FROM users`)
 	if err != nil {
-		return nil, fmt.Errorf("users: %w", err)
-	}
-	var out []*user.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("users: %w", err)
-		}
-		out = append(out, u)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("users: %w", err)
 	}
 	if err := fillRoles(ctx, s.r, out); err != nil {
