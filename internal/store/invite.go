@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/icld/partnerskap/internal/audit"
@@ -15,15 +16,22 @@ import (
 // Invites stores invitations of colleagues to an organisation.
 type Invites interface {
 	// CreateInvite stores inv (its token hash set by the caller) and
-	// queues its mail in the same transaction.
+	// queues its mail in the same transaction, if user.CheckInvite allows
+	// it: an address of a staff account is user.ErrInviteStaff (a field
+	// error on "email").
 	CreateInvite(ctx context.Context, by audit.Actor, inv *user.Invite, mails []mail.Message) error
 	// InviteByToken returns an invitation by its token hash (used or not).
 	InviteByToken(ctx context.Context, tokenHash []byte) (*user.Invite, error)
-	// AcceptInvite creates the user with the invitation's role, or adds the
-	// role to an existing user with the e-mail address, and marks the
-	// invitation used, once: a second use is ErrConflict, an expired one
-	// ErrNotFound.
-	AcceptInvite(ctx context.Context, tokenHash []byte, u *user.User, now time.Time) error
+	// AcceptInvite accepts the invitation as user.Invite.Acceptance
+	// decides, with signedIn the id of the user signed in (0 when
+	// nobody is): for an address without an account it creates u with
+	// the invitation's role; for an existing account it adds the role
+	// to it only when it is the one signed in, and never to a staff
+	// account (an ErrInvite… error of package user otherwise). u is then
+	// the account. It marks the invitation used, once: a second use is
+	// ErrConflict, an expired one ErrNotFound. With signedIn 0 it can
+	// only create a new account, so a caller may sign u in after it.
+	AcceptInvite(ctx context.Context, tokenHash []byte, signedIn int64, u *user.User, now time.Time) error
 }
 
 const inviteColumns = `id, token_hash, email, organisation_id, role, COALESCE(invited_by, 0), created_at, expires_at, accepted_at`
@@ -48,11 +56,21 @@ func (s *DB) CreateInvite(ctx context.Context, by audit.Actor, inv *user.Invite,
 	}
 	err := s.tx(ctx, func(tx *conn) error {
 		now := s.now()
+		account, err := s.readUser(ctx, tx, "email = ?", inv.Email)
+		if errors.Is(err, ErrNotFound) {
+			account, err = nil, nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := user.CheckInvite(account); err != nil {
+			return err
+		}
 		inv.CreatedAt = now
 		if inv.ExpiresAt.IsZero() {
 			inv.ExpiresAt = now.Add(user.InviteTTL)
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO invites (token_hash, email, organisation_id, role, invited_by, created_at, expires_at)
+		err = tx.QueryRowContext(ctx, `INSERT INTO invites (token_hash, email, organisation_id, role, invited_by, created_at, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, inv.TokenHash, inv.Email, inv.OrganisationID, inv.Role, nullInt(inv.InvitedBy), now, inv.ExpiresAt).Scan(&inv.ID)
 		if err != nil {
 			return err
@@ -79,9 +97,9 @@ func (s *DB) InviteByToken(ctx context.Context, tokenHash []byte) (*user.Invite,
 	return inv, nil
 }
 
-// AcceptInvite creates the user (or gives an existing one the role) and
-// uses up the invitation, in one transaction.
-func (s *DB) AcceptInvite(ctx context.Context, tokenHash []byte, u *user.User, now time.Time) error {
+// AcceptInvite creates the user (or gives the existing one, signed in,
+// the role) and uses up the invitation, in one transaction.
+func (s *DB) AcceptInvite(ctx context.Context, tokenHash []byte, signedIn int64, u *user.User, now time.Time) error {
 	err := s.tx(ctx, func(tx *conn) error {
 		inv, err := scanInvite(tx.QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM invites WHERE token_hash = ?`+s.d.ForUpdate, tokenHash))
 		if err != nil {
@@ -93,11 +111,21 @@ func (s *DB) AcceptInvite(ctx context.Context, tokenHash []byte, u *user.User, n
 		if !inv.Usable(now) {
 			return ErrNotFound
 		}
-		role := user.Role{Kind: inv.Role, OrganisationID: inv.OrganisationID}
-		existing, err := s.readUser(ctx, tx, "email = ?", inv.Email)
+		role := inv.Grants()
+		existing, err := s.readUser(ctx, tx, "email = ?"+s.d.ForUpdate, inv.Email)
+		if errors.Is(err, ErrNotFound) {
+			existing, err = nil, nil
+		}
+		if err != nil {
+			return err
+		}
+		how, err := inv.Acceptance(existing, signedIn)
+		if err != nil {
+			return err
+		}
 		by := audit.Actor{Name: "invite:" + inv.Email}
-		switch {
-		case errors.Is(err, ErrNotFound):
+		switch how {
+		case user.CreateAccount:
 			u.Email = inv.Email
 			u.Roles = []user.Role{role}
 			u.Normalize()
@@ -118,16 +146,18 @@ func (s *DB) AcceptInvite(ctx context.Context, tokenHash []byte, u *user.User, n
 			if err := s.writeAudit(ctx, tx, by, "create", "user", u.ID, nil, userSnapshot(u)); err != nil {
 				return err
 			}
-		case err != nil:
-			return err
-		default:
+		case user.AddRole:
 			before := *existing
-			existing.Roles = append(existing.Roles, role)
-			if err := writeRoles(ctx, tx, existing); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?", s.now(), existing.ID); err != nil {
-				return err
+			before.Roles = slices.Clone(existing.Roles)
+			if existing.AddRole(role) {
+				if err := writeRoles(ctx, tx, existing); err != nil {
+					return err
+				}
+				existing.Version++
+				existing.UpdatedAt = s.now()
+				if _, err := tx.ExecContext(ctx, "UPDATE users SET version = ?, updated_at = ? WHERE id = ?", existing.Version, existing.UpdatedAt, existing.ID); err != nil {
+					return err
+				}
 			}
 			*u = *existing
 			by.UserID = u.ID

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -18,7 +19,7 @@ import (
 
 // inviteCreate sends a colleague of the applicant's organisation a
 // single-use link to join it. The token is only in the mail; the database
-// keeps its hash.
+// keeps its hash. The store refuses a staff address.
 func (s *Server) inviteCreate(w http.ResponseWriter, r *http.Request, b *Base) error {
 	if err := require(b, policy.Apply, 0); err != nil {
 		return err
@@ -27,7 +28,8 @@ func (s *Server) inviteCreate(w http.ResponseWriter, r *http.Request, b *Base) e
 	if !policy.ApplicantFor(b.User, orgID) {
 		return errForbidden
 	}
-	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("invite_email")))
+	typed := strings.TrimSpace(r.PostFormValue("invite_email"))
+	email := strings.ToLower(typed)
 	lang := r.PostFormValue("lang")
 	if lang != "en" {
 		lang = "sv"
@@ -45,7 +47,7 @@ func (s *Server) inviteCreate(w http.ResponseWriter, r *http.Request, b *Base) e
 	err = s.store.CreateInvite(r.Context(), actor(b.User), inv, []mail.Message{msg})
 	if status, ok := formFailed(err, b); ok {
 		b.Errors = prefixed(b.Errors, "invite_")
-		return s.renderAppListWith(w, r, b, status, appStartForm{}, email)
+		return s.renderAppListWith(w, r, b, status, appStartForm{}, typed)
 	}
 	if err != nil {
 		return err
@@ -55,12 +57,23 @@ func (s *Server) inviteCreate(w http.ResponseWriter, r *http.Request, b *Base) e
 	return nil
 }
 
+// invitePage shows what the invitation asks of the visitor, by Mode:
+//
+//	create         no account has the address: choose a name and a password
+//	accept         signed in as the invited account: accept with one button
+//	sign_in        the address has an account: sign in as it (SignIn) first
+//	wrong_account  signed in as another account than the invited one
+//	staff          the address belongs to a staff account, which never
+//	               joins through an invitation
+//	disabled       the invited account is deactivated
 type invitePage struct {
 	*Base
 	Invite *user.Invite
 	Org    string
 	Name   string
 	Token  string
+	Mode   string
+	SignIn string
 }
 
 func (s *Server) loadInvite(r *http.Request) (*user.Invite, error) {
@@ -74,54 +87,149 @@ func (s *Server) loadInvite(r *http.Request) (*user.Invite, error) {
 	return inv, nil
 }
 
-func (s *Server) invitePage(w http.ResponseWriter, r *http.Request, b *Base) error {
+// inviteModes names the page's mode for each refusal of
+// user.Invite.Acceptance.
+var inviteModes = []struct {
+	err  error
+	mode string
+}{
+	{user.ErrInviteSignIn, "sign_in"},
+	{user.ErrInviteWrongAccount, "wrong_account"},
+	{user.ErrInviteStaff, "staff"},
+	{user.ErrInviteDisabled, "disabled"},
+}
+
+// inviteRefusal is the page's mode for err, or "" when err is no refusal
+// to accept.
+func inviteRefusal(err error) string {
+	for _, m := range inviteModes {
+		if errors.Is(err, m.err) {
+			return m.mode
+		}
+	}
+	return ""
+}
+
+// newInvitePage loads the invitation, the signed-in user (invitation pages
+// are public, so the wrapper loads none) and the account that holds the
+// invited address, and sets the page's mode as user.Invite.Acceptance
+// decides; the store decides again when the invitation is accepted.
+func (s *Server) newInvitePage(w http.ResponseWriter, r *http.Request, b *Base) (*invitePage, error) {
 	w.Header().Set("Cache-Control", "no-store")
 	inv, err := s.loadInvite(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return s.renderInvite(w, r, b, http.StatusOK, inv, "")
-}
-
-func (s *Server) renderInvite(w http.ResponseWriter, r *http.Request, b *Base, status int, inv *user.Invite, name string) error {
+	u, err := s.sessionUser(r)
+	if err != nil {
+		return nil, err
+	}
+	b.User = u
+	var signedIn int64
+	if u != nil {
+		signedIn = u.ID
+	}
+	account, err := s.store.UserByEmail(r.Context(), inv.Email)
+	if errors.Is(err, store.ErrNotFound) {
+		account, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
 	org, err := s.store.Organisation(r.Context(), inv.OrganisationID)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	token := r.PathValue("token")
+	p := &invitePage{Base: b, Invite: inv, Org: org.Name, Token: token,
+		SignIn: b.URL("login") + "?next=" + url.QueryEscape(b.URL("invite", token))}
 	b.Title = b.T("invite.title", "Organisation", org.Name)
-	return s.render(w, b, status, "invite", invitePage{Base: b, Invite: inv, Org: org.Name, Name: name, Token: r.PathValue("token")})
+	how, err := inv.Acceptance(account, signedIn)
+	switch {
+	case err != nil:
+		p.Mode = inviteRefusal(err)
+	case how == user.AddRole:
+		p.Mode = "accept"
+	default:
+		p.Mode = "create"
+	}
+	return p, nil
 }
 
-// inviteAccept creates the account (or adds the role to an existing one)
-// and signs the new colleague in.
-func (s *Server) inviteAccept(w http.ResponseWriter, r *http.Request, b *Base) error {
-	w.Header().Set("Cache-Control", "no-store")
-	inv, err := s.loadInvite(r)
+func (s *Server) invitePage(w http.ResponseWriter, r *http.Request, b *Base) error {
+	p, err := s.newInvitePage(w, r, b)
 	if err != nil {
 		return err
 	}
-	name := strings.TrimSpace(r.PostFormValue("name"))
+	return s.render(w, b, http.StatusOK, "invite", p)
+}
+
+// inviteAccept accepts an invitation: for a new address it creates the
+// account and signs it in; for an existing account it adds the role to
+// it, signed in as itself. It never signs in to an existing account: its
+// owner signs in first, with its password.
+func (s *Server) inviteAccept(w http.ResponseWriter, r *http.Request, b *Base) error {
+	p, err := s.newInvitePage(w, r, b)
+	if err != nil {
+		return err
+	}
+	token := hashToken(p.Token)
+	now := s.clock.Now()
+	switch p.Mode {
+	case "accept":
+		err = s.store.AcceptInvite(r.Context(), token, b.User.ID, &user.User{}, now)
+	case "create":
+		return s.inviteCreateAccount(w, r, b, p)
+	default:
+		return s.render(w, b, http.StatusForbidden, "invite", p)
+	}
+	if mode := inviteRefusal(err); mode != "" { // changed since the page was read
+		p.Mode = mode
+		return s.render(w, b, http.StatusForbidden, "invite", p)
+	}
+	if errors.Is(err, store.ErrConflict) {
+		return store.ErrNotFound // used meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, b.URL("apps"), http.StatusSeeOther)
+	return nil
+}
+
+// inviteCreateAccount creates the account for an address that has none,
+// with the name and password chosen, and signs it in.
+func (s *Server) inviteCreateAccount(w http.ResponseWriter, r *http.Request, b *Base, p *invitePage) error {
+	p.Name = strings.TrimSpace(r.PostFormValue("name"))
 	pw := r.PostFormValue("password")
 	b.Errors = validate.Errors{}
-	b.Errors.Required("name", name)
+	b.Errors.Required("name", p.Name)
 	user.CheckPassword(b.Errors, "password", pw)
 	if pw != r.PostFormValue("password2") {
 		b.Errors.Add("password2", "error.user.passwords_differ")
 	}
 	if len(b.Errors) > 0 {
-		return s.renderInvite(w, r, b, http.StatusUnprocessableEntity, inv, name)
+		return s.render(w, b, http.StatusUnprocessableEntity, "invite", p)
 	}
 	hash, err := auth.HashPassword(pw)
 	if err != nil {
 		return err
 	}
-	u := &user.User{Name: name, PasswordHash: hash, Lang: b.Lang}
-	err = s.store.AcceptInvite(r.Context(), hashToken(r.PathValue("token")), u, s.clock.Now())
+	u := &user.User{Name: p.Name, PasswordHash: hash, Lang: b.Lang}
+	// Signed in as nobody (0), the store can only create a new account
+	// here: should the address have gained one meanwhile, it refuses
+	// with user.ErrInviteSignIn rather than hand that account over.
+	err = s.store.AcceptInvite(r.Context(), hashToken(p.Token), 0, u, s.clock.Now())
+	if mode := inviteRefusal(err); mode != "" {
+		b.Errors = nil
+		p.Mode = mode
+		return s.render(w, b, http.StatusForbidden, "invite", p)
+	}
 	if errors.Is(err, store.ErrConflict) {
 		return store.ErrNotFound // used meanwhile
 	}
 	if status, ok := formFailed(err, b); ok {
-		return s.renderInvite(w, r, b, status, inv, name)
+		return s.render(w, b, status, "invite", p)
 	}
 	if err != nil {
 		return err

@@ -1,0 +1,103 @@
+package user
+
+import (
+	"errors"
+	"slices"
+
+	"github.com/icld/partnerskap/internal/validate"
+)
+
+// Who may be invited, and how an invitation is accepted.
+//
+// The link in an invitation proves only that its holder reads the invited
+// address's mail. That is enough to create an account for an address that
+// has none, but never to sign in to an account that exists: the owner of an
+// existing account signs in as themselves first (with the account's
+// password, and its second factor once there is one) and then accepts, and
+// the invitation adds the role to that account. Staff accounts
+// (administrators, officers, reviewers) never gain a role through an
+// invitation: an applicant could otherwise make an officer read their
+// organisation's applications as an applicant. An administrator gives
+// staff other roles, if ever, through the users page.
+
+var (
+	// ErrInviteStaff refuses an invitation to a staff account, when it is
+	// sent (a field error on "email") and again when it is accepted (the
+	// address may have become staff since).
+	ErrInviteStaff = validate.NewField("email", "error.invite.staff")
+
+	// ErrInviteSignIn refuses to accept an invitation to an existing
+	// account without being signed in as it.
+	ErrInviteSignIn = errors.New("user: the invited address has an account: sign in as it to accept")
+	// ErrInviteWrongAccount refuses to accept an invitation to an existing
+	// account while signed in as another.
+	ErrInviteWrongAccount = errors.New("user: the invitation is for another account")
+	// ErrInviteDisabled refuses to accept an invitation to a deactivated
+	// account.
+	ErrInviteDisabled = errors.New("user: the invited account is deactivated")
+)
+
+// Staff reports whether u holds a staff role: administrator, officer or
+// reviewer. A nil user is no staff.
+func (u *User) Staff() bool {
+	return u.Has(Administrator) || u.Has(Officer) || u.Has(Reviewer)
+}
+
+// CheckInvite decides whether an invitation may be sent: account is the
+// account that already holds the invited address (nil when none).
+func CheckInvite(account *User) error {
+	if account.Staff() {
+		return ErrInviteStaff
+	}
+	return nil
+}
+
+// InviteAcceptance is how an invitation is accepted.
+type InviteAcceptance int
+
+const (
+	// CreateAccount: no account holds the address; whoever holds the link
+	// chooses a name and a password, and the new account gets the role.
+	CreateAccount InviteAcceptance = iota + 1
+	// AddRole: the account that holds the address is signed in; accepting
+	// adds the role to it.
+	AddRole
+)
+
+// Acceptance decides how invitation i may be accepted: account is the
+// account that holds the invited address (nil when none) and signedIn the
+// id of the user signed in (0 when nobody is). An existing account accepts
+// only when it is the one signed in (ErrInviteSignIn,
+// ErrInviteWrongAccount), and never when it is staff (ErrInviteStaff) or
+// deactivated (ErrInviteDisabled). Whether i is still usable is checked
+// apart (Usable).
+func (i *Invite) Acceptance(account *User, signedIn int64) (InviteAcceptance, error) {
+	switch {
+	case account == nil:
+		return CreateAccount, nil
+	case account.Staff():
+		return 0, ErrInviteStaff
+	case account.Disabled:
+		return 0, ErrInviteDisabled
+	case signedIn == 0:
+		return 0, ErrInviteSignIn
+	case signedIn != account.ID:
+		return 0, ErrInviteWrongAccount
+	}
+	return AddRole, nil
+}
+
+// Grants is the role the invitation gives.
+func (i *Invite) Grants() Role {
+	return Role{Kind: i.Role, OrganisationID: i.OrganisationID}
+}
+
+// AddRole gives u role r unless u holds it already, and reports whether
+// it did.
+func (u *User) AddRole(r Role) bool {
+	if slices.Contains(u.Roles, r) {
+		return false
+	}
+	u.Roles = append(u.Roles, r)
+	return true
+}
