@@ -17,8 +17,9 @@ import (
 type Invites interface {
 	// CreateInvite stores inv (its token hash set by the caller) and
 	// queues its mail in the same transaction, if user.CheckInvite allows
-	// it: an address of a staff account is user.ErrInviteStaff (a field
-	// error on "email").
+	// it: a sender who has sent user.InvitesPerHour in the last hour gets
+	// user.ErrTooManyInvites, an address of a staff account
+	// user.ErrInviteStaff (both field errors on "email").
 	CreateInvite(ctx context.Context, by audit.Actor, inv *user.Invite, mails []mail.Message) error
 	// InviteByToken returns an invitation by its token hash (used or not).
 	InviteByToken(ctx context.Context, tokenHash []byte) (*user.Invite, error)
@@ -56,6 +57,19 @@ func (s *DB) CreateInvite(ctx context.Context, by audit.Actor, inv *user.Invite,
 	}
 	err := s.tx(ctx, func(tx *conn) error {
 		now := s.now()
+		sent := 0
+		if inv.InvitedBy != 0 {
+			// The sender's row is locked first, so two invitations sent
+			// at once on PostgreSQL are counted one after the other.
+			var id int64
+			if err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE id = ?`+s.d.ForUpdate, inv.InvitedBy).Scan(&id); err != nil {
+				return fmt.Errorf("sender %d: %w", inv.InvitedBy, notFound(err))
+			}
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invites WHERE invited_by = ? AND created_at > ?`,
+				inv.InvitedBy, now.Add(-user.InviteWindow)).Scan(&sent); err != nil {
+				return err
+			}
+		}
 		account, err := s.readUser(ctx, tx, "email = ?", inv.Email)
 		if errors.Is(err, ErrNotFound) {
 			account, err = nil, nil
@@ -63,7 +77,7 @@ func (s *DB) CreateInvite(ctx context.Context, by audit.Actor, inv *user.Invite,
 		if err != nil {
 			return err
 		}
-		if err := user.CheckInvite(account); err != nil {
+		if err := user.CheckInvite(account, sent); err != nil {
 			return err
 		}
 		inv.CreatedAt = now

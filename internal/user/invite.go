@@ -3,6 +3,7 @@ package user
 import (
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/icld/partnerskap/internal/validate"
 )
@@ -20,11 +21,25 @@ import (
 // organisation's applications as an applicant. An administrator gives
 // staff other roles, if ever, through the users page.
 
+// InvitesPerHour is how many invitations one user may send in an hour.
+// A municipality invites a handful of colleagues; twenty in an hour leaves
+// room for a new team and keeps the invitation form from being used to
+// mail strangers. The hour slides (InviteWindow), and the invitations are
+// counted in the database, so the limit holds across restarts and across
+// instances sharing one database.
+const InvitesPerHour = 20
+
+// InviteWindow is the time over which InvitesPerHour is counted.
+const InviteWindow = time.Hour
+
 var (
 	// ErrInviteStaff refuses an invitation to a staff account, when it is
 	// sent (a field error on "email") and again when it is accepted (the
 	// address may have become staff since).
 	ErrInviteStaff = validate.NewField("email", "error.invite.staff")
+	// ErrTooManyInvites refuses an invitation from a sender who has sent
+	// InvitesPerHour in the last InviteWindow (a field error on "email").
+	ErrTooManyInvites = validate.NewField("email", "error.invite.too_many")
 
 	// ErrInviteSignIn refuses to accept an invitation to an existing
 	// account without being signed in as it.
@@ -43,9 +58,15 @@ func (u *User) Staff() bool {
 	return u.Has(Administrator) || u.Has(Officer) || u.Has(Reviewer)
 }
 
-// CheckInvite decides whether an invitation may be sent: account is the
-// account that already holds the invited address (nil when none).
-func CheckInvite(account *User) error {
+// CheckInvite decides whether an invitation may be sent: sent is how many
+// invitations its sender has sent in the last InviteWindow, and account
+// the account that already holds the invited address (nil when none).
+// The rate is checked first, so a sender over the limit learns nothing
+// about the address.
+func CheckInvite(account *User, sent int) error {
+	if sent >= InvitesPerHour {
+		return ErrTooManyInvites
+	}
 	if account.Staff() {
 		return ErrInviteStaff
 	}

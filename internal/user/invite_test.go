@@ -45,13 +45,20 @@ func TestInviteAcceptance(t *testing.T) {
 func TestCheckInvite(t *testing.T) {
 	officer := &User{Roles: []Role{{Kind: Officer}}}
 	applicant := &User{Roles: []Role{{Kind: Applicant, OrganisationID: 9}}}
-	if err := CheckInvite(nil); err != nil {
+	if err := CheckInvite(nil, 0); err != nil {
 		t.Errorf("a new address: %v", err)
 	}
-	if err := CheckInvite(applicant); err != nil {
-		t.Errorf("an applicant: %v", err)
+	if err := CheckInvite(applicant, InvitesPerHour-1); err != nil {
+		t.Errorf("an applicant, the last invitation in the hour: %v", err)
 	}
-	err := CheckInvite(officer)
+	if err := CheckInvite(nil, InvitesPerHour); !errors.Is(err, ErrTooManyInvites) {
+		t.Errorf("over the limit: %v", err)
+	}
+	// A sender over the limit learns nothing of the address.
+	if err := CheckInvite(officer, InvitesPerHour); !errors.Is(err, ErrTooManyInvites) {
+		t.Errorf("over the limit, to staff: %v", err)
+	}
+	err := CheckInvite(officer, 0)
 	var errs validate.Errors
 	if !errors.Is(err, ErrInviteStaff) || !errors.As(err, &errs) || errs["email"] != "error.invite.staff" {
 		t.Errorf("staff: %v", err)

@@ -19,7 +19,8 @@ import (
 
 // inviteCreate sends a colleague of the applicant's organisation a
 // single-use link to join it. The token is only in the mail; the database
-// keeps its hash. The store refuses a staff address.
+// keeps its hash. The store refuses a staff address and a sender over
+// user.InvitesPerHour (429).
 func (s *Server) inviteCreate(w http.ResponseWriter, r *http.Request, b *Base) error {
 	if err := require(b, policy.Apply, 0); err != nil {
 		return err
@@ -46,6 +47,9 @@ func (s *Server) inviteCreate(w http.ResponseWriter, r *http.Request, b *Base) e
 	inv := &user.Invite{TokenHash: hashToken(token), Email: email, OrganisationID: orgID, Role: user.Applicant, InvitedBy: b.User.ID}
 	err = s.store.CreateInvite(r.Context(), actor(b.User), inv, []mail.Message{msg})
 	if status, ok := formFailed(err, b); ok {
+		if errors.Is(err, user.ErrTooManyInvites) {
+			status = http.StatusTooManyRequests
+		}
 		b.Errors = prefixed(b.Errors, "invite_")
 		return s.renderAppListWith(w, r, b, status, appStartForm{}, typed)
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/demo"
@@ -235,5 +236,44 @@ func TestInviteToStaffRefused(t *testing.T) {
 	wantContains(t, "the staff account accepting", res.body, "blir inte sökande genom en inbjudan")
 	if roles := rolesOf(t, e, "blivande@kalix.se"); len(roles) != 1 || roles[0].Kind != user.Reviewer {
 		t.Errorf("the reviewer's roles: %+v", roles)
+	}
+}
+
+// Invitations are limited per sender: at most 20 in an hour, counted from
+// the invitations stored (so the limit holds across restarts and
+// instances).
+func TestInviteRateLimitPerSender(t *testing.T) {
+	const limit = user.InvitesPerHour // 20, as the message says
+	e := newEnv(t, inviteBase)
+	kalix := orgID(t, e, "2514")
+	org := strconv.FormatInt(kalix, 10)
+	cl := e.login(applicant)
+	invite := func(c *http.Client, address string) response {
+		return e.post(c, "/ansokningar/inbjudan", url.Values{"invite_email": {address}, "organisation": {org}, "lang": {"sv"}})
+	}
+	for i := range limit {
+		if res := invite(cl, "kollega"+strconv.Itoa(i)+"@kalix.se"); res.status != http.StatusSeeOther {
+			t.Fatalf("invitation %d: %d", i+1, res.status)
+		}
+	}
+	e.clock.Set(now.Add(59 * time.Minute))
+	res := invite(cl, "en.till@kalix.se")
+	if res.status != http.StatusTooManyRequests {
+		t.Errorf("invitation %d in the hour: %d, want 429", limit+1, res.status)
+	}
+	wantContains(t, "over the limit", res.body, `value="en.till@kalix.se"`,
+		`<p class="error" id="invite_email-error">Du kan skicka högst `+strconv.Itoa(limit)+` inbjudningar i timmen`)
+	if n := mailsTo(t, e, "en.till@kalix.se"); n != 0 {
+		t.Errorf("over the limit: %d mails sent", n)
+	}
+	// The limit is the sender's own: a colleague still invites.
+	newUser(t, e, "annan@kalix.se", "Anna Annan", user.Role{Kind: user.Applicant, OrganisationID: kalix})
+	if res := invite(e.login("annan@kalix.se"), "fran.annan@kalix.se"); res.status != http.StatusSeeOther {
+		t.Errorf("another sender: %d", res.status)
+	}
+	// An hour after the first ones, the sender may invite again.
+	e.clock.Set(now.Add(time.Hour))
+	if res := invite(cl, "en.till@kalix.se"); res.status != http.StatusSeeOther {
+		t.Errorf("an hour later: %d", res.status)
 	}
 }

@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -96,6 +98,7 @@ func testInvites(t *testing.T, s store.Store, clk *clock.Fixed) {
 		t.Error("invitation to a bad address saved")
 	}
 	t.Run("Staff", func(t *testing.T) { testInviteStaff(t, s, f) })
+	t.Run("RatePerSender", func(t *testing.T) { testInviteRate(t, s, clk, f) })
 }
 
 // testInviteStaff: staff accounts never gain a role through an invitation,
@@ -128,5 +131,74 @@ func testInviteStaff(t *testing.T, s store.Store, f *fixture) {
 	must(t, err)
 	if len(got.Roles) != 1 || got.Roles[0].Kind != user.Officer {
 		t.Errorf("the officer's roles: %+v", got.Roles)
+	}
+}
+
+// testInviteRate: a sender sends at most user.InvitesPerHour invitations
+// in an hour, counted from the invitations stored.
+func testInviteRate(t *testing.T, s store.Store, clk *clock.Fixed, f *fixture) {
+	newSender := func(email string) int64 {
+		u := &user.User{Email: email, Name: email, Roles: []user.Role{{Kind: user.Applicant, OrganisationID: f.kalix.ID}}}
+		must(t, s.CreateUser(ctx(), officer, u))
+		return u.ID
+	}
+	sender, colleague := newSender("avsandare@kalix.se"), newSender("kollega2@kalix.se")
+	n := 0
+	invite := func(by int64) error {
+		n++
+		inv := &user.Invite{TokenHash: fmt.Appendf(nil, "rate-%d", n), Email: fmt.Sprintf("mottagare%d@kalix.se", n), OrganisationID: f.kalix.ID, Role: user.Applicant, InvitedBy: by}
+		return s.CreateInvite(ctx(), audit.Actor{UserID: by}, inv, []mail.Message{{To: inv.Email, Subject: "Inbjudan", Body: "Välkommen"}})
+	}
+	clk.Set(Start.Add(10 * time.Minute))
+	for i := range user.InvitesPerHour {
+		if i == user.InvitesPerHour/2 {
+			clk.Set(Start.Add(30 * time.Minute))
+		}
+		must(t, invite(sender))
+	}
+	before, err := s.MailList(ctx(), 1000)
+	must(t, err)
+	clk.Set(Start.Add(69 * time.Minute))
+	err = invite(sender)
+	var errs validate.Errors
+	if !errors.Is(err, user.ErrTooManyInvites) || !errors.As(err, &errs) || errs["email"] != "error.invite.too_many" {
+		t.Errorf("invitation %d in the hour: %v", user.InvitesPerHour+1, err)
+	}
+	if after, _ := s.MailList(ctx(), 1000); len(after) != len(before) {
+		t.Errorf("a refused invitation queued mail: %d, then %d", len(before), len(after))
+	}
+	// Per sender: another one, or the system (no sender), is not limited.
+	must(t, invite(colleague))
+	must(t, invite(0))
+	// The first half leaves the window an hour after it was sent.
+	clk.Set(Start.Add(70 * time.Minute))
+	for range user.InvitesPerHour / 2 {
+		must(t, invite(sender))
+	}
+	if err := invite(sender); !errors.Is(err, user.ErrTooManyInvites) {
+		t.Errorf("over the limit again: %v", err)
+	}
+	// Sent at once, no more than the limit get through.
+	rush := newSender("rusning@kalix.se")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	sent := 0
+	for i := range 2 * user.InvitesPerHour {
+		wg.Go(func() {
+			inv := &user.Invite{TokenHash: fmt.Appendf(nil, "rush-%d", i), Email: fmt.Sprintf("rusning%d@kalix.se", i), OrganisationID: f.kalix.ID, Role: user.Applicant, InvitedBy: rush}
+			err := s.CreateInvite(ctx(), audit.Actor{UserID: rush}, inv, nil)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				sent++
+			case !errors.Is(err, user.ErrTooManyInvites):
+				t.Errorf("invitation in the rush: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if sent != user.InvitesPerHour {
+		t.Errorf("sent at once: %d got through, want %d", sent, user.InvitesPerHour)
 	}
 }
