@@ -40,7 +40,6 @@ type Base struct {
 // pages, and turns the returned error into a page with the right status.
 func (s *Server) page(rt route, lang string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		limitBody(w, r)
 		b := &Base{Lang: lang, srv: s, req: r, route: rt}
 		if rt.kind == staff || rt.name == "logout" {
 			w.Header().Set("Cache-Control", "no-store")
@@ -57,6 +56,7 @@ func (s *Server) page(rt route, lang string) http.Handler {
 			b.User = u
 			b.Flash = takeFlash(w, r)
 		}
+		limitBody(w, r, b.User != nil)
 		err := rt.h(w, r, b)
 		if err == nil {
 			return

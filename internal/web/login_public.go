@@ -2,14 +2,17 @@ package web
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/auth"
 	"github.com/icld/partnerskap/internal/store"
+	"github.com/icld/partnerskap/internal/user"
 	"github.com/icld/partnerskap/internal/validate"
 )
 
@@ -65,43 +68,61 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, b *Base) error {
 	if pw == "" {
 		b.Errors.Add("password", "error.required")
 	}
-	status := http.StatusUnprocessableEntity
-	client := s.clientAddress(r)
-	if len(b.Errors) == 0 && s.logins.blocked(client, email, s.clock.Now()) {
-		b.Errors.Add("password", "error.login.throttled")
-		status = http.StatusTooManyRequests
-		w.Header().Set("Retry-After", "60")
+	if len(b.Errors) > 0 {
+		return s.render(w, b, http.StatusUnprocessableEntity, "login", loginPage{Base: b, Email: email, Next: next})
 	}
-	if len(b.Errors) == 0 {
-		u, err := s.store.UserByEmail(r.Context(), email)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			auth.CheckPassword(pw, dummyHash())
-			b.Errors.Add("password", "error.login.failed")
-			s.logins.failed(client, email, s.clock.Now())
-		case err != nil:
-			return err
-		case !auth.CheckPassword(pw, u.PasswordHash) || u.Disabled:
-			b.Errors.Add("password", "error.login.failed")
-			s.logins.failed(client, email, s.clock.Now())
-		default:
-			if err := s.startSession(w, r, u); err != nil {
-				return err
-			}
-			if err := s.store.RecordEvent(r.Context(), audit.Actor{UserID: u.ID, Name: u.Name}, "login", "user", u.ID); err != nil {
-				return err
-			}
-			if next == "" {
-				next = b.URL("staff")
-				if u.Lang == "en" && b.Lang == "sv" {
-					next = b.urlIn("en", "staff")
-				}
-			}
-			http.Redirect(w, r, next, http.StatusSeeOther)
-			return nil
+	u, err := s.store.UserByEmail(r.Context(), email)
+	if errors.Is(err, store.ErrNotFound) {
+		u = nil
+	} else if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	try, refused := s.logins.admit(s.clientAddress(r), email, s.knownDevice(r, u, now), now)
+	if refused != nil {
+		msg := "error.login.throttled"
+		if refused.account {
+			msg = "error.login.throttled.account"
+		}
+		b.Errors.Add("password", msg)
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(refused.wait.Seconds()))))
+		return s.render(w, b, http.StatusTooManyRequests, "login", loginPage{Base: b, Email: email, Next: next})
+	}
+	if !passwordMatches(u, pw) {
+		// The attempt stays counted as a failure.
+		b.Errors.Add("password", "error.login.failed")
+		return s.render(w, b, http.StatusUnprocessableEntity, "login", loginPage{Base: b, Email: email, Next: next})
+	}
+	// A second factor, when it comes, is asked for here: the password
+	// alone then leads to its form, and only the whole sign-in gives the
+	// attempt back and marks the browser as known.
+	try.succeeded(now)
+	if err := s.startSession(w, r, u); err != nil {
+		return err
+	}
+	s.rememberDevice(w, r, u, now)
+	if err := s.store.RecordEvent(r.Context(), audit.Actor{UserID: u.ID, Name: u.Name}, "login", "user", u.ID); err != nil {
+		return err
+	}
+	if next == "" {
+		next = b.URL("staff")
+		if u.Lang == "en" && b.Lang == "sv" {
+			next = b.urlIn("en", "staff")
 		}
 	}
-	return s.render(w, b, status, "login", loginPage{Base: b, Email: email, Next: next})
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// passwordMatches checks pw against u's hash, or against a dummy one when
+// there is no such user, so the answer takes as long whether or not the
+// account exists. A disabled account matches nothing.
+func passwordMatches(u *user.User, pw string) bool {
+	if u == nil {
+		auth.CheckPassword(pw, dummyHash())
+		return false
+	}
+	return auth.CheckPassword(pw, u.PasswordHash) && !u.Disabled
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, b *Base) error {

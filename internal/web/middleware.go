@@ -38,6 +38,84 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// hsts tells browsers to reach the site (and its subdomains) over https
+// only, for a year, so a visitor who types the bare name or follows an
+// http:// link is not first sent over plain http, where the session
+// cookie could be taken.
+const hsts = "max-age=31536000; includeSubDomains"
+
+// transportSecurity, when the site is served over https, sends HSTS with
+// every response and marks every cookie Secure: not only those whose
+// setter remembers to (the session's and the language's do), but any
+// cookie a handler sets (the flash message, those to come). HSTS goes
+// only with an https public address: over plain http a browser ignores
+// it, and a site reached by http must not be told to refuse http.
+func (s *Server) transportSecurity(next http.Handler) http.Handler {
+	https := strings.HasPrefix(s.cfg.BaseURL, "https://")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if https {
+			w.Header().Set("Strict-Transport-Security", hsts)
+		}
+		if s.secureCookies(r) {
+			w = &secureCookieWriter{ResponseWriter: w}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// secureCookieWriter adds Secure to each Set-Cookie header that lacks it,
+// just before the headers are sent.
+type secureCookieWriter struct {
+	http.ResponseWriter
+	sent bool
+}
+
+func (w *secureCookieWriter) secure() {
+	if w.sent {
+		return
+	}
+	w.sent = true
+	cookies := w.Header()["Set-Cookie"]
+	for i, c := range cookies {
+		if !hasSecure(c) {
+			cookies[i] = c + "; Secure"
+		}
+	}
+}
+
+func (w *secureCookieWriter) WriteHeader(code int) {
+	if code >= 200 { // an informational answer is not the response's headers
+		w.secure()
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *secureCookieWriter) Write(b []byte) (int, error) {
+	w.secure()
+	return w.ResponseWriter.Write(b)
+}
+
+// FlushError sends the headers too, so it marks the cookies first.
+func (w *secureCookieWriter) FlushError() error {
+	w.secure()
+	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Unwrap lets http.ResponseController reach the connection (upload
+// deadlines).
+func (w *secureCookieWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// hasSecure reports whether a Set-Cookie value has the Secure attribute.
+func hasSecure(setCookie string) bool {
+	attrs := strings.Split(setCookie, ";")
+	for _, a := range attrs[1:] { // the first is name=value
+		if strings.EqualFold(strings.TrimSpace(a), "Secure") {
+			return true
+		}
+	}
+	return false
+}
+
 // healthz answers 200 when the database answers, 503 otherwise.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")

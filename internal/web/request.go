@@ -33,13 +33,19 @@ const (
 	uploadReadLimit = 20 * time.Minute
 )
 
-// limitBody bounds what a POST may send and, for uploads, gives the
-// connection time to send it.
-func limitBody(w http.ResponseWriter, r *http.Request) {
+// limitBody bounds what a POST may send and, for an upload by someone
+// signed in, gives the connection time to send it. Everyone else keeps
+// the server's short read timeout and the small bound, whatever the
+// Content-Type says: otherwise anyone could hold a connection open for
+// twenty minutes by trickling a multipart body to the sign-in form (or
+// any other), and a few hundred such would take up the server. The
+// session is known before the body is read, so the long deadline is
+// never given to an anonymous request.
+func limitBody(w http.ResponseWriter, r *http.Request, signedIn bool) {
 	if r.Method != http.MethodPost || r.Body == nil {
 		return
 	}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" && signedIn {
 		// Not every writer reaches a connection (tests' recorders); then
 		// there is no deadline to move.
 		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadReadLimit))

@@ -24,7 +24,8 @@ var embedded embed.FS
 // Config is what the web layer needs to know about its deployment.
 type Config struct {
 	// BaseURL is the public address, e.g. https://partnerskap.icld.se;
-	// when it is https, cookies are marked Secure.
+	// when it is https, cookies are marked Secure and responses carry
+	// Strict-Transport-Security.
 	BaseURL string
 	// DemoNote, when set, is shown on every page: what in the demo is
 	// illustrative. Keys "sv" and "en".
@@ -78,7 +79,7 @@ func New(s store.Store, clk clock.Clock, log *slog.Logger, cfg Config) (*Server,
 		return nil, err
 	}
 	srv.routeList = srv.table()
-	srv.handler = srv.routes()
+	srv.handler = srv.transportSecurity(srv.routes())
 	return srv, nil
 }
 
