@@ -6,6 +6,8 @@ package audit
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/icld/partnerskap/internal/policy"
 )
 
 // Actor is who makes a change: a signed-in user, or the system itself
@@ -34,7 +36,11 @@ type Entry struct {
 type Filter struct {
 	Entity   string
 	EntityID int64
-	Limit    int
+	// Scope limits the entries to records of its programmes and records
+	// tied to no programme (policy.ProgrammeScope); the zero Scope is every
+	// programme.
+	Scope policy.Scope
+	Limit int
 }
 
 // Snapshot encodes a record for Before or After. A nil v gives JSON null.

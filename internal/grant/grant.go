@@ -8,6 +8,7 @@ import (
 
 	"github.com/icld/partnerskap/internal/call"
 	"github.com/icld/partnerskap/internal/partnership"
+	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/validate"
 )
 
@@ -35,6 +36,9 @@ type Filter struct {
 	ProgrammeID    int64
 	PartnershipID  int64
 	OrganisationID int64
+	// Scope limits the grants to those of its programmes
+	// (policy.ProgrammeScope); the zero Scope is every programme.
+	Scope policy.Scope
 }
 
 // Check applies the rules a new grant must meet: a positive amount no larger

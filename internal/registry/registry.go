@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/icld/partnerskap/internal/clock"
+	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/validate"
 )
 
@@ -68,7 +69,11 @@ type Filter struct {
 	Year          int
 	Query         string // in the number or title
 	ApplicationID int64
-	Limit         int
+	// Scope limits the entries to those of its programmes' applications
+	// and those of no application (policy.ProgrammeScope); the zero Scope
+	// is every programme.
+	Scope policy.Scope
+	Limit int
 }
 
 // MatchesQuery reports whether the entry's number or title contains

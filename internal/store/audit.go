@@ -12,28 +12,37 @@ import (
 // (such as signing in).
 type Audit interface {
 	AuditLog(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
+	// ProgrammeOf returns the programme of the record entity and id name
+	// (scope.go), so a page filtered to one record can ask the policy.
+	ProgrammeOf(ctx context.Context, entity string, id int64) (int64, error)
 	RecordEvent(ctx context.Context, by audit.Actor, action, entity string, entityID int64) error
 }
 
-// AuditLog returns entries f selects, newest first.
+// AuditLog returns entries f selects, newest first. The scope is applied
+// in the query, before the limit, so a scoped officer's page is as full
+// as anyone's.
 func (s *DB) AuditLog(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
-	q := `SELECT id, at, COALESCE(actor_id, 0), actor_name, action, entity, entity_id, before, after FROM audit_log WHERE 1 = 1`
+	q := `SELECT l.id, l.at, COALESCE(l.actor_id, 0), l.actor_name, l.action, l.entity, l.entity_id, l.before, l.after FROM audit_log l WHERE 1 = 1`
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return "?"
 	}
 	if f.Entity != "" {
-		q += ` AND entity = ` + arg(f.Entity)
+		q += ` AND l.entity = ` + arg(f.Entity)
 	}
 	if f.EntityID != 0 {
-		q += ` AND entity_id = ` + arg(f.EntityID)
+		q += ` AND l.entity_id = ` + arg(f.EntityID)
+	}
+	if cond, list := s.inScope(recordProgrammeSQL("l.entity", "l.entity_id"), f.Scope); cond != "" {
+		q += ` AND ` + cond
+		args = append(args, list)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
 	}
-	q += ` ORDER BY id DESC LIMIT ` + arg(limit)
+	q += ` ORDER BY l.id DESC LIMIT ` + arg(limit)
 	out, err := queryAll(ctx, s.r, func(row scanner) (audit.Entry, error) {
 		var e audit.Entry
 		var before, after []byte

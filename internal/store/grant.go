@@ -74,6 +74,10 @@ func (s *DB) GrantList(ctx context.Context, f grant.Filter) ([]*grant.Grant, err
 	if f.OrganisationID != 0 {
 		q += ` AND organisation_id = ` + arg(f.OrganisationID)
 	}
+	if cond, list := s.inScope(programmeOfSQL("grant", "grants.id"), f.Scope); cond != "" {
+		q += ` AND ` + cond
+		args = append(args, list)
+	}
 	out, err := queryAll(ctx, s.r, scanGrant, q+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("grants: %w", err)

@@ -92,6 +92,10 @@ func (s *DB) RegistryList(ctx context.Context, f registry.Filter) ([]registry.En
 	if f.ApplicationID != 0 {
 		q += ` AND application_id = ` + arg(f.ApplicationID)
 	}
+	if cond, list := s.inScope(programmeOfSQL("registry", "registry.id"), f.Scope); cond != "" {
+		q += ` AND ` + cond
+		args = append(args, list)
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 200

@@ -465,7 +465,7 @@ func (s *Server) appFile(w http.ResponseWriter, r *http.Request, b *Base) error 
 	if err != nil {
 		return err
 	}
-	if ok, err := s.mayRead(ctx, b, a); err != nil || !ok {
+	if ok, _, err := s.mayRead(ctx, b, a); err != nil || !ok {
 		if err != nil {
 			return err
 		}
@@ -492,29 +492,33 @@ func (s *Server) appFile(w http.ResponseWriter, r *http.Request, b *Base) error 
 	return err
 }
 
-// mayRead reports whether the signed-in user may read application a:
-// its applicants, the officers of its programme, and its reviewers who
-// declared no conflict of interest.
-func (s *Server) mayRead(ctx context.Context, b *Base, a *application.Application) (bool, error) {
+// mayRead reports whether the signed-in user may read application a
+// (its answers and attachments): its applicants, the officers of its
+// programme, and its reviewers who declared no conflict of interest; and
+// whether they may also learn who applied (identity), as anything naming
+// the applicant or the partnership does (the decision letter): not its
+// reviewers under blind review (policy.ReviewerSeesApplicant).
+func (s *Server) mayRead(ctx context.Context, b *Base, a *application.Application) (read, identity bool, err error) {
 	if policy.ApplicantFor(b.User, a.OrganisationID) {
-		return true, nil
+		return true, true, nil
 	}
 	c, err := s.store.Call(ctx, a.CallID)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	if policy.Can(b.User, policy.ManageProgramme, c.ProgrammeID) {
-		return true, nil
+		return true, true, nil
 	}
 	if policy.Can(b.User, policy.Review, 0) {
 		as, err := s.store.Assignment(ctx, a.ID, b.User.ID)
 		if errors.Is(err, store.ErrNotFound) {
-			return false, nil
+			return false, false, nil
 		}
 		if err != nil {
-			return false, err
+			return false, false, err
 		}
-		return as.Declared && !as.Conflict, nil
+		read = as.Declared && !as.Conflict
+		return read, read && policy.ReviewerSeesApplicant(c.Config.Steps), nil
 	}
-	return false, nil
+	return false, false, nil
 }

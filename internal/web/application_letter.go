@@ -8,8 +8,11 @@ import (
 	"github.com/icld/partnerskap/internal/store"
 )
 
-// appLetter serves the decision letter as PDF to the applicant and the
-// programme's officers, in the page's language.
+// appLetter serves the decision letter as PDF, in the page's language, to
+// those who may read the application and know who applied: the
+// applicants, the programme's officers, and reviewers unless the review
+// was blind (the letter names the applicant and the partnership). Anyone
+// else gets 404, as for an application they may not read.
 func (s *Server) appLetter(w http.ResponseWriter, r *http.Request, b *Base) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -20,11 +23,11 @@ func (s *Server) appLetter(w http.ResponseWriter, r *http.Request, b *Base) erro
 	if err != nil {
 		return err
 	}
-	ok, err := s.mayRead(ctx, b, a)
+	_, identity, err := s.mayRead(ctx, b, a)
 	if err != nil {
 		return err
 	}
-	if !ok || !a.State.Decided() {
+	if !identity || !a.State.Decided() {
 		return store.ErrNotFound
 	}
 	d, err := s.store.Decision(ctx, id)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"maps"
 	"net/http"
 	"slices"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/policy"
+	"github.com/icld/partnerskap/internal/store"
 )
 
 type auditPage struct {
@@ -27,14 +29,28 @@ type auditRow struct {
 type auditChange struct{ Field, Before, After string }
 
 // auditLog lists the latest changes, or those of one record
-// (?post=application&id=12), each with the fields it changed.
+// (?post=application&id=12), each with the fields it changed: those of
+// the records the officer sees (policy.ProgrammeScope), the scope applied
+// in the query. One record of a programme the officer does not see is
+// refused.
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, b *Base) error {
 	if err := require(b, policy.ViewAuditLog, 0); err != nil {
 		return err
 	}
 	q := r.URL.Query()
-	f := audit.Filter{Entity: q.Get("post"), Limit: 200}
+	f := audit.Filter{Entity: q.Get("post"), Scope: policy.ProgrammeScope(b.User), Limit: 200}
 	f.EntityID, _ = strconv.ParseInt(q.Get("id"), 10, 64)
+	if f.Entity != "" && f.EntityID != 0 {
+		p, err := s.store.ProgrammeOf(r.Context(), f.Entity, f.EntityID)
+		if errors.Is(err, store.ErrNotFound) {
+			p = policy.UnknownProgramme
+		} else if err != nil {
+			return err
+		}
+		if !policy.SeesProgramme(b.User, p) {
+			return errForbidden
+		}
+	}
 	entries, err := s.store.AuditLog(r.Context(), f)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/icld/partnerskap/internal/call"
 	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/money"
 	"github.com/icld/partnerskap/internal/policy"
@@ -18,14 +19,14 @@ type staffGrantsPage struct {
 	Grants []*grantView
 }
 
-// staffGrants lists every grant with its money, what is due and the
-// change requests waiting, for the officers.
+// staffGrants lists the grants of the programmes the officer sees, with
+// their money, what is due and the change requests waiting.
 func (s *Server) staffGrants(w http.ResponseWriter, r *http.Request, b *Base) error {
 	if err := require(b, policy.ViewStaffArea, 0); err != nil {
 		return err
 	}
 	ctx := r.Context()
-	list, err := s.store.GrantList(ctx, grant.Filter{})
+	list, err := s.store.GrantList(ctx, grant.Filter{Scope: policy.ProgrammeScope(b.User)})
 	if err != nil {
 		return err
 	}
@@ -60,21 +61,33 @@ type staffGrantPage struct {
 	Summary   errorSummary
 }
 
-// loadStaffGrant loads the grant in the path for an officer; managing
-// it (paying, deciding) needs the programme's officer role.
-func (s *Server) loadStaffGrant(r *http.Request, b *Base) (*grant.Grant, error) {
+// loadStaffGrant loads the grant in the path, with its call, for an
+// officer who sees its programme; managing it (paying, deciding) needs
+// the programme's officer role.
+func (s *Server) loadStaffGrant(r *http.Request, b *Base) (*grant.Grant, *call.Call, error) {
 	if err := require(b, policy.ViewStaffArea, 0); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	id, err := pathID(r, "id")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.store.Grant(r.Context(), id)
+	g, err := s.store.Grant(r.Context(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.store.Call(r.Context(), g.CallID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !policy.SeesProgramme(b.User, c.ProgrammeID) {
+		return nil, nil, errForbidden
+	}
+	return g, c, nil
 }
 
 func (s *Server) staffGrant(w http.ResponseWriter, r *http.Request, b *Base) error {
-	g, err := s.loadStaffGrant(r, b)
+	g, _, err := s.loadStaffGrant(r, b)
 	if err != nil {
 		return err
 	}
@@ -102,11 +115,7 @@ func noteField(id int64) string     { return "note-" + strconv.FormatInt(id, 10)
 // kronor; a payment above what is left of the grant is refused with the
 // ledger's message, and what was typed stays in the form.
 func (s *Server) staffGrantPay(w http.ResponseWriter, r *http.Request, b *Base) error {
-	g, err := s.loadStaffGrant(r, b)
-	if err != nil {
-		return err
-	}
-	c, err := s.store.Call(r.Context(), g.CallID)
+	g, c, err := s.loadStaffGrant(r, b)
 	if err != nil {
 		return err
 	}
@@ -133,11 +142,7 @@ func (s *Server) staffGrantPay(w http.ResponseWriter, r *http.Request, b *Base) 
 
 // staffGrantDecide approves or rejects a change request.
 func (s *Server) staffGrantDecide(w http.ResponseWriter, r *http.Request, b *Base) error {
-	g, err := s.loadStaffGrant(r, b)
-	if err != nil {
-		return err
-	}
-	c, err := s.store.Call(r.Context(), g.CallID)
+	g, c, err := s.loadStaffGrant(r, b)
 	if err != nil {
 		return err
 	}

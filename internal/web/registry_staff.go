@@ -61,7 +61,10 @@ func (s *Server) registryList(w http.ResponseWriter, r *http.Request, b *Base) e
 	return s.renderRegistry(w, r, b, status, f, rf, 0, "")
 }
 
+// renderRegistry lists the entries the officer sees: those of the
+// applications of their programmes (policy.ProgrammeScope), in the query.
 func (s *Server) renderRegistry(w http.ResponseWriter, r *http.Request, b *Base, status int, f registryFilter, rf registry.Filter, typedID int64, typedReason string) error {
+	rf.Scope = policy.ProgrammeScope(b.User)
 	entries, err := s.store.RegistryList(r.Context(), rf)
 	if err != nil {
 		return err
@@ -86,7 +89,7 @@ func (s *Server) renderRegistry(w http.ResponseWriter, r *http.Request, b *Base,
 func reasonField(id int64) string { return "reason-" + strconv.FormatInt(id, 10) }
 
 // registryUpdate marks an entry confidential, with the reason the law
-// gives, or public again.
+// gives, or public again: an entry of a programme the officer sees.
 func (s *Server) registryUpdate(w http.ResponseWriter, r *http.Request, b *Base) error {
 	if err := require(b, policy.ViewRegistry, 0); err != nil {
 		return err
@@ -95,8 +98,12 @@ func (s *Server) registryUpdate(w http.ResponseWriter, r *http.Request, b *Base)
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.RegistryEntry(r.Context(), id); err != nil {
-		return err
+	prog, err := s.store.ProgrammeOf(r.Context(), "registry", id)
+	if err != nil {
+		return err // ErrNotFound: no such entry
+	}
+	if !policy.SeesProgramme(b.User, prog) {
+		return errForbidden
 	}
 	confidential := r.PostFormValue("confidential") == "yes"
 	reason := strings.TrimSpace(r.PostFormValue("reason"))

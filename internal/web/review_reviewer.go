@@ -80,7 +80,7 @@ func (s *Server) reviewRows(ctx context.Context, b *Base) ([]reviewRow, error) {
 			return nil, err
 		}
 		row := reviewRow{App: a, Label: appLabel(b, a), Call: cf.Call.Title(b.Lang)}
-		if !cf.Call.Config.Steps.BlindReview {
+		if policy.ReviewerSeesApplicant(cf.Call.Config.Steps) {
 			row.Partnership = cf.Partnership.Name + " (" + cf.Org.Name + ")"
 		}
 		switch {
@@ -213,7 +213,7 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, b *Base) err
 func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, b *Base, status int, cf *caseFile, as *review.Assignment, typed *reviewForm, conflict, note string) error {
 	ctx := r.Context()
 	c, a := cf.Call, cf.App
-	page := reviewPage{Base: b, CF: cf, Assignment: as, Blind: c.Config.Steps.BlindReview, Scale: c.Config.Assessment.Scale}
+	page := reviewPage{Base: b, CF: cf, Assignment: as, Blind: !policy.ReviewerSeesApplicant(c.Config.Steps), Scale: c.Config.Assessment.Scale}
 	if page.Blind {
 		b.Title = b.T("review.title_blind", "ID", a.ID)
 	} else {

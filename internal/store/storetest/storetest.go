@@ -55,6 +55,7 @@ func Run(t *testing.T, open Factory) {
 		{"Users", testUsers},
 		{"Sessions", testSessions},
 		{"AuditLog", testAuditLog},
+		{"ProgrammeScope", testProgrammeScope},
 		{"Settings", testSettings},
 		{"ApplicationNotFound", testApplicationNotFound},
 		{"CallConfig", testCallConfig},
