@@ -8,25 +8,30 @@ import (
 )
 
 // Wrap serves h through the cache. A page kept this way must be the same
-// for every visitor who asks for the same address (path and query): it
-// reads no session, no cookie and no header, and it shows only what the
-// data holds plus the date; the body may be anything (HTML, CSV, JSON,
-// Atom, PDF). Forms and counted downloads depend on the visitor and must
-// never be wrapped. bypass, if not nil, sends the requests it picks
-// straight to h, for a page that is the same for most visitors but not
-// all. Only GET and HEAD are cached.
-func (c *Cache) Wrap(h http.Handler, bypass func(r *http.Request) bool) http.Handler {
+// for every visitor who asks for the same address (path and the query
+// parameters page.Query names): it reads no session, no cookie and no
+// header, and it shows only what the data holds plus the date; the body
+// may be anything (HTML, CSV, JSON, Atom, PDF). Forms and counted
+// downloads depend on the visitor and must never be wrapped. Only GET and
+// HEAD are cached. The handler sees only the page's parameters, with the
+// cache off too, so a page behaves the same either way.
+func (c *Cache) Wrap(h http.Handler, page Page) http.Handler {
+	names := page.names()
 	if c == nil {
-		return h
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h.ServeHTTP(w, canonical(r, names))
+		})
 	}
+	bypass := page.Bypass
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = canonical(r, names)
 		if r.Method != http.MethodGet && r.Method != http.MethodHead || bypass != nil && bypass(r) {
 			h.ServeHTTP(w, r)
 			return
 		}
-		// The path as sent: "/mal/12%2Fx" is another address than "/mal/12/x"
-		// and may reach another route.
-		key := r.URL.EscapedPath() + "?" + r.URL.RawQuery
+		// The path spelt one way, and only the page's parameters in their
+		// order: one address, one page, however a request writes it.
+		key := canonicalPath(r.URL.EscapedPath()) + "?" + r.URL.RawQuery
 		if c.src.PerHost {
 			key = r.Host + " " + key
 		}

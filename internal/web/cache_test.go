@@ -47,8 +47,9 @@ type cacheEnv struct {
 	path   string // the SQLite file, for a second process
 }
 
-// newCacheEnv is newEnv with a counting store and the cache bounds given.
-func newCacheEnv(t testing.TB, pc pagecache.Config) *cacheEnv {
+// newCacheEnv is newEnv with a counting store and the cache bounds given;
+// opts change the rest of the configuration.
+func newCacheEnv(t testing.TB, pc pagecache.Config, opts ...func(*web.Config)) *cacheEnv {
 	t.Helper()
 	clk := clock.NewFixed(now)
 	path := filepath.Join(t.TempDir(), "test.db")
@@ -62,8 +63,12 @@ func newCacheEnv(t testing.TB, pc pagecache.Config) *cacheEnv {
 	t.Cleanup(func() { s.Close() })
 	cs := &countingStore{Store: s}
 	files := &memFiles{}
-	h, err := web.New(cs, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{BaseURL: "https://partnerskap.example",
-		DemoNote: map[string]string{"sv": demo.NoteSV, "en": demo.NoteEN}, Files: files, PageCache: pc})
+	cfg := web.Config{BaseURL: "https://partnerskap.example",
+		DemoNote: map[string]string{"sv": demo.NoteSV, "en": demo.NoteEN}, Files: files, PageCache: pc}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	h, err := web.New(cs, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -447,12 +452,13 @@ func TestPageCacheLeavesOthersAlone(t *testing.T) {
 	wantNotContains(t, "public page for an officer", e.get(off, "/partnerskap").body, "Olle Handläggare")
 }
 
-// TestPageCacheBounded: absurd and endless query strings never grow the
-// cache beyond its bounds, and a very long one is not kept at all.
+// TestPageCacheBounded: endless searches (each a new address) never
+// grow the cache beyond its bounds, and a very long one is not kept at
+// all.
 func TestPageCacheBounded(t *testing.T) {
 	e := newCacheEnv(t, pagecache.Config{MaxEntries: 5, MaxBytes: 1 << 20})
 	for i := range 40 {
-		if res := e.raw("GET", fmt.Sprintf("/partnerskap?land=ZZ&x=%d", i)); res.status != 200 {
+		if res := e.raw("GET", fmt.Sprintf("/partnerskap?land=ZZ&q=ord%d", i)); res.status != 200 {
 			t.Fatalf("status %d", res.status)
 		}
 		if st := e.web.PageCacheStats(); st.Entries > 5 || st.Bytes > 1<<20 {
@@ -680,4 +686,134 @@ func TestLastModifiedAcrossInstances(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// TestPageCacheUnknownParameters: parameters a page does not read make
+// no new address. Fifty requests for the statistics with made-up
+// parameters cost one render and one kept page, and the page they get
+// links to its own address without them; the same holds for tracking
+// parameters on a filtered list and for a path spelt with escapes.
+func TestPageCacheUnknownParameters(t *testing.T) {
+	e := newCacheEnv(t, pagecache.Config{})
+	first := e.raw("GET", "/statistik")
+	differ := 0
+	for i := range 50 {
+		res := e.raw("GET", fmt.Sprintf("/statistik?x=%d", i))
+		if res.status != 200 {
+			t.Fatalf("/statistik?x=%d: %d", i, res.status)
+		}
+		if res.body != first.body {
+			differ++
+		}
+	}
+	if differ > 0 {
+		t.Errorf("%d of 50 made-up parameters gave another page than /statistik", differ)
+	}
+	for _, u := range []string{"/statistik?utm_source=nyhetsbrev&fbclid=abc", "/statistik?", "/st%61tistik", "/st%61tistik?x=1"} {
+		if res := e.raw("GET", u); res.status != 200 || res.body != first.body {
+			t.Errorf("%s: %d, same page as /statistik: %v", u, res.status, res.body == first.body)
+		}
+	}
+	if st := e.web.PageCacheStats(); st.Renders != 1 || st.Entries != 1 || st.Passes != 0 {
+		t.Errorf("55 addresses of one page: %+v, want 1 render and 1 page kept", st)
+	}
+	wantNotContains(t, "the page's own links", e.raw("GET", "/statistik?x=7").body, "x=7")
+
+	list := e.raw("GET", "/partnerskap?land=UG&utm_campaign=var")
+	wantContains(t, "hreflang of a filtered list", list.body, `hreflang="en" href="https://partnerskap.example/en/partnerships?land=UG"`)
+	wantNotContains(t, "a filtered list's own links", list.body, "utm_campaign")
+	// A number spelt another way is no page of its own.
+	for _, u := range []string{"/mal/012", "/mal/+12", "/partnerskap/03", "/en/goals/0012"} {
+		if res := e.raw("GET", u); res.status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", u, res.status)
+		}
+	}
+}
+
+// TestPageCacheKeysKnownParameters: the parameters a page reads still
+// select what it shows and are kept apart; the same selection written
+// in another order, with empty fields (as the filter form sends them),
+// with a repeated parameter (the first counts) or with parameters the
+// page does not read is one page, rendered once.
+func TestPageCacheKeysKnownParameters(t *testing.T) {
+	e := newCacheEnv(t, pagecache.Config{})
+	same := []string{
+		"/partnerskap?land=UG&mal=12",
+		"/partnerskap?mal=12&land=UG",
+		"/partnerskap?q=&land=UG&kommun=&mal=12&tema=&ar=&status=&sortera=",
+		"/partnerskap?land=UG&land=KE&mal=12",
+		"/partnerskap?land=UG&mal=12&utm_source=x",
+	}
+	kalix := fmt.Sprintf(`href="/partnerskap/%d"`, kalixPartnership(t, e.store).ID)
+	first := e.raw("GET", same[0])
+	wantContains(t, "UG and goal 12", first.body, kalix)
+	for _, u := range same[1:] {
+		if res := e.raw("GET", u); res.status != 200 || res.body != first.body {
+			t.Errorf("%s: %d, same page as %s: %v", u, res.status, same[0], res.body == first.body)
+		}
+	}
+	if st := e.web.PageCacheStats(); st.Renders != 1 || st.Entries != 1 {
+		t.Errorf("one selection written %d ways: %+v, want 1 render and 1 page kept", len(same), st)
+	}
+	wantContains(t, "canonical order", first.body, `href="https://partnerskap.example/en/partnerships?land=UG&amp;mal=12"`)
+	other := e.raw("GET", "/partnerskap?land=KE")
+	if other.status != 200 || other.body == first.body {
+		t.Errorf("another selection: %d, same page: %v", other.status, other.body == first.body)
+	}
+	wantNotContains(t, "Kenya's partnerships", other.body, kalix)
+	if st := e.web.PageCacheStats(); st.Renders != 2 || st.Entries != 2 {
+		t.Errorf("two selections: %+v, want 2 renders and 2 pages kept", st)
+	}
+}
+
+// TestCachedPagesReadTheirParameters asks each cached page with each
+// parameter it reads. The page a handler renders sees only the
+// parameters its route declares, so a parameter left out of the route
+// table would give the page without the filter: each must change the
+// page (or, for a page number past the last, make it a 404).
+func TestCachedPagesReadTheirParameters(t *testing.T) {
+	e := newCacheEnv(t, pagecache.Config{})
+	ctx := context.Background()
+	kalix := kalixPartnership(t, e.store)
+	progs, err := e.store.ProgrammeList(ctx)
+	if err != nil || len(progs) == 0 {
+		t.Fatalf("programmes: %v, %d", err, len(progs))
+	}
+	list := url.Values{
+		"land": {"UG"}, "kommun": {fmt.Sprint(kalix.Swedish[0].ID)}, "mal": {"6"}, "tema": {kalix.ThemeSV},
+		"ar": {"2006"}, "status": {"completed"}, "q": {"plast"}, "sortera": {"nyast"},
+	}
+	cases := map[string]url.Values{
+		"/partnerskap":      withValues(list, "sida", "2"),
+		"/en/partnerships":  withValues(list, "sida", "2"),
+		"/partnerskap.csv":  list,
+		"/partnerskap.json": list,
+		"/beviljade-bidrag": {"land": {"UG"}, "program": {fmt.Sprint(progs[0].ID)}, "ar": {"2021"}, "format": {"csv"}},
+		"/berattelser":      {"mal": {"13"}, "sida": {"2"}},
+		"/material": {"typ": {"exhibition"}, "sprak": {"en"}, "licens": {"CC0-1.0"}, "malgrupp": {"pupils"},
+			"mal": {"13"}, "partnerskap": {fmt.Sprint(kalix.ID)}, "q": {"plast"}, "sida": {"2"}},
+	}
+	for path, params := range cases {
+		base := e.raw("GET", path)
+		if base.status != 200 {
+			t.Fatalf("%s: %d", path, base.status)
+		}
+		for name, v := range params {
+			u := path + "?" + url.Values{name: v}.Encode()
+			if res := e.raw("GET", u); res.status == base.status && res.body == base.body {
+				t.Errorf("%s: the page ignores %s", u, name)
+			}
+		}
+	}
+}
+
+func withValues(v url.Values, kv ...string) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = vs
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out.Set(kv[i], kv[i+1])
+	}
+	return out
 }
