@@ -36,8 +36,7 @@ func (c *Cache) Wrap(h http.Handler, page Page) http.Handler {
 			key = r.Host + " " + key
 		}
 		if len(key) > maxKey {
-			c.passes.Add(1)
-			h.ServeHTTP(w, r)
+			c.pass(w, r, h)
 			return
 		}
 		version, err := c.src.Version(r.Context())
@@ -45,8 +44,7 @@ func (c *Cache) Wrap(h http.Handler, page Page) http.Handler {
 			if c.versionDown.CompareAndSwap(false, true) {
 				c.src.Log.Error("page cache off: data version unknown", "err", err)
 			}
-			c.passes.Add(1)
-			h.ServeHTTP(w, r)
+			c.pass(w, r, h)
 			return
 		}
 		if c.versionDown.Load() && c.versionDown.CompareAndSwap(true, false) {
@@ -70,13 +68,20 @@ func (c *Cache) Wrap(h http.Handler, page Page) http.Handler {
 				return
 			}
 			if !wait.kept {
-				// Not keepable (an error page, say): render it here
-				// rather than queue behind one another.
-				c.passes.Add(1)
-				h.ServeHTTP(w, r)
+				// Not keepable (an error page, say) or refused: render
+				// it here rather than queue behind one another.
+				c.pass(w, r, h)
 				return
 			}
 		}
+		// This request renders, if its client may: otherwise those
+		// waiting are woken to render it themselves, each as its client may.
+		done, ok := c.admit(w, r)
+		if !ok {
+			c.land(key, false)
+			return
+		}
+		defer done()
 		// Those waiting are woken once the page is kept (or found not
 		// to be keepable), and also if the handler panics.
 		kept, landed := false, false
@@ -109,4 +114,15 @@ func (c *Cache) Wrap(h http.Handler, page Page) http.Handler {
 		c.renders.Add(1)
 		rep.Serve(w, r)
 	})
+}
+
+// pass renders a page that will not be kept, if the client may.
+func (c *Cache) pass(w http.ResponseWriter, r *http.Request, h http.Handler) {
+	done, ok := c.admit(w, r)
+	if !ok {
+		return
+	}
+	defer done()
+	c.passes.Add(1)
+	h.ServeHTTP(w, r)
 }

@@ -14,6 +14,7 @@ func (s *Server) newPageCache() *pagecache.Cache {
 		Log:     s.log,
 		PerHost: s.cfg.BaseURL == "", // links are then built from the request's host
 		Metrics: s.metrics.reg,
+		Client:  s.clientAddress, // renders are limited per client (pagecache/limit.go)
 	})
 }
 

@@ -9,9 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,15 +31,43 @@ import (
 )
 
 // countingStore counts the reads public pages make, so a test can tell a
-// page served from memory from one rendered again without timing.
+// page served from memory from one rendered again without timing. While
+// held (hold), each PartnershipList says so on entered and waits for the
+// hold to end, so a test can keep renders under way without timing.
 type countingStore struct {
 	store.Store
-	lists atomic.Int64 // PartnershipList calls
+	lists   atomic.Int64 // PartnershipList calls
+	held    atomic.Pointer[chan struct{}]
+	entered chan struct{}
 }
 
 func (c *countingStore) PartnershipList(ctx context.Context, f partnership.Filter) ([]*partnership.Partnership, error) {
 	c.lists.Add(1)
+	if h := c.held.Load(); h != nil {
+		c.entered <- struct{}{}
+		select {
+		case <-*h:
+		case <-ctx.Done():
+		}
+	}
 	return c.Store.PartnershipList(ctx, f)
+}
+
+// hold makes PartnershipList wait until the returned release is called
+// (at the latest when the test ends, before its server closes).
+func (c *countingStore) hold(t *testing.T) (release func()) {
+	h := make(chan struct{})
+	c.entered = make(chan struct{}, 64)
+	c.held.Store(&h)
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			c.held.Store(nil)
+			close(h)
+		})
+	}
+	t.Cleanup(release)
+	return release
 }
 
 type cacheEnv struct {
@@ -816,4 +846,148 @@ func withValues(v url.Values, kv ...string) url.Values {
 		out.Set(kv[i], kv[i+1])
 	}
 	return out
+}
+
+// trustLocalProxy makes the test's own address a trusted proxy, so each
+// request names its client in X-Forwarded-For.
+func trustLocalProxy(c *web.Config) {
+	c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+}
+
+// TestPageCacheRenderLimitPerClient: one client asking for address after
+// address that is not kept (here searches) is refused with 429 and a
+// Retry-After once it has caused its share of renders; another client is
+// not, pages already kept are served to both and take nothing from
+// their share, and the share comes back with time (the server's clock).
+// The client is the one X-Forwarded-For names only when the request
+// comes through a trusted proxy.
+func TestPageCacheRenderLimitPerClient(t *testing.T) {
+	e := newCacheEnv(t, pagecache.Config{}, trustLocalProxy)
+	from := func(client, path string) response {
+		t.Helper()
+		return e.raw("GET", path, "X-Forwarded-For", client)
+	}
+	const a, b = "203.0.113.7", "198.51.100.9"
+	refused, rendered := exhaustRenders(t, from, a, "ord")
+	if rendered < 60 {
+		t.Errorf("refused after %d renders: a visitor clicking through filters needs more", rendered)
+	}
+	retry, err := strconv.Atoi(refused.header.Get("Retry-After"))
+	if err != nil || retry < 1 || retry > 60 {
+		t.Errorf("Retry-After %q, want 1–60 seconds", refused.header.Get("Retry-After"))
+	}
+	if cc := refused.header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("429 with Cache-Control %q", cc)
+	}
+	if res := from(a, "/partnerskap?q=nytt"); res.status != http.StatusTooManyRequests {
+		t.Errorf("again at once: %d, want 429", res.status)
+	}
+	// Kept pages are still served to the refused client.
+	for _, u := range []string{"/partnerskap?q=ord0", "/partnerskap?q=ord1&x=2"} {
+		if res := from(a, u); res.status != 200 {
+			t.Errorf("%s, kept, to the refused client: %d", u, res.status)
+		}
+	}
+	// Another client is not affected, and kept pages take nothing from it.
+	for range 300 {
+		if res := from(b, "/partnerskap?q=ord0"); res.status != 200 {
+			t.Fatalf("a kept page to another client: %d", res.status)
+		}
+	}
+	if res := from(b, "/partnerskap?q=annat"); res.status != 200 {
+		t.Errorf("a new address for another client after 300 kept ones: %d, want 200", res.status)
+	}
+	// With time the refused client may render again.
+	e.clock.Set(now.Add(time.Duration(retry) * time.Second))
+	if res := from(a, "/partnerskap?q=igen"); res.status != 200 {
+		t.Errorf("after Retry-After: %d, want 200", res.status)
+	}
+
+	// Without a trusted proxy, X-Forwarded-For is not believed: a
+	// client can't get a fresh share by writing another address in it.
+	e = newCacheEnv(t, pagecache.Config{})
+	exhaustRenders(t, func(client, path string) response {
+		t.Helper()
+		return e.raw("GET", path, "X-Forwarded-For", client)
+	}, a, "ord")
+	if res := e.raw("GET", "/partnerskap?q=annat", "X-Forwarded-For", b); res.status != http.StatusTooManyRequests {
+		t.Errorf("a forged X-Forwarded-For from an untrusted peer: %d, want 429", res.status)
+	}
+}
+
+// exhaustRenders asks for new searches from client until one is refused;
+// it returns the refusal and how many were rendered before it.
+func exhaustRenders(t *testing.T, from func(client, path string) response, client, word string) (response, int) {
+	t.Helper()
+	const most = 400
+	for n := range most {
+		res := from(client, fmt.Sprintf("/partnerskap?q=%s%d", word, n))
+		switch res.status {
+		case http.StatusOK:
+			continue
+		case http.StatusTooManyRequests:
+			return res, n
+		default:
+			t.Fatalf("search %d: %d", n, res.status)
+		}
+	}
+	t.Fatalf("%d searches from one client, each a new address, all rendered: no limit", most)
+	return response{}, 0
+}
+
+// TestPageCacheConcurrentRendersPerClient: one client gets at most two
+// renders under way at once; a third waits for one of them to end, while
+// another client's render goes ahead.
+func TestPageCacheConcurrentRendersPerClient(t *testing.T) {
+	e := newCacheEnv(t, pagecache.Config{}, trustLocalProxy)
+	release := e.counts.hold(t)
+	results := make(chan response, 4)
+	get := func(client, path string) {
+		go func() {
+			req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
+			req.Header.Set("X-Forwarded-For", client)
+			res, err := e.client().Do(req)
+			if err != nil {
+				results <- response{}
+				return
+			}
+			defer res.Body.Close()
+			body, _ := io.ReadAll(res.Body)
+			results <- response{status: res.StatusCode, header: res.Header, body: string(body)}
+		}()
+	}
+	const a, b = "203.0.113.7", "198.51.100.9"
+	get(a, "/partnerskap?q=ett")
+	get(a, "/partnerskap?q=tva")
+	<-e.counts.entered
+	<-e.counts.entered
+	get(a, "/partnerskap?q=tre")
+	for deadline := time.Now().Add(10 * time.Second); e.web.PageCacheStats().Waiting != 1; time.Sleep(time.Millisecond) {
+		select {
+		case <-e.counts.entered:
+			t.Fatal("a third render from one client started while two were under way")
+		case res := <-results:
+			t.Fatalf("a third render from one client answered %d while two were under way", res.status)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the third render is not waiting: %+v", e.web.PageCacheStats())
+		}
+	}
+	get(b, "/partnerskap?q=fyra")
+	<-e.counts.entered // another client's render is under way
+	select {
+	case <-e.counts.entered:
+		t.Fatal("the third render started before the first two ended")
+	default:
+	}
+	release()
+	for range 4 {
+		if res := <-results; res.status != 200 {
+			t.Errorf("a render: %d", res.status)
+		}
+	}
+	if st := e.web.PageCacheStats(); st.Renders != 4 || st.Refused != 0 || st.Waiting != 0 {
+		t.Errorf("%+v, want 4 renders, none refused or waiting", st)
+	}
 }
