@@ -1,8 +1,11 @@
 // Package pagecache keeps rendered public pages in memory, each under its
 // address, and serves them again until the data changes: a strong ETag,
 // Last-Modified and 304s, gzip compressed once per version, and one
-// render at a time per address. Which pages may be kept is the caller's
-// choice (web's route table); see Wrap for what such a page must be.
+// render at a time per address. The address is the path and only the
+// query parameters the page reads (Page.Query), and the renders one
+// client may cause are limited (limit.go). Which pages may be kept, and
+// the parameters each reads, is the caller's choice (web's route table);
+// see Wrap for what such a page must be.
 package pagecache
 
 import (
@@ -167,9 +170,11 @@ func (c *Cache) Stats() Stats {
 	if c == nil {
 		return Stats{}
 	}
+	waiting := c.limit.waiting()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return Stats{Entries: len(c.entries), Bytes: c.bytes, Hits: c.hits.Load(), Renders: c.renders.Load(), Passes: c.passes.Load(), Refused: c.refused.Load(), Waiting: c.limit.waiting()}
+	return Stats{Entries: len(c.entries), Bytes: c.bytes, Hits: c.hits.Load(), Renders: c.renders.Load(), Passes: c.passes.Load(),
+		Refused: c.refused.Load(), Waiting: waiting}
 }
 
 // flight is a render under way: done is closed when it ends, and kept
