@@ -8,31 +8,35 @@ import (
 )
 
 // Wrap serves h through the cache. A page kept this way must be the same
-// for every visitor who asks for the same address (path and query): it
-// reads no session, no cookie and no header, and it shows only what the
-// data holds plus the date; the body may be anything (HTML, CSV, JSON,
-// Atom, PDF). Forms and counted downloads depend on the visitor and must
-// never be wrapped. bypass, if not nil, sends the requests it picks
-// straight to h, for a page that is the same for most visitors but not
-// all. Only GET and HEAD are cached.
-func (c *Cache) Wrap(h http.Handler, bypass func(r *http.Request) bool) http.Handler {
+// for every visitor who asks for the same address (path and the query
+// parameters page.Query names): it reads no session, no cookie and no
+// header, and it shows only what the data holds plus the date; the body
+// may be anything (HTML, CSV, JSON, Atom, PDF). Forms and counted
+// downloads depend on the visitor and must never be wrapped. Only GET and
+// HEAD are cached. The handler sees only the page's parameters, with the
+// cache off too, so a page behaves the same either way.
+func (c *Cache) Wrap(h http.Handler, page Page) http.Handler {
+	names := page.names()
 	if c == nil {
-		return h
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h.ServeHTTP(w, canonical(r, names))
+		})
 	}
+	bypass := page.Bypass
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = canonical(r, names)
 		if r.Method != http.MethodGet && r.Method != http.MethodHead || bypass != nil && bypass(r) {
 			h.ServeHTTP(w, r)
 			return
 		}
-		// The path as sent: "/mal/12%2Fx" is another address than "/mal/12/x"
-		// and may reach another route.
-		key := r.URL.EscapedPath() + "?" + r.URL.RawQuery
+		// The path spelt one way, and only the page's parameters in their
+		// order: one address, one page, however a request writes it.
+		key := canonicalPath(r.URL.EscapedPath()) + "?" + r.URL.RawQuery
 		if c.src.PerHost {
 			key = r.Host + " " + key
 		}
 		if len(key) > maxKey {
-			c.passes.Add(1)
-			h.ServeHTTP(w, r)
+			c.pass(w, r, h)
 			return
 		}
 		version, err := c.src.Version(r.Context())
@@ -40,8 +44,7 @@ func (c *Cache) Wrap(h http.Handler, bypass func(r *http.Request) bool) http.Han
 			if c.versionDown.CompareAndSwap(false, true) {
 				c.src.Log.Error("page cache off: data version unknown", "err", err)
 			}
-			c.passes.Add(1)
-			h.ServeHTTP(w, r)
+			c.pass(w, r, h)
 			return
 		}
 		if c.versionDown.Load() && c.versionDown.CompareAndSwap(true, false) {
@@ -65,13 +68,20 @@ func (c *Cache) Wrap(h http.Handler, bypass func(r *http.Request) bool) http.Han
 				return
 			}
 			if !wait.kept {
-				// Not keepable (an error page, say): render it here
-				// rather than queue behind one another.
-				c.passes.Add(1)
-				h.ServeHTTP(w, r)
+				// Not keepable (an error page, say) or refused: render
+				// it here rather than queue behind one another.
+				c.pass(w, r, h)
 				return
 			}
 		}
+		// This request renders, if its client may: otherwise those
+		// waiting are woken to render it themselves, each as its client may.
+		done, ok := c.admit(w, r)
+		if !ok {
+			c.land(key, false)
+			return
+		}
+		defer done()
 		// Those waiting are woken once the page is kept (or found not
 		// to be keepable), and also if the handler panics.
 		kept, landed := false, false
@@ -104,4 +114,15 @@ func (c *Cache) Wrap(h http.Handler, bypass func(r *http.Request) bool) http.Han
 		c.renders.Add(1)
 		rep.Serve(w, r)
 	})
+}
+
+// pass renders a page that will not be kept, if the client may.
+func (c *Cache) pass(w http.ResponseWriter, r *http.Request, h http.Handler) {
+	done, ok := c.admit(w, r)
+	if !ok {
+		return
+	}
+	defer done()
+	c.passes.Add(1)
+	h.ServeHTTP(w, r)
 }

@@ -1,14 +1,18 @@
 // Package pagecache keeps rendered public pages in memory, each under its
 // address, and serves them again until the data changes: a strong ETag,
 // Last-Modified and 304s, gzip compressed once per version, and one
-// render at a time per address. Which pages may be kept is the caller's
-// choice (web's route table); see Wrap for what such a page must be.
+// render at a time per address. The address is the path and only the
+// query parameters the page reads (Page.Query), and the renders one
+// client may cause are limited (limit.go). Which pages may be kept, and
+// the parameters each reads, is the caller's choice (web's route table);
+// see Wrap for what such a page must be.
 package pagecache
 
 import (
 	"container/list"
 	"context"
 	"log/slog"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,6 +31,13 @@ type Config struct {
 	MaxBytes int64
 	// MaxEntries bounds the number of pages kept; 4096 when 0.
 	MaxEntries int
+	// RenderBurst, RenderEvery and RenderAtOnce bound the renders one
+	// client (Source.Client) may cause: RenderBurst at once (120 when 0),
+	// then one per RenderEvery (500 ms when 0), and at most RenderAtOnce
+	// under way at a time (2 when 0; more wait their turn); see limit.go.
+	RenderBurst  int
+	RenderEvery  time.Duration
+	RenderAtOnce int
 }
 
 // Source is what the cache needs of the application.
@@ -42,6 +53,10 @@ type Source struct {
 	PerHost bool
 	// Metrics gets the cache's counters and gauges.
 	Metrics prometheus.Registerer
+	// Client names the client a request comes from (its address, seen
+	// through trusted proxies), for the limit on renders per client; nil:
+	// no limit.
+	Client func(r *http.Request) string
 }
 
 const (
@@ -89,8 +104,10 @@ type Cache struct {
 	flights  map[string]*flight // renders under way, by key: others wait for them
 	lastDrop time.Time          // the latest second an entry was dropped in (see lastModified)
 
-	hits, renders, passes atomic.Uint64
-	versionDown           atomic.Bool // Version failing: logged once
+	limit *limiter // renders per client
+
+	hits, renders, passes, refused atomic.Uint64
+	versionDown                    atomic.Bool // Version failing: logged once
 }
 
 // entry is one kept page.
@@ -111,6 +128,7 @@ func New(cfg Config, src Source) *Cache {
 		src:      src,
 		maxBytes: cfg.MaxBytes, maxEntries: cfg.MaxEntries,
 		entries: map[string]*list.Element{}, flights: map[string]*flight{},
+		limit: newLimiter(cfg),
 	}
 	if c.maxBytes <= 0 {
 		c.maxBytes = defaultBytes
@@ -125,10 +143,13 @@ func New(cfg Config, src Source) *Cache {
 		counter("partnerskap_page_cache_hits_total", "Public pages answered from memory (304s included).", &c.hits),
 		counter("partnerskap_page_cache_renders_total", "Public pages rendered and kept.", &c.renders),
 		counter("partnerskap_page_cache_passes_total", "Public pages rendered and not kept (errors, redirects, long addresses, data version unknown).", &c.passes),
+		counter("partnerskap_page_cache_refused_total", "Public pages not rendered: the client had caused too many renders (429).", &c.refused),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "partnerskap_page_cache_entries", Help: "Public pages kept."},
 			func() float64 { return float64(c.Stats().Entries) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "partnerskap_page_cache_bytes", Help: "Bytes of public pages kept."},
 			func() float64 { return float64(c.Stats().Bytes) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "partnerskap_page_cache_renders_waiting", Help: "Public page renders waiting for the same client's earlier renders to end."},
+			func() float64 { return float64(c.limit.waiting()) }),
 	)
 	return c
 }
@@ -140,6 +161,8 @@ type Stats struct {
 	Hits    uint64 // answered from memory, 304s included
 	Renders uint64 // rendered and kept
 	Passes  uint64 // rendered and not kept
+	Refused uint64 // not rendered: the client's share of renders was spent (429)
+	Waiting int    // renders waiting for the same client's earlier ones to end
 }
 
 // Stats reports on the cache (zero when it is off).
@@ -147,9 +170,11 @@ func (c *Cache) Stats() Stats {
 	if c == nil {
 		return Stats{}
 	}
+	waiting := c.limit.waiting()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return Stats{Entries: len(c.entries), Bytes: c.bytes, Hits: c.hits.Load(), Renders: c.renders.Load(), Passes: c.passes.Load()}
+	return Stats{Entries: len(c.entries), Bytes: c.bytes, Hits: c.hits.Load(), Renders: c.renders.Load(), Passes: c.passes.Load(),
+		Refused: c.refused.Load(), Waiting: waiting}
 }
 
 // flight is a render under way: done is closed when it ends, and kept

@@ -36,7 +36,7 @@ func TestWrap(t *testing.T) {
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, strings.Repeat("sida ", 200)+r.URL.Path)
-	}), nil)
+	}), Page{})
 	get := func(path string, header ...string) *httptest.ResponseRecorder {
 		t.Helper()
 		req := httptest.NewRequest("GET", path, nil)
@@ -80,7 +80,7 @@ func TestWrap(t *testing.T) {
 func TestNilCacheIsOff(t *testing.T) {
 	c := New(Config{Off: true}, Source{})
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
-	if c != nil || c.Wrap(h, nil) == nil || c.Stats() != (Stats{}) {
+	if c != nil || c.Wrap(h, Page{}) == nil || c.Stats() != (Stats{}) {
 		t.Errorf("off: %v", c)
 	}
 }

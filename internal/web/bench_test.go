@@ -3,6 +3,8 @@ package web_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,4 +83,61 @@ func BenchmarkPublicPagesCache(b *testing.B) {
 			}
 		}
 	}
+}
+
+// BenchmarkPageCacheJunkParameters asks for a page with a made-up
+// parameter each time, as a script would to get past the cache;
+// renders/op is the share of them rendered. See docs/PERFORMANCE.md,
+// "Addresses a page does not read".
+func BenchmarkPageCacheJunkParameters(b *testing.B) {
+	for _, path := range []string{"/statistik", "/partnerskap?land=UG"} {
+		b.Run(path, func(b *testing.B) {
+			e := newCacheEnv(b, pagecache.Config{})
+			h := e.srv.Config.Handler
+			sep := "?"
+			if strings.Contains(path, "?") {
+				sep = "&"
+			}
+			before := e.web.PageCacheStats()
+			i := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				i++
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, httptest.NewRequest("GET", path+sep+"x="+strconv.Itoa(i), nil))
+				if w.Code != http.StatusOK {
+					b.Fatalf("status %d", w.Code)
+				}
+			}
+			st := e.web.PageCacheStats()
+			b.ReportMetric(float64(st.Renders+st.Passes-before.Renders-before.Passes)/float64(i), "renders/op")
+			b.ReportMetric(float64(st.Entries), "entries")
+		})
+	}
+}
+
+// BenchmarkPageCacheRenderLimit asks, from one client, for a new search
+// each time (an address no one has asked for, so it can't be kept
+// ahead): after its burst, each is refused; refused/op is their share and
+// the time is what a refusal costs.
+func BenchmarkPageCacheRenderLimit(b *testing.B) {
+	e := newCacheEnv(b, pagecache.Config{})
+	h := e.srv.Config.Handler
+	i, refused := 0, 0
+	b.ReportAllocs()
+	for b.Loop() {
+		i++
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", "/partnerskap?q=ord"+strconv.Itoa(i), nil))
+		switch w.Code {
+		case http.StatusOK:
+		case http.StatusTooManyRequests:
+			refused++
+		default:
+			b.Fatalf("status %d", w.Code)
+		}
+	}
+	st := e.web.PageCacheStats()
+	b.ReportMetric(float64(refused)/float64(i), "refused/op")
+	b.ReportMetric(float64(st.Renders+st.Passes), "renders")
 }

@@ -9,9 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,15 +31,43 @@ import (
 )
 
 // countingStore counts the reads public pages make, so a test can tell a
-// page served from memory from one rendered again without timing.
+// page served from memory from one rendered again without timing. While
+// held (hold), each PartnershipList says so on entered and waits for the
+// hold to end, so a test can keep renders under way without timing.
 type countingStore struct {
 	store.Store
-	lists atomic.Int64 // PartnershipList calls
+	lists   atomic.Int64 // PartnershipList calls
+	held    atomic.Pointer[chan struct{}]
+	entered chan struct{}
 }
 
 func (c *countingStore) PartnershipList(ctx context.Context, f partnership.Filter) ([]*partnership.Partnership, error) {
 	c.lists.Add(1)
+	if h := c.held.Load(); h != nil {
+		c.entered <- struct{}{}
+		select {
+		case <-*h:
+		case <-ctx.Done():
+		}
+	}
 	return c.Store.PartnershipList(ctx, f)
+}
+
+// hold makes PartnershipList wait until the returned release is called
+// (at the latest when the test ends, before its server closes).
+func (c *countingStore) hold(t *testing.T) (release func()) {
+	h := make(chan struct{})
+	c.entered = make(chan struct{}, 64)
+	c.held.Store(&h)
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			c.held.Store(nil)
+			close(h)
+		})
+	}
+	t.Cleanup(release)
+	return release
 }
 
 type cacheEnv struct {
@@ -47,8 +77,9 @@ type cacheEnv struct {
 	path   string // the SQLite file, for a second process
 }
 
-// newCacheEnv is newEnv with a counting store and the cache bounds given.
-func newCacheEnv(t testing.TB, pc pagecache.Config) *cacheEnv {
+// newCacheEnv is newEnv with a counting store and the cache bounds given;
+// opts change the rest of the configuration.
+func newCacheEnv(t testing.TB, pc pagecache.Config, opts ...func(*web.Config)) *cacheEnv {
 	t.Helper()
 	clk := clock.NewFixed(now)
 	path := filepath.Join(t.TempDir(), "test.db")
@@ -62,8 +93,12 @@ func newCacheEnv(t testing.TB, pc pagecache.Config) *cacheEnv {
 	t.Cleanup(func() { s.Close() })
 	cs := &countingStore{Store: s}
 	files := &memFiles{}
-	h, err := web.New(cs, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{BaseURL: "https://partnerskap.example",
-		DemoNote: map[string]string{"sv": demo.NoteSV, "en": demo.NoteEN}, Files: files, PageCache: pc})
+	cfg := web.Config{BaseURL: "https://partnerskap.example",
+		DemoNote: map[string]string{"sv": demo.NoteSV, "en": demo.NoteEN}, Files: files, PageCache: pc}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	h, err := web.New(cs, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -447,12 +482,13 @@ func TestPageCacheLeavesOthersAlone(t *testing.T) {
 	wantNotContains(t, "public page for an officer", e.get(off, "/partnerskap").body, "Olle Handläggare")
 }
 
-// TestPageCacheBounded: absurd and endless query strings never grow the
-// cache beyond its bounds, and a very long one is not kept at all.
+// TestPageCacheBounded: endless searches (each a new address) never
+// grow the cache beyond its bounds, and a very long one is not kept at
+// all.
 func TestPageCacheBounded(t *testing.T) {
 	e := newCacheEnv(t, pagecache.Config{MaxEntries: 5, MaxBytes: 1 << 20})
 	for i := range 40 {
-		if res := e.raw("GET", fmt.Sprintf("/partnerskap?land=ZZ&x=%d", i)); res.status != 200 {
+		if res := e.raw("GET", fmt.Sprintf("/partnerskap?land=ZZ&q=ord%d", i)); res.status != 200 {
 			t.Fatalf("status %d", res.status)
 		}
 		if st := e.web.PageCacheStats(); st.Entries > 5 || st.Bytes > 1<<20 {
@@ -679,5 +715,279 @@ func TestLastModifiedAcrossInstances(t *testing.T) {
 			t.Fatalf("B still answers %d to a client holding the undone change (If-Modified-Since %s)", res.StatusCode, changed)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestPageCacheUnknownParameters: parameters a page does not read make
+// no new address. Fifty requests for the statistics with made-up
+// parameters cost one render and one kept page, and the page they get
+// links to its own address without them; the same holds for tracking
+// parameters on a filtered list and for a path spelt with escapes.
+func TestPageCacheUnknownParameters(t *testing.T) {
+	e := newCacheEnv(t, pagecache.Config{})
+	first := e.raw("GET", "/statistik")
+	differ := 0
+	for i := range 50 {
+		res := e.raw("GET", fmt.Sprintf("/statistik?x=%d", i))
+		if res.status != 200 {
+			t.Fatalf("/statistik?x=%d: %d", i, res.status)
+		}
+		if res.body != first.body {
+			differ++
+		}
+	}
+	if differ > 0 {
+		t.Errorf("%d of 50 made-up parameters gave another page than /statistik", differ)
+	}
+	for _, u := range []string{"/statistik?utm_source=nyhetsbrev&fbclid=abc", "/statistik?", "/st%61tistik", "/st%61tistik?x=1"} {
+		if res := e.raw("GET", u); res.status != 200 || res.body != first.body {
+			t.Errorf("%s: %d, same page as /statistik: %v", u, res.status, res.body == first.body)
+		}
+	}
+	if st := e.web.PageCacheStats(); st.Renders != 1 || st.Entries != 1 || st.Passes != 0 {
+		t.Errorf("55 addresses of one page: %+v, want 1 render and 1 page kept", st)
+	}
+	wantNotContains(t, "the page's own links", e.raw("GET", "/statistik?x=7").body, "x=7")
+
+	list := e.raw("GET", "/partnerskap?land=UG&utm_campaign=var")
+	wantContains(t, "hreflang of a filtered list", list.body, `hreflang="en" href="https://partnerskap.example/en/partnerships?land=UG"`)
+	wantNotContains(t, "a filtered list's own links", list.body, "utm_campaign")
+	// A number spelt another way is no page of its own.
+	for _, u := range []string{"/mal/012", "/mal/+12", "/partnerskap/03", "/en/goals/0012"} {
+		if res := e.raw("GET", u); res.status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", u, res.status)
+		}
+	}
+}
+
+// TestPageCacheKeysKnownParameters: the parameters a page reads still
+// select what it shows and are kept apart; the same selection written
+// in another order, with empty fields (as the filter form sends them),
+// with a repeated parameter (the first counts) or with parameters the
+// page does not read is one page, rendered once.
+func TestPageCacheKeysKnownParameters(t *testing.T) {
+	e := newCacheEnv(t, pagecache.Config{})
+	same := []string{
+		"/partnerskap?land=UG&mal=12",
+		"/partnerskap?mal=12&land=UG",
+		"/partnerskap?q=&land=UG&kommun=&mal=12&tema=&ar=&status=&sortera=",
+		"/partnerskap?land=UG&land=KE&mal=12",
+		"/partnerskap?land=UG&mal=12&utm_source=x",
+	}
+	kalix := fmt.Sprintf(`href="/partnerskap/%d"`, kalixPartnership(t, e.store).ID)
+	first := e.raw("GET", same[0])
+	wantContains(t, "UG and goal 12", first.body, kalix)
+	for _, u := range same[1:] {
+		if res := e.raw("GET", u); res.status != 200 || res.body != first.body {
+			t.Errorf("%s: %d, same page as %s: %v", u, res.status, same[0], res.body == first.body)
+		}
+	}
+	if st := e.web.PageCacheStats(); st.Renders != 1 || st.Entries != 1 {
+		t.Errorf("one selection written %d ways: %+v, want 1 render and 1 page kept", len(same), st)
+	}
+	wantContains(t, "canonical order", first.body, `href="https://partnerskap.example/en/partnerships?land=UG&amp;mal=12"`)
+	other := e.raw("GET", "/partnerskap?land=KE")
+	if other.status != 200 || other.body == first.body {
+		t.Errorf("another selection: %d, same page: %v", other.status, other.body == first.body)
+	}
+	wantNotContains(t, "Kenya's partnerships", other.body, kalix)
+	if st := e.web.PageCacheStats(); st.Renders != 2 || st.Entries != 2 {
+		t.Errorf("two selections: %+v, want 2 renders and 2 pages kept", st)
+	}
+}
+
+// TestCachedPagesReadTheirParameters asks each cached page with each
+// parameter it reads. The page a handler renders sees only the
+// parameters its route declares, so a parameter left out of the route
+// table would give the page without the filter: each must change the
+// page (or, for a page number past the last, make it a 404).
+func TestCachedPagesReadTheirParameters(t *testing.T) {
+	e := newCacheEnv(t, pagecache.Config{})
+	ctx := context.Background()
+	kalix := kalixPartnership(t, e.store)
+	progs, err := e.store.ProgrammeList(ctx)
+	if err != nil || len(progs) == 0 {
+		t.Fatalf("programmes: %v, %d", err, len(progs))
+	}
+	list := url.Values{
+		"land": {"UG"}, "kommun": {fmt.Sprint(kalix.Swedish[0].ID)}, "mal": {"6"}, "tema": {kalix.ThemeSV},
+		"ar": {"2006"}, "status": {"completed"}, "q": {"plast"}, "sortera": {"nyast"},
+	}
+	cases := map[string]url.Values{
+		"/partnerskap":      withValues(list, "sida", "2"),
+		"/en/partnerships":  withValues(list, "sida", "2"),
+		"/partnerskap.csv":  list,
+		"/partnerskap.json": list,
+		"/beviljade-bidrag": {"land": {"UG"}, "program": {fmt.Sprint(progs[0].ID)}, "ar": {"2021"}, "format": {"csv"}},
+		"/berattelser":      {"mal": {"13"}, "sida": {"2"}},
+		"/material": {"typ": {"exhibition"}, "sprak": {"en"}, "licens": {"CC0-1.0"}, "malgrupp": {"pupils"},
+			"mal": {"13"}, "partnerskap": {fmt.Sprint(kalix.ID)}, "q": {"plast"}, "sida": {"2"}},
+	}
+	for path, params := range cases {
+		base := e.raw("GET", path)
+		if base.status != 200 {
+			t.Fatalf("%s: %d", path, base.status)
+		}
+		for name, v := range params {
+			u := path + "?" + url.Values{name: v}.Encode()
+			if res := e.raw("GET", u); res.status == base.status && res.body == base.body {
+				t.Errorf("%s: the page ignores %s", u, name)
+			}
+		}
+	}
+}
+
+func withValues(v url.Values, kv ...string) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = vs
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out.Set(kv[i], kv[i+1])
+	}
+	return out
+}
+
+// trustLocalProxy makes the test's own address a trusted proxy, so each
+// request names its client in X-Forwarded-For.
+func trustLocalProxy(c *web.Config) {
+	c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+}
+
+// TestPageCacheRenderLimitPerClient: one client asking for address after
+// address that is not kept (here searches) is refused with 429 and a
+// Retry-After once it has caused its share of renders; another client is
+// not, pages already kept are served to both and take nothing from
+// their share, and the share comes back with time (the server's clock).
+// The client is the one X-Forwarded-For names only when the request
+// comes through a trusted proxy.
+func TestPageCacheRenderLimitPerClient(t *testing.T) {
+	e := newCacheEnv(t, pagecache.Config{}, trustLocalProxy)
+	from := func(client, path string) response {
+		t.Helper()
+		return e.raw("GET", path, "X-Forwarded-For", client)
+	}
+	const a, b = "203.0.113.7", "198.51.100.9"
+	refused, rendered := exhaustRenders(t, from, a, "ord")
+	if rendered < 60 {
+		t.Errorf("refused after %d renders: a visitor clicking through filters needs more", rendered)
+	}
+	retry, err := strconv.Atoi(refused.header.Get("Retry-After"))
+	if err != nil || retry < 1 || retry > 60 {
+		t.Errorf("Retry-After %q, want 1–60 seconds", refused.header.Get("Retry-After"))
+	}
+	if cc := refused.header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("429 with Cache-Control %q", cc)
+	}
+	if res := from(a, "/partnerskap?q=nytt"); res.status != http.StatusTooManyRequests {
+		t.Errorf("again at once: %d, want 429", res.status)
+	}
+	// Kept pages are still served to the refused client.
+	for _, u := range []string{"/partnerskap?q=ord0", "/partnerskap?q=ord1&x=2"} {
+		if res := from(a, u); res.status != 200 {
+			t.Errorf("%s, kept, to the refused client: %d", u, res.status)
+		}
+	}
+	// Another client is not affected, and kept pages take nothing from it.
+	for range 300 {
+		if res := from(b, "/partnerskap?q=ord0"); res.status != 200 {
+			t.Fatalf("a kept page to another client: %d", res.status)
+		}
+	}
+	if res := from(b, "/partnerskap?q=annat"); res.status != 200 {
+		t.Errorf("a new address for another client after 300 kept ones: %d, want 200", res.status)
+	}
+	// With time the refused client may render again.
+	e.clock.Set(now.Add(time.Duration(retry) * time.Second))
+	if res := from(a, "/partnerskap?q=igen"); res.status != 200 {
+		t.Errorf("after Retry-After: %d, want 200", res.status)
+	}
+
+	// Without a trusted proxy, X-Forwarded-For is not believed: a
+	// client can't get a fresh share by writing another address in it.
+	e = newCacheEnv(t, pagecache.Config{})
+	exhaustRenders(t, func(client, path string) response {
+		t.Helper()
+		return e.raw("GET", path, "X-Forwarded-For", client)
+	}, a, "ord")
+	if res := e.raw("GET", "/partnerskap?q=annat", "X-Forwarded-For", b); res.status != http.StatusTooManyRequests {
+		t.Errorf("a forged X-Forwarded-For from an untrusted peer: %d, want 429", res.status)
+	}
+}
+
+// exhaustRenders asks for new searches from client until one is refused;
+// it returns the refusal and how many were rendered before it.
+func exhaustRenders(t *testing.T, from func(client, path string) response, client, word string) (response, int) {
+	t.Helper()
+	const most = 400
+	for n := range most {
+		res := from(client, fmt.Sprintf("/partnerskap?q=%s%d", word, n))
+		switch res.status {
+		case http.StatusOK:
+			continue
+		case http.StatusTooManyRequests:
+			return res, n
+		default:
+			t.Fatalf("search %d: %d", n, res.status)
+		}
+	}
+	t.Fatalf("%d searches from one client, each a new address, all rendered: no limit", most)
+	return response{}, 0
+}
+
+// TestPageCacheConcurrentRendersPerClient: one client gets at most two
+// renders under way at once; a third waits for one of them to end, while
+// another client's render goes ahead.
+func TestPageCacheConcurrentRendersPerClient(t *testing.T) {
+	e := newCacheEnv(t, pagecache.Config{}, trustLocalProxy)
+	release := e.counts.hold(t)
+	results := make(chan response, 4)
+	get := func(client, path string) {
+		go func() {
+			req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
+			req.Header.Set("X-Forwarded-For", client)
+			res, err := e.client().Do(req)
+			if err != nil {
+				results <- response{}
+				return
+			}
+			defer res.Body.Close()
+			body, _ := io.ReadAll(res.Body)
+			results <- response{status: res.StatusCode, header: res.Header, body: string(body)}
+		}()
+	}
+	const a, b = "203.0.113.7", "198.51.100.9"
+	get(a, "/partnerskap?q=ett")
+	get(a, "/partnerskap?q=tva")
+	<-e.counts.entered
+	<-e.counts.entered
+	get(a, "/partnerskap?q=tre")
+	for deadline := time.Now().Add(10 * time.Second); e.web.PageCacheStats().Waiting != 1; time.Sleep(time.Millisecond) {
+		select {
+		case <-e.counts.entered:
+			t.Fatal("a third render from one client started while two were under way")
+		case res := <-results:
+			t.Fatalf("a third render from one client answered %d while two were under way", res.status)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the third render is not waiting: %+v", e.web.PageCacheStats())
+		}
+	}
+	get(b, "/partnerskap?q=fyra")
+	<-e.counts.entered // another client's render is under way
+	select {
+	case <-e.counts.entered:
+		t.Fatal("the third render started before the first two ended")
+	default:
+	}
+	release()
+	for range 4 {
+		if res := <-results; res.status != 200 {
+			t.Errorf("a render: %d", res.status)
+		}
+	}
+	if st := e.web.PageCacheStats(); st.Renders != 4 || st.Refused != 0 || st.Waiting != 0 {
+		t.Errorf("%+v, want 4 renders, none refused or waiting", st)
 	}
 }

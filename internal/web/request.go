@@ -61,21 +61,25 @@ var errTooLarge = errors.New("web: request body too large")
 
 // ---- Path parameters ----
 
-// pathID reads a positive integer path parameter; anything else is a page
-// that does not exist.
+// pathID reads a positive integer path parameter, written as the site
+// writes it ("3", not "03" or "+3"); anything else is a page that does
+// not exist, so each page has one address (and a cached page is not
+// rendered and kept again for every spelling of its number).
 func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
+	v := r.PathValue(name)
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != v {
 		return 0, store.ErrNotFound
 	}
 	return id, nil
 }
 
-// pathGoal reads the goal number {n} of a path; anything but 1–17 is a
-// page that does not exist.
+// pathGoal reads the goal number {n} of a path; anything but 1–17,
+// written as the site writes it, is a page that does not exist.
 func pathGoal(r *http.Request) (*sdg.Goal, error) {
-	n, err := strconv.Atoi(r.PathValue("n"))
-	if err != nil {
+	v := r.PathValue("n")
+	n, err := strconv.Atoi(v)
+	if err != nil || strconv.Itoa(n) != v {
 		return nil, store.ErrNotFound
 	}
 	if g := sdg.GoalByNumber(n); g != nil {

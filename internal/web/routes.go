@@ -21,6 +21,9 @@ package web
 
 import (
 	"net/http"
+	"strings"
+
+	"github.com/icld/partnerskap/internal/pagecache"
 )
 
 // route is one page: its name (used to build links), method, its path in
@@ -35,33 +38,64 @@ type route struct {
 	kind   pageKind
 }
 
-// pageKind says who may see a page and whether it is kept rendered.
-type pageKind int
+// pageKind says who may see a page, whether it is kept rendered and, if
+// it is, which query parameters it reads.
+type pageKind struct {
+	who audience
+	// query names the query parameters a cached page reads, separated by
+	// spaces (see reads); the page never sees the others.
+	query string
+}
+
+type audience int
 
 const (
+	anyone     audience = iota // public
+	anyoneKept                 // cached
+	signedIn                   // staff
+)
+
+var (
 	// public pages are for anyone and rendered for each request: forms
 	// (sign-in, invitation, survey answers), counted downloads, a draft
 	// story's image.
-	public pageKind = iota
+	public = pageKind{who: anyone}
 	// cached pages are for anyone and kept rendered (internal/pagecache,
 	// cache.go): each must be the same for every visitor who asks for the
-	// same address, reading no session, cookie or header.
-	cached
+	// same address, reading no session, cookie or header. A cached page
+	// reads no query parameters unless it says which (cached.reads): the
+	// cache keys it on those alone and drops the rest before the handler
+	// sees them, so made-up parameters can't make new pages to render.
+	cached = pageKind{who: anyoneKept}
 	// staff pages are for signed-in users only: they load the user and are
 	// never cached.
-	staff
+	staff = pageKind{who: signedIn}
 )
+
+// reads is a cached page that reads the query parameters named (each
+// argument may name several, separated by spaces).
+func (k pageKind) reads(names ...string) pageKind {
+	k.query = strings.Join(names, " ")
+	return k
+}
+
+// queryParams are the query parameters a cached page reads.
+func (k pageKind) queryParams() []string { return strings.Fields(k.query) }
 
 // handlerFunc handles a request; the error it returns becomes a page.
 type handlerFunc func(w http.ResponseWriter, r *http.Request, b *Base) error
+
+// pshipParams are the partnership list's filters, which its downloads
+// read too (partnership_search.go); the list also reads its page, sida.
+const pshipParams = "land kommun mal tema ar status q sortera"
 
 // table lists every page, so the URL space fits on a screen.
 func (s *Server) table() []route {
 	return []route{
 		{"home", "GET", "/{$}", "/en/{$}", s.home, cached},
-		{"partnerships", "GET", "/partnerskap", "/en/partnerships", s.partnerships, cached},
-		{"partnerships.csv", "GET", "/partnerskap.csv", "/en/partnerships.csv", s.partnershipsCSV, cached},
-		{"partnerships.json", "GET", "/partnerskap.json", "/en/partnerships.json", s.partnershipsJSON, cached},
+		{"partnerships", "GET", "/partnerskap", "/en/partnerships", s.partnerships, cached.reads(pshipParams, "sida")},
+		{"partnerships.csv", "GET", "/partnerskap.csv", "/en/partnerships.csv", s.partnershipsCSV, cached.reads(pshipParams)},
+		{"partnerships.json", "GET", "/partnerskap.json", "/en/partnerships.json", s.partnershipsJSON, cached.reads(pshipParams)},
 		{"partnership", "GET", "/partnerskap/{id}", "/en/partnerships/{id}", s.partnershipPage, cached},
 		{"partnership.factsheet", "GET", "/partnerskap/{id}/faktablad.pdf", "/en/partnerships/{id}/fact-sheet.pdf", s.factSheet, cached},
 		// The widget municipalities frame on their own sites: the only page that may be framed (partnership_embed.go).
@@ -69,7 +103,7 @@ func (s *Server) table() []route {
 		{"goals", "GET", "/mal", "/en/goals", s.goals, cached},
 		{"goal", "GET", "/mal/{n}", "/en/goals/{n}", s.goalPage, cached},
 		{"statistics", "GET", "/statistik", "/en/statistics", s.statistics, cached},
-		{"public.grants", "GET", "/beviljade-bidrag", "/en/granted-grants", s.publicGrants, cached},
+		{"public.grants", "GET", "/beviljade-bidrag", "/en/granted-grants", s.publicGrants, cached.reads("land", "program", "ar", "format")},
 		{"accessibility", "GET", "/tillganglighet", "/en/accessibility", s.accessibilityStatement, cached},
 		{"login", "GET", "/logga-in", "/en/login", s.loginForm, public},
 		{"login.post", "POST", "/logga-in", "/en/login", s.login, public},
@@ -175,7 +209,7 @@ func (s *Server) table() []route {
 		// Stories (story_public.go, story_write.go, story_staff.go): the public list, a story, its image and the Atom feeds
 		// (all, per partnership {id}, per goal {n}); the writers' list, form, preview and publishing; the officers'
 		// list with hiding and unhiding. The image route checks the session itself when the story is not public.
-		{"stories", "GET", "/berattelser", "/en/stories", s.storyList, cached},
+		{"stories", "GET", "/berattelser", "/en/stories", s.storyList, cached.reads("mal", "sida")},
 		{"stories.feed", "GET", "/berattelser/atom.xml", "/en/stories/atom.xml", s.storyFeed, cached},
 		{"stories.feed.partnership", "GET", "/partnerskap/{id}/berattelser.atom", "/en/partnerships/{id}/stories.atom", s.storyFeedPartnership, cached},
 		{"stories.feed.goal", "GET", "/mal/{n}/berattelser.atom", "/en/goals/{n}/stories.atom", s.storyFeedGoal, cached},
@@ -197,7 +231,7 @@ func (s *Server) table() []route {
 		// Material bank (material_public.go, material_publish.go): the public browse, an item's page and its
 		// download (counted; a link item redirects to its https address); the publishers' list, form, publishing
 		// and withdrawing, and the officers' taking down with a reason; an uncounted download for them.
-		{"material", "GET", "/material", "/en/material", s.materialBrowse, cached},
+		{"material", "GET", "/material", "/en/material", s.materialBrowse, cached.reads("typ", "sprak", "licens", "malgrupp", "mal", "partnerskap", "q", "sida")},
 		{"material.item", "GET", "/material/{id}", "/en/material/{id}", s.materialItem, cached},
 		{"material.file", "GET", "/material/{id}/fil", "/en/material/{id}/file", s.materialFile, public}, // each download counted
 		{"mymaterial", "GET", "/mitt-material", "/en/my-material", s.materialMine, staff},
@@ -228,8 +262,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /static/", serveAsset) // goals.css too (assets.go)
 	mux.HandleFunc("GET /sprak", s.switchLanguage)
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /robots.txt", s.cache.Wrap(http.HandlerFunc(s.robots), nil))
-	mux.Handle("GET /sitemap.xml", s.cache.Wrap(http.HandlerFunc(s.sitemap), nil))
+	mux.Handle("GET /robots.txt", s.cache.Wrap(http.HandlerFunc(s.robots), pagecache.Page{}))
+	mux.Handle("GET /sitemap.xml", s.cache.Wrap(http.HandlerFunc(s.sitemap), pagecache.Page{}))
 	mux.Handle("/", s.page(route{name: "notfound", h: s.notFound}, "sv"))
 	mux.Handle("/en/", s.page(route{name: "notfound", h: s.notFound}, "en"))
 	return securityHeaders(http.NewCrossOriginProtection().Handler(mux))
