@@ -27,6 +27,12 @@ type Engine interface {
 	// WriteTx runs fn in a write transaction and commits it if fn returns
 	// nil, moving the data version when something changed.
 	WriteTx(ctx context.Context, fn func(*sql.Tx) error) error
+	// Unannounced runs fn, which writes only bookkeeping no public page
+	// shows (a session's last request), so that what it writes does not
+	// move the data version: on a connection whose own commits SQLite's
+	// data_version does not count, or outside a transaction that sends
+	// PostgreSQL's notification.
+	Unannounced(ctx context.Context, fn func(SQLConn) error) error
 	// SearchQuery is the statement (and its arguments) that lists, in
 	// ascending order, the partnerships matching q, which has words.
 	SearchQuery(q search.Query) (string, []any)

@@ -11,6 +11,14 @@ import (
 
 // querier is a pool or a transaction, through the dialect: every read and
 // write of DB goes through one.
+// SQLConn is a *sql.DB, *sql.Conn or *sql.Tx, with the engine's own
+// placeholders.
+type SQLConn interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
 type querier interface {
 	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
@@ -20,11 +28,7 @@ type querier interface {
 // conn runs statements on a *sql.DB or *sql.Tx, rebinding placeholders and
 // encoding arguments for the dialect.
 type conn struct {
-	x interface {
-		ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
-		QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-		QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
-	}
+	x SQLConn
 	d *Dialect
 }
 

@@ -23,14 +23,28 @@ type Users interface {
 	// programme exists and fits the role) and inserts it. An e-mail address
 	// already taken is a field error on "email".
 	CreateUser(ctx context.Context, by audit.Actor, u *user.User) error
+	// UpdateUser saves u; deactivating it ends its sessions in the same
+	// transaction.
 	UpdateUser(ctx context.Context, by audit.Actor, u *user.User) error
+	// SetUserDisabled deactivates (true) or reactivates the user with id.
+	// Deactivation ends all the user's sessions in the same transaction,
+	// so a signed-in browser is signed out on its next request. Audited as
+	// "deactivate" or "activate".
+	SetUserDisabled(ctx context.Context, by audit.Actor, id int64, disabled bool) error
+	// SetUserRoles replaces the user's roles (checked as CreateUser checks
+	// them). Audited as "set-roles".
+	SetUserRoles(ctx context.Context, by audit.Actor, id int64, roles []user.Role) error
+	// SetUserPassword stores a new password hash and ends all the user's
+	// sessions in the same transaction. Audited as "reset-password",
+	// without the hash.
+	SetUserPassword(ctx context.Context, by audit.Actor, id int64, hash string) error
 }
 
-const userColumns = `id, email, name, password_hash, lang, disabled, version, created_at, updated_at`
+const userColumns = `id, email, name, password_hash, lang, disabled, last_login_at, version, created_at, updated_at`
 
 func scanUser(row scanner) (*user.User, error) {
 	var u user.User
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Lang, &u.Disabled, &u.Version, instant(&u.CreatedAt), instant(&u.UpdatedAt)); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Lang, &u.Disabled, instant(&u.LastLoginAt), &u.Version, instant(&u.CreatedAt), instant(&u.UpdatedAt)); err != nil {
 		return nil, err
 	}
 	return &u, nil
@@ -245,11 +259,89 @@ func (s *DB) UpdateUser(ctx context.Context, by audit.Actor, u *user.User) error
 		if err := writeRoles(ctx, tx, u); err != nil {
 			return err
 		}
-		u.Version, u.UpdatedAt, u.CreatedAt = before.Version+1, now, before.CreatedAt
+		if u.Disabled {
+			if _, err := deleteUserSessions(ctx, tx, u.ID, nil); err != nil {
+				return err
+			}
+		}
+		u.Version, u.UpdatedAt, u.CreatedAt, u.LastLoginAt = before.Version+1, now, before.CreatedAt, before.LastLoginAt
 		return s.writeAudit(ctx, tx, by, "update", "user", u.ID, userSnapshot(before), userSnapshot(u))
 	})
 	if err != nil {
 		return fmt.Errorf("update user %d: %w", u.ID, err)
 	}
 	return nil
+}
+
+// changeUser applies change to the user with id under its row lock, saves
+// the user and its roles, ends its sessions when endSessions says so after
+// the change, and records action in the audit log.
+func (s *DB) changeUser(ctx context.Context, by audit.Actor, id int64, action string, change func(u *user.User) error, endSessions func(u *user.User) bool) error {
+	err := s.tx(ctx, func(tx *conn) error {
+		before, err := s.readUser(ctx, tx, "id = ?"+s.d.ForUpdate, id)
+		if err != nil {
+			return err
+		}
+		u := *before
+		u.Roles = append([]user.Role(nil), before.Roles...)
+		if err := change(&u); err != nil {
+			return err
+		}
+		if err := u.Validate().Err(); err != nil {
+			return err
+		}
+		if err := checkRoles(ctx, tx, &u); err != nil {
+			return err
+		}
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, disabled = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+			u.PasswordHash, u.Disabled, now, id); err != nil {
+			return err
+		}
+		if err := writeRoles(ctx, tx, &u); err != nil {
+			return err
+		}
+		if endSessions(&u) {
+			if _, err := deleteUserSessions(ctx, tx, id, nil); err != nil {
+				return err
+			}
+		}
+		u.Version, u.UpdatedAt = before.Version+1, now
+		return s.writeAudit(ctx, tx, by, action, "user", id, userSnapshot(before), userSnapshot(&u))
+	})
+	if err != nil {
+		return fmt.Errorf("%s user %d: %w", action, id, err)
+	}
+	return nil
+}
+
+// SetUserDisabled deactivates or reactivates a user.
+func (s *DB) SetUserDisabled(ctx context.Context, by audit.Actor, id int64, disabled bool) error {
+	action := "activate"
+	if disabled {
+		action = "deactivate"
+	}
+	return s.changeUser(ctx, by, id, action, func(u *user.User) error {
+		u.Disabled = disabled
+		return nil
+	}, func(u *user.User) bool { return u.Disabled })
+}
+
+// SetUserRoles replaces a user's roles.
+func (s *DB) SetUserRoles(ctx context.Context, by audit.Actor, id int64, roles []user.Role) error {
+	return s.changeUser(ctx, by, id, "set-roles", func(u *user.User) error {
+		u.Roles = roles
+		return nil
+	}, func(u *user.User) bool { return u.Disabled })
+}
+
+// SetUserPassword stores a new password hash and ends the user's sessions.
+func (s *DB) SetUserPassword(ctx context.Context, by audit.Actor, id int64, hash string) error {
+	if hash == "" {
+		return fmt.Errorf("reset-password user %d: empty hash", id)
+	}
+	return s.changeUser(ctx, by, id, "reset-password", func(u *user.User) error {
+		u.PasswordHash = hash
+		return nil
+	}, func(*user.User) bool { return true })
 }

@@ -42,6 +42,7 @@ type User struct {
 	Lang         string // preferred language, "sv" or "en"
 	Roles        []Role
 	Disabled     bool
+	LastLoginAt  time.Time // the last sign-in; zero: never
 	Version      int
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
@@ -104,11 +105,72 @@ func (u *User) Validate() validate.Errors {
 
 // Session is a signed-in browser. The token itself is only in the cookie;
 // the database holds its SHA-256 hash, so a leaked database signs no one in.
+//
+// A session ends at ExpiresAt (CreatedAt plus SessionLifetime) however busy
+// it is, and earlier when no request has come for SessionIdle.
 type Session struct {
-	TokenHash []byte
-	UserID    int64
-	CreatedAt time.Time
-	ExpiresAt time.Time
+	TokenHash  []byte
+	UserID     int64
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastSeenAt time.Time // the last request, to within SeenEvery
+	UserAgent  string    // a summary of the browser's User-Agent (UserAgentSummary)
+	Address    string    // the client's address, as the trusted proxy reports it
+}
+
+const (
+	// SessionIdle ends a session no request has used for eight hours: a
+	// working day's pauses (lunch, a meeting) keep it; a browser left open
+	// overnight on a shared computer does not.
+	SessionIdle = 8 * time.Hour
+	// SessionLifetime ends every session a week after sign-in, however
+	// busy, so a stolen cookie stops working within a week.
+	SessionLifetime = 7 * 24 * time.Hour
+	// SeenEvery is how often a session's LastSeenAt is written at most:
+	// once a minute is precise enough for SessionIdle and for the list of
+	// one's sessions, and spares the database a write per request.
+	SeenEvery = time.Minute
+)
+
+// Active reports whether s still signs its user in at now: before its
+// absolute end and within SessionIdle of its last request.
+func (s Session) Active(now time.Time) bool {
+	return now.Before(s.ExpiresAt) && now.Before(s.LastSeenAt.Add(SessionIdle))
+}
+
+// UserAgentSummary shortens a User-Agent header to what a person
+// recognises in a list of their sessions: the browser and the system, or
+// the first 60 characters when neither is known.
+func UserAgentSummary(ua string) string {
+	browser := ""
+	for _, b := range []struct{ token, name string }{
+		{"Edg/", "Edge"}, {"OPR/", "Opera"}, {"Firefox/", "Firefox"}, {"Chrome/", "Chrome"}, {"Safari/", "Safari"},
+	} {
+		if strings.Contains(ua, b.token) {
+			browser = b.name
+			break
+		}
+	}
+	system := ""
+	for _, o := range []struct{ token, name string }{
+		{"iPhone", "iOS"}, {"iPad", "iPadOS"}, {"Android", "Android"}, {"Windows", "Windows"}, {"Mac OS X", "macOS"}, {"Linux", "Linux"},
+	} {
+		if strings.Contains(ua, o.token) {
+			system = o.name
+			break
+		}
+	}
+	switch {
+	case browser != "" && system != "":
+		return browser + ", " + system
+	case browser != "" || system != "":
+		return browser + system
+	}
+	r := []rune(strings.TrimSpace(ua))
+	if len(r) > 60 {
+		r = r[:60]
+	}
+	return string(r)
 }
 
 // Invite lets a colleague join an organisation as an applicant: a link with

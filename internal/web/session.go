@@ -6,14 +6,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/user"
 )
-
-// sessionTTL is how long a sign-in lasts: a working day.
-const sessionTTL = 12 * time.Hour
 
 const (
 	sessionCookie       = "session"
@@ -39,10 +35,14 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *user.Us
 	rand.Read(raw)
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	now := s.clock.Now()
-	if err := s.store.CreateSession(r.Context(), user.Session{TokenHash: hashToken(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}); err != nil {
+	sess := user.Session{TokenHash: hashToken(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(user.SessionLifetime), LastSeenAt: now,
+		UserAgent: user.UserAgentSummary(r.UserAgent()), Address: s.clientAddress(r)}
+	if err := s.store.CreateSession(r.Context(), sess); err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{Name: s.sessionCookieName(r), Value: token, Path: "/", MaxAge: int(sessionTTL.Seconds()),
+	// The cookie lasts the session's lifetime; the idle timeout is the
+	// database's to enforce.
+	http.SetCookie(w, &http.Cookie{Name: s.sessionCookieName(r), Value: token, Path: "/", MaxAge: int(user.SessionLifetime.Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookies(r)})
 	return nil
 }

@@ -54,3 +54,9 @@ func isUnique(err error, constraint string) bool {
 type hooks struct{ s *Store }
 
 func (h hooks) WriteTx(ctx context.Context, fn func(*sql.Tx) error) error { return h.s.tx(ctx, fn) }
+
+// Unannounced runs fn on the pool, each statement its own transaction,
+// which sends no notification and moves no version (version.go).
+func (h hooks) Unannounced(ctx context.Context, fn func(store.SQLConn) error) error {
+	return fn(h.s.db)
+}

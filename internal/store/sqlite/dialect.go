@@ -48,3 +48,7 @@ func isUnique(err error) bool {
 type hooks struct{ s *Store }
 
 func (h hooks) WriteTx(ctx context.Context, fn func(*sql.Tx) error) error { return h.s.tx(ctx, fn) }
+
+func (h hooks) Unannounced(ctx context.Context, fn func(store.SQLConn) error) error {
+	return h.s.version.unannounced(ctx, fn)
+}

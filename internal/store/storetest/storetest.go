@@ -54,6 +54,8 @@ func Run(t *testing.T, open Factory) {
 		{"ConcurrentGrantsStayUnderCeiling", testConcurrentGrants},
 		{"Users", testUsers},
 		{"Sessions", testSessions},
+		{"SessionTimeouts", testSessionTimeouts},
+		{"UserAccess", testUserAccess},
 		{"AuditLog", testAuditLog},
 		{"ProgrammeScope", testProgrammeScope},
 		{"Settings", testSettings},
