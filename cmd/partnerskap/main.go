@@ -35,6 +35,12 @@ Usage:
   partnerskap serve [flags]         start the web server (--demo loads the 2021 pilot)
   partnerskap migrate [flags]       apply database migrations and exit
   partnerskap user create [flags]   create a user (password from a prompt or stdin)
+  partnerskap user list [flags]     list users: e-mail, name, roles, status, last sign-in
+  partnerskap user set-role [flags] replace a user's roles with one (--add: add it)
+  partnerskap user deactivate|activate --email …
+                                    deactivate (ending its sessions) or reactivate a user
+  partnerskap user reset-password --email …
+                                    set a new password (prompt or stdin), ending its sessions
   partnerskap version               print the version
 
 Run "partnerskap <command> -h" for the flags. Every flag can also be set
@@ -92,10 +98,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "migrations applied to", cfg.DatabaseName())
 		return nil
 	case "user":
-		if len(args) < 2 || args[1] != "create" {
-			return errors.New(`usage: partnerskap user create --email … --name … [--role admin]`)
+		if len(args) < 2 {
+			return errors.New(userUsage)
 		}
-		return createUser(args[2:], stdin, stdout, stderr)
+		switch args[1] {
+		case "create":
+			return createUser(args[2:], stdin, stdout, stderr)
+		case "list":
+			return listUsers(args[2:], stdout, stderr)
+		case "set-role":
+			return setRole(args[2:], stdout, stderr)
+		case "deactivate", "activate":
+			return setDisabled(args[1], args[2:], stdout, stderr)
+		case "reset-password":
+			return resetPassword(args[2:], stdin, stdout, stderr)
+		}
+		return fmt.Errorf("unknown user command %q\n%s", args[1], userUsage)
 	case "version":
 		fmt.Fprintln(stdout, "partnerskap", buildVersion())
 		return nil
