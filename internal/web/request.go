@@ -132,7 +132,8 @@ func takeFlash(w http.ResponseWriter, r *http.Request) string {
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	switch c.Value { // only known keys, never text from the cookie
 	case "flash.saved", "flash.created", "flash.signed_in", "flash.submitted", "flash.withdrawn", "flash.decided", "flash.invited",
-		"flash.grant.accepted", "flash.grant.paid", "flash.grant.change_requested", "flash.grant.change_decided":
+		"flash.grant.accepted", "flash.grant.paid", "flash.grant.change_requested", "flash.grant.change_decided",
+		"sessions.ended", "sessions.ended_others":
 		return c.Value
 	}
 	return ""

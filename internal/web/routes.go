@@ -142,6 +142,10 @@ func (s *Server) table() []route {
 		{"call.config.plan", "POST", "/personal/utlysningar/{id}/formular/utbetalning", "/en/staff/calls/{id}/form/payment-plan", s.cfgPlan, staff},
 		{"call.config.reports", "POST", "/personal/utlysningar/{id}/formular/rapporter", "/en/staff/calls/{id}/form/reports", s.cfgReports, staff},
 		{"audit", "GET", "/personal/logg", "/en/staff/log", s.auditLog, staff},
+		// One's own sessions (session_list.go): every signed-in person, staff or not.
+		{"sessions", "GET", "/personal/inloggningar", "/en/staff/sessions", s.sessionList, staff},
+		{"sessions.end", "POST", "/personal/inloggningar/logga-ut", "/en/staff/sessions/sign-out", s.sessionEnd, staff},
+		{"sessions.end_others", "POST", "/personal/inloggningar/logga-ut-overallt", "/en/staff/sessions/sign-out-elsewhere", s.sessionEndOthers, staff},
 
 		// Applicants: applications of their organisations.
 		{"apps", "GET", "/ansokningar", "/en/applications", s.appList, staff},
