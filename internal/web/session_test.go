@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/icld/partnerskap/internal/audit"
+	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/demo"
+	"github.com/icld/partnerskap/internal/store/storetest"
 	"github.com/icld/partnerskap/internal/user"
 )
 
@@ -52,7 +54,16 @@ func TestSessionTimeouts(t *testing.T) {
 }
 
 func TestDeactivationEndsSession(t *testing.T) {
-	e := newEnv(t, "")
+	testDeactivationEndsSession(t, newEnv(t, ""))
+}
+
+// TestDeactivationEndsSessionOnPostgres: the same on the scale-out engine.
+func TestDeactivationEndsSessionOnPostgres(t *testing.T) {
+	clk := clock.NewFixed(now)
+	testDeactivationEndsSession(t, newEnvOn(t, "", storetest.OpenPostgres(t, clk), clk))
+}
+
+func testDeactivationEndsSession(t *testing.T, e *env) {
 	c := e.login(officer)
 	if res := e.get(c, "/personal"); res.status != http.StatusOK {
 		t.Fatalf("signed in: %d", res.status)

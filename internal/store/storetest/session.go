@@ -168,6 +168,16 @@ func testUserAccess(t *testing.T, s store.Store, clk *clock.Fixed) {
 		t.Errorf("session after a new password: %v, want not found", err)
 	}
 
+	// Deactivating through UpdateUser (a whole form) ends the sessions too.
+	open("four")
+	got, err = s.User(ctx(), u.ID)
+	must(t, err)
+	got.Disabled = true
+	must(t, s.UpdateUser(ctx(), admin, got))
+	if _, err := s.SessionUser(ctx(), []byte("four"), now); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("session after UpdateUser deactivated the user: %v, want not found", err)
+	}
+
 	entries, err := s.AuditLog(ctx(), audit.Filter{Entity: "user", EntityID: u.ID})
 	must(t, err)
 	var actions []string
@@ -180,7 +190,7 @@ func testUserAccess(t *testing.T, s store.Store, clk *clock.Fixed) {
 			t.Errorf("%s: the audit log holds a password hash: %s", e.Action, e.After)
 		}
 	}
-	want := []string{"reset-password", "set-roles", "activate", "deactivate", "create"}
+	want := []string{"update", "reset-password", "set-roles", "activate", "deactivate", "create"}
 	if !slices.Equal(actions, want) {
 		t.Errorf("audit actions %v, want %v", actions, want)
 	}
