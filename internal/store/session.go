@@ -62,12 +62,17 @@ func (s *DB) SessionUser(ctx context.Context, tokenHash []byte, now time.Time) (
 		return nil, fmt.Errorf("session: %w", notFound(err))
 	}
 	if now.Sub(seen) >= user.SeenEvery {
-		if err := s.touchSession(ctx, tokenHash, now); err != nil {
-			return nil, err
-		}
+		// Bookkeeping: a database busy with a long write must neither hold
+		// up nor refuse the request; the next request records it instead.
+		tctx, cancel := context.WithTimeout(ctx, touchTimeout)
+		_ = s.touchSession(tctx, tokenHash, now)
+		cancel()
 	}
 	return s.User(ctx, id)
 }
+
+// touchTimeout bounds the wait to record a session's activity.
+const touchTimeout = 500 * time.Millisecond
 
 // touchSession records now as the session's last request. It is a write
 // that does not move the data version (Engine.Unannounced): public pages
