@@ -53,3 +53,26 @@ func (g *downloadGuard) counts(client string, id int64, now time.Time) bool {
 func (s *Server) countsDownload(r *http.Request, id int64) bool {
 	return s.downloads.counts(s.clientAddress(r), id, s.clock.Now())
 }
+
+// bucket returns the limiter for key, making one when there is none. When
+// the map is full it first forgets the buckets that are full again (their
+// clients have been quiet long enough that forgetting them changes
+// nothing); if that frees nothing, it starts over, as a bounded map must.
+func bucket(m map[string]*rate.Limiter, key string, limit rate.Limit, burst int, now time.Time) *rate.Limiter {
+	if l, ok := m[key]; ok {
+		return l
+	}
+	if len(m) >= floodMax {
+		for k, l := range m {
+			if l.TokensAt(now) >= float64(l.Burst()) {
+				delete(m, k)
+			}
+		}
+		if len(m) >= floodMax {
+			clear(m)
+		}
+	}
+	l := rate.NewLimiter(limit, burst)
+	m[key] = l
+	return l
+}
