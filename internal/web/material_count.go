@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Which downloads count. A count is a database write, and every write
@@ -18,61 +16,47 @@ import (
 // The file is always served; only the count is held back.
 var (
 	downloadRepeatWindow = 10 * time.Minute
-	downloadClientEvery  = rate.Every(20 * time.Second)
+	downloadClientEvery  = 20 * time.Second
 	downloadClientBurst  = 30
 )
 
-// downloadGuard holds the buckets; its zero value is ready to use. Like
-// the survey and sign-in limits it lives in this process.
+// downloadGuard holds the counters; its zero value is ready to use. Like
+// the survey and sign-in limits it lives in this process, and like them
+// it keeps at most floodMax keys per table, forgetting the key that
+// clears soonest (failures, login_guard.go), so a flood from many
+// addresses cannot give a client back the counts it has spent.
 type downloadGuard struct {
+	size int // keys per table; 0 means floodMax (tests make it small)
+
 	mu      sync.Mutex
-	repeats map[string]*rate.Limiter
-	clients map[string]*rate.Limiter
+	repeats *failures // client and item: one count per window
+	clients *failures
 }
 
 // counts reports whether a download of item id by client at now is to
-// be counted, and takes it from the buckets if so.
+// be counted, and counts it if so.
 func (g *downloadGuard) counts(client string, id int64, now time.Time) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.repeats == nil {
-		g.repeats, g.clients = map[string]*rate.Limiter{}, map[string]*rate.Limiter{}
+		size := g.size
+		if size <= 0 {
+			size = floodMax
+		}
+		g.repeats = newFailures(1, downloadRepeatWindow, size)
+		g.clients = newFailures(downloadClientBurst, downloadClientEvery, size)
 	}
-	again := bucket(g.repeats, client+" "+strconv.FormatInt(id, 10), rate.Every(downloadRepeatWindow), 1, now)
-	if again.TokensAt(now) < 1 {
+	repeat := client + " " + strconv.FormatInt(id, 10)
+	if g.repeats.wait(repeat, now) > 0 || g.clients.wait(client, now) > 0 {
 		return false
 	}
-	if !bucket(g.clients, client, downloadClientEvery, downloadClientBurst, now).AllowN(now, 1) {
-		return false
-	}
-	return again.AllowN(now, 1)
+	g.clients.add(client, now)
+	g.repeats.add(repeat, now)
+	return true
 }
 
 // countsDownload reports whether this request's download of item id
 // counts (see downloadGuard).
 func (s *Server) countsDownload(r *http.Request, id int64) bool {
 	return s.downloads.counts(s.clientAddress(r), id, s.clock.Now())
-}
-
-// bucket returns the limiter for key, making one when there is none. When
-// the map is full it first forgets the buckets that are full again (their
-// clients have been quiet long enough that forgetting them changes
-// nothing); if that frees nothing, it starts over, as a bounded map must.
-func bucket(m map[string]*rate.Limiter, key string, limit rate.Limit, burst int, now time.Time) *rate.Limiter {
-	if l, ok := m[key]; ok {
-		return l
-	}
-	if len(m) >= floodMax {
-		for k, l := range m {
-			if l.TokensAt(now) >= float64(l.Burst()) {
-				delete(m, k)
-			}
-		}
-		if len(m) >= floodMax {
-			clear(m)
-		}
-	}
-	l := rate.NewLimiter(limit, burst)
-	m[key] = l
-	return l
 }
