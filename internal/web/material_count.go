@@ -26,8 +26,6 @@ var (
 // clears soonest (failures, login_guard.go), so a flood from many
 // addresses cannot give a client back the counts it has spent.
 type downloadGuard struct {
-	size int // keys per table; 0 means floodMax (tests make it small)
-
 	mu      sync.Mutex
 	repeats *failures // client and item: one count per window
 	clients *failures
@@ -39,12 +37,8 @@ func (g *downloadGuard) counts(client string, id int64, now time.Time) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.repeats == nil {
-		size := g.size
-		if size <= 0 {
-			size = floodMax
-		}
-		g.repeats = newFailures(1, downloadRepeatWindow, size)
-		g.clients = newFailures(downloadClientBurst, downloadClientEvery, size)
+		g.repeats = newFailures(1, downloadRepeatWindow, floodMax)
+		g.clients = newFailures(downloadClientBurst, downloadClientEvery, floodMax)
 	}
 	repeat := client + " " + strconv.FormatInt(id, 10)
 	if g.repeats.wait(repeat, now) > 0 || g.clients.wait(client, now) > 0 {

@@ -31,8 +31,6 @@ const floodMax = 10_000
 
 // floodGuard holds the counters; its zero value is ready to use.
 type floodGuard struct {
-	size int // keys per table; 0 means floodMax (tests make it small)
-
 	mu      sync.Mutex
 	clients *failures
 	surveys *failures
@@ -44,12 +42,8 @@ func (g *floodGuard) allow(client, token string, now time.Time) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.clients == nil {
-		size := g.size
-		if size <= 0 {
-			size = floodMax
-		}
-		g.clients = newFailures(clientBurst, clientEvery, size)
-		g.surveys = newFailures(surveyBurst, surveyEvery, size)
+		g.clients = newFailures(clientBurst, clientEvery, floodMax)
+		g.surveys = newFailures(surveyBurst, surveyEvery, floodMax)
 	}
 	// Count against the survey only when the client has room, so one
 	// flooding client does not use up a survey's allowance for others.
