@@ -18,7 +18,7 @@ import (
 // administrator from the command line.
 func CreateUser(ctx context.Context, cfg Config, email, name string, role user.RoleKind, password string) (*user.User, error) {
 	errs := validate.Errors{}
-	user.CheckPassword(errs, "password", password)
+	user.CheckPassword(errs, "password", password, email, name)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/icld/partnerskap/internal/programme"
 	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/user"
+	"github.com/icld/partnerskap/internal/validate"
 )
 
 // Account is a demo sign-in, printed at start-up.
@@ -289,6 +290,12 @@ func (l *loader) users(ctx context.Context) error {
 		}
 		if !errors.Is(err, store.ErrNotFound) {
 			return err
+		}
+		// The demo's passwords follow the rule every password follows.
+		errs := validate.Errors{}
+		user.CheckPassword(errs, "password", a.Password, a.Email, a.Name)
+		if err := errs.Err(); err != nil {
+			return fmt.Errorf("demo account %s: %w", a.Email, err)
 		}
 		hash, err := auth.HashPassword(a.Password)
 		if err != nil {

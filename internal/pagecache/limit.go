@@ -1,6 +1,7 @@
 package pagecache
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"math"
@@ -150,25 +151,40 @@ func (l *limiter) waiting() int {
 }
 
 // makeRoom forgets clients when the map is full: first those idle with a
-// full bucket (forgetting them changes nothing), then, if that frees
-// nothing, all idle ones, as a bounded map must. A client with a render
-// under way (or waiting) is never forgotten, so its count stays right.
+// full bucket (forgetting them changes nothing); if that frees nothing,
+// the tenth of the idle clients whose buckets are fullest, the ones whose
+// spent renders would come back soonest anyway. It never forgets all of
+// them at once: a flood of new addresses, each having spent a render or
+// two, pushes out only clients that have spent less than a client which
+// has spent its burst, so the flood cannot give those renders back. A
+// client with a render under way (or waiting) is never forgotten, so its
+// count stays right.
 func (l *limiter) makeRoom(now time.Time) {
 	if len(l.clients) < maxClients {
 		return
 	}
+	type idle struct {
+		who    string
+		tokens float64
+	}
+	var idles []idle
 	for k, c := range l.clients {
-		if c.busy == 0 && c.tokens.TokensAt(now) >= float64(l.burst) {
-			delete(l.clients, k)
+		if c.busy != 0 {
+			continue
 		}
+		t := c.tokens.TokensAt(now)
+		if t >= float64(l.burst) {
+			delete(l.clients, k)
+			continue
+		}
+		idles = append(idles, idle{k, t})
 	}
 	if len(l.clients) < maxClients {
 		return
 	}
-	for k, c := range l.clients {
-		if c.busy == 0 {
-			delete(l.clients, k)
-		}
+	slices.SortFunc(idles, func(a, b idle) int { return cmp.Compare(b.tokens, a.tokens) }) // fullest first
+	for _, c := range idles[:min(len(idles), max(1, maxClients/10))] {
+		delete(l.clients, c.who)
 	}
 }
 

@@ -191,3 +191,34 @@ func TestLimiterBounded(t *testing.T) {
 		t.Errorf("the busy client: %+v", c)
 	}
 }
+
+// A flood of renders from more addresses than the limiter remembers does
+// not give back the renders a client has spent: the full map forgets the
+// flooders, who have spent one each, before the client that has spent its
+// burst (the old limiter forgot every idle client at once).
+func TestLimiterKeepsVictims(t *testing.T) {
+	now := time.Date(2024, 5, 2, 10, 0, 0, 0, time.UTC)
+	l := newLimiter(Config{})
+	ctx := context.Background()
+	for range defaultRenderBurst {
+		if _, ok := l.begin(ctx, "victim", now); !ok {
+			t.Fatal("a render within the burst refused")
+		}
+		l.end("victim")
+	}
+	if _, ok := l.begin(ctx, "victim", now); ok {
+		t.Fatal("a render beyond the burst allowed")
+	}
+	for i := range 3 * maxClients {
+		if _, ok := l.begin(ctx, fmt.Sprint(i), now); !ok {
+			t.Fatalf("client %d refused", i)
+		}
+		l.end(fmt.Sprint(i))
+	}
+	if n := len(l.clients); n > maxClients {
+		t.Errorf("%d clients remembered", n)
+	}
+	if _, ok := l.begin(ctx, "victim", now); ok {
+		t.Error("the flood gave the client its renders back")
+	}
+}

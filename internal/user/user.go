@@ -53,17 +53,6 @@ func (u *User) Has(k RoleKind) bool {
 	return u != nil && slices.ContainsFunc(u.Roles, func(r Role) bool { return r.Kind == k })
 }
 
-// MinPasswordLength follows NIST SP 800-63B's advice for chosen passwords,
-// with a margin: length matters more than composition rules.
-const MinPasswordLength = 10
-
-// CheckPassword adds an error for a password too short to be safe.
-func CheckPassword(errs validate.Errors, field, pw string) {
-	if len([]rune(pw)) < MinPasswordLength {
-		errs.Add(field, "error.user.password_short")
-	}
-}
-
 // Normalize trims what was typed and lower-cases the e-mail address.
 func (u *User) Normalize() {
 	u.Email = strings.ToLower(strings.TrimSpace(u.Email))

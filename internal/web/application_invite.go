@@ -208,7 +208,7 @@ func (s *Server) inviteCreateAccount(w http.ResponseWriter, r *http.Request, b *
 	pw := r.PostFormValue("password")
 	b.Errors = validate.Errors{}
 	b.Errors.Required("name", p.Name)
-	user.CheckPassword(b.Errors, "password", pw)
+	user.CheckPassword(b.Errors, "password", pw, p.Invite.Email, p.Name)
 	if pw != r.PostFormValue("password2") {
 		b.Errors.Add("password2", "error.user.passwords_differ")
 	}

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Which downloads count. A count is a database write, and every write
@@ -18,34 +16,37 @@ import (
 // The file is always served; only the count is held back.
 var (
 	downloadRepeatWindow = 10 * time.Minute
-	downloadClientEvery  = rate.Every(20 * time.Second)
+	downloadClientEvery  = 20 * time.Second
 	downloadClientBurst  = 30
 )
 
-// downloadGuard holds the buckets; its zero value is ready to use. Like
-// the survey and sign-in limits it lives in this process.
+// downloadGuard holds the counters; its zero value is ready to use. Like
+// the survey and sign-in limits it lives in this process, and like them
+// it keeps at most floodMax keys per table, forgetting the key that
+// clears soonest (failures, login_guard.go), so a flood from many
+// addresses cannot give a client back the counts it has spent.
 type downloadGuard struct {
 	mu      sync.Mutex
-	repeats map[string]*rate.Limiter
-	clients map[string]*rate.Limiter
+	repeats *failures // client and item: one count per window
+	clients *failures
 }
 
 // counts reports whether a download of item id by client at now is to
-// be counted, and takes it from the buckets if so.
+// be counted, and counts it if so.
 func (g *downloadGuard) counts(client string, id int64, now time.Time) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.repeats == nil {
-		g.repeats, g.clients = map[string]*rate.Limiter{}, map[string]*rate.Limiter{}
+		g.repeats = newFailures(1, downloadRepeatWindow, floodMax)
+		g.clients = newFailures(downloadClientBurst, downloadClientEvery, floodMax)
 	}
-	again := bucket(g.repeats, client+" "+strconv.FormatInt(id, 10), rate.Every(downloadRepeatWindow), 1, now)
-	if again.TokensAt(now) < 1 {
+	repeat := client + " " + strconv.FormatInt(id, 10)
+	if g.repeats.wait(repeat, now) > 0 || g.clients.wait(client, now) > 0 {
 		return false
 	}
-	if !bucket(g.clients, client, downloadClientEvery, downloadClientBurst, now).AllowN(now, 1) {
-		return false
-	}
-	return again.AllowN(now, 1)
+	g.clients.add(client, now)
+	g.repeats.add(repeat, now)
+	return true
 }
 
 // countsDownload reports whether this request's download of item id

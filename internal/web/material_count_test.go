@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -32,5 +33,28 @@ func TestDownloadGuard(t *testing.T) {
 	}
 	if !g.counts("10.0.0.1", 500, now.Add(downloadRepeatWindow+21*time.Second)) {
 		t.Error("after the client's interval, one more did not count")
+	}
+}
+
+// A flood of downloads from more addresses than the guard holds does not
+// give back a client's spent counts (the old guard emptied its whole
+// table when full).
+func TestDownloadGuardKeepsVictims(t *testing.T) {
+	var g downloadGuard
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	for id := range int64(downloadClientBurst) {
+		g.counts("10.0.0.1", id, now)
+	}
+	if g.counts("10.0.0.1", 100, now) {
+		t.Fatal("client over its burst counted")
+	}
+	for i := range floodMax + 100 {
+		g.counts(fmt.Sprintf("10.2.%d.%d", i/250, i%250), 1, now.Add(time.Second))
+	}
+	if g.counts("10.0.0.1", 101, now.Add(2*time.Second)) {
+		t.Error("the flood gave the client its counts back")
+	}
+	if len(g.clients.keys) > floodMax || len(g.repeats.keys) > floodMax {
+		t.Errorf("tables grew to %d and %d", len(g.clients.keys), len(g.repeats.keys))
 	}
 }
