@@ -149,6 +149,9 @@ func testUserCommands(t *testing.T, cfg app.Config, dbFlag, dbValue string) {
 	if _, err := cmd("kort\n", "user", "reset-password", "--email", "orjan@icld.se"); err == nil || !strings.Contains(explain(err), "at least") {
 		t.Errorf("short password: %v", err)
 	}
+	if _, err := cmd("orjan@icld.se\n", "user", "reset-password", "--email", "orjan@icld.se"); err == nil || !strings.Contains(explain(err), "e-mail address or your name") {
+		t.Errorf("the account's own address as password: %v", err)
+	}
 	if _, err := cmd("", "user", "reset-password", "--email", "orjan@icld.se"); err == nil || !strings.Contains(err.Error(), "no password on standard input") {
 		t.Errorf("no password: %v", err)
 	}

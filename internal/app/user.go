@@ -126,15 +126,15 @@ func SetDisabled(ctx context.Context, cfg Config, email string, disabled bool) (
 // ResetPassword gives the account with email a new password and ends all
 // its sessions.
 func ResetPassword(ctx context.Context, cfg Config, email, password string) (*user.User, error) {
-	errs := validate.Errors{}
-	user.CheckPassword(errs, "password", password)
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
 	var u *user.User
 	err := withStore(ctx, cfg, func(s store.Store) error {
 		var err error
 		if u, err = userByEmail(ctx, s, email); err != nil {
+			return err
+		}
+		errs := validate.Errors{}
+		user.CheckPassword(errs, "password", password, u.Email, u.Name)
+		if err := errs.Err(); err != nil {
 			return err
 		}
 		hash, err := auth.HashPassword(password)
