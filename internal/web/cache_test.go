@@ -81,16 +81,7 @@ type cacheEnv struct {
 // opts change the rest of the configuration.
 func newCacheEnv(t testing.TB, pc pagecache.Config, opts ...func(*web.Config)) *cacheEnv {
 	t.Helper()
-	clk := clock.NewFixed(now)
-	path := filepath.Join(t.TempDir(), "test.db")
-	if err := copyDemoDB(path); err != nil {
-		t.Fatal(err)
-	}
-	s, err := sqlite.Open(context.Background(), path, clk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s, path, clk := openDemoCopy(t)
 	cs := &countingStore{Store: s}
 	files := &memFiles{}
 	cfg := web.Config{BaseURL: "https://partnerskap.example",

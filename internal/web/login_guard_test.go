@@ -1,21 +1,17 @@
 package web_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/demo"
-	"github.com/icld/partnerskap/internal/store/sqlite"
 	"github.com/icld/partnerskap/internal/web"
 )
 
@@ -70,16 +66,7 @@ func TestLoginThrottle(t *testing.T) {
 // so a test chooses each request's client address with X-Forwarded-For.
 func newProxiedEnv(t *testing.T) *env {
 	t.Helper()
-	clk := clock.NewFixed(now)
-	path := filepath.Join(t.TempDir(), "test.db")
-	if err := copyDemoDB(path); err != nil {
-		t.Fatal(err)
-	}
-	s, err := sqlite.Open(context.Background(), path, clk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s, _, clk := openDemoCopy(t)
 	files := &memFiles{}
 	h, err := web.New(s, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{BaseURL: "http://localhost", Files: files,
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}})

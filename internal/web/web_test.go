@@ -40,8 +40,17 @@ type env struct {
 // would make the suite slow without testing anything more.
 func newEnv(t testing.TB, baseURL string) *env {
 	t.Helper()
-	clk := clock.NewFixed(now)
-	path := filepath.Join(t.TempDir(), "test.db")
+	s, _, clk := openDemoCopy(t)
+	return newEnvOn(t, baseURL, s, clk)
+}
+
+// openDemoCopy opens a copy of the demo database in t's temporary folder,
+// on a fixed clock at now, closed when t ends; path is the file, for a
+// second process.
+func openDemoCopy(t testing.TB) (s *sqlite.Store, path string, clk *clock.Fixed) {
+	t.Helper()
+	clk = clock.NewFixed(now)
+	path = filepath.Join(t.TempDir(), "test.db")
 	if err := copyDemoDB(path); err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +59,7 @@ func newEnv(t testing.TB, baseURL string) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return newEnvOn(t, baseURL, s, clk)
+	return s, path, clk
 }
 
 var demoTemplate struct {
