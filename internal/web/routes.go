@@ -142,6 +142,11 @@ func (s *Server) table() []route {
 		{"call.config.plan", "POST", "/personal/utlysningar/{id}/formular/utbetalning", "/en/staff/calls/{id}/form/payment-plan", s.cfgPlan, staff},
 		{"call.config.reports", "POST", "/personal/utlysningar/{id}/formular/rapporter", "/en/staff/calls/{id}/form/reports", s.cfgReports, staff},
 		{"audit", "GET", "/personal/logg", "/en/staff/log", s.auditLog, staff},
+		// Administrators: people, their roles and access.
+		{"people", "GET", "/personal/personer", "/en/staff/people", s.peopleList, staff},
+		{"person.edit", "GET", "/personal/personer/{id}", "/en/staff/people/{id}", s.personEdit, staff},
+		{"person.update", "POST", "/personal/personer/{id}", "/en/staff/people/{id}", s.personUpdate, staff},
+		{"person.status", "POST", "/personal/personer/{id}/atkomst", "/en/staff/people/{id}/access", s.personStatus, staff},
 		// One's own sessions (session_list.go): every signed-in person, staff or not.
 		{"sessions", "GET", "/personal/inloggningar", "/en/staff/sessions", s.sessionList, staff},
 		{"sessions.end", "POST", "/personal/inloggningar/logga-ut", "/en/staff/sessions/sign-out", s.sessionEnd, staff},
