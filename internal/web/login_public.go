@@ -93,10 +93,20 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, b *Base) error {
 		b.Errors.Add("password", "error.login.failed")
 		return s.render(w, b, http.StatusUnprocessableEntity, "login", loginPage{Base: b, Email: email, Next: next})
 	}
-	// A second factor, when it comes, is asked for here: the password
+	// A second factor, when it comes, is asked for in signIn: the password
 	// alone then leads to its form, and only the whole sign-in gives the
 	// attempt back and marks the browser as known.
 	try.succeeded(now)
+	return s.signIn(w, r, b, u, next, false)
+}
+
+// signIn finishes a sign-in once u is known: by password (login) or by
+// the identity provider (single sign-on). secondFactorDone says whether a
+// second factor was already proven (an identity provider asserting one);
+// it starts the session, remembers the browser, logs the sign-in and goes
+// on to next, or to the person's start page.
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, b *Base, u *user.User, next string, secondFactorDone bool) error {
+	now := s.clock.Now()
 	if err := s.startSession(w, r, u); err != nil {
 		return err
 	}
