@@ -17,8 +17,14 @@ type Sessions interface {
 	// (user.Session.Active) and records the request as the session's
 	// last, at most once per user.SeenEvery. That record does not move
 	// the data version (see touchSession).
+	// A pending session (user.Session.Pending) is not found.
 	SessionUser(ctx context.Context, tokenHash []byte, now time.Time) (*user.User, error)
-	// UserSessions lists a user's sessions active at now, newest first.
+	// SessionAuth is SessionUser that also finds a pending session, and
+	// says whether it is one, so the web layer can send it to the
+	// second factor's form and nowhere else.
+	SessionAuth(ctx context.Context, tokenHash []byte, now time.Time) (u *user.User, pending bool, err error)
+	// UserSessions lists a user's complete sessions active at now,
+	// newest first.
 	UserSessions(ctx context.Context, userID int64, now time.Time) ([]user.Session, error)
 	DeleteSession(ctx context.Context, tokenHash []byte) error
 	// DeleteUserSessions ends every session of the user except the one
@@ -29,17 +35,18 @@ type Sessions interface {
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
 }
 
-// CreateSession stores a new session and records the sign-in.
+// CreateSession stores a new session and records the sign-in; a pending
+// session is no sign-in yet.
 func (s *DB) CreateSession(ctx context.Context, sess user.Session) error {
 	seen := sess.LastSeenAt
 	if seen.IsZero() {
 		seen = sess.CreatedAt
 	}
 	err := s.tx(ctx, func(tx *conn) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, user_agent, client_address)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			sess.TokenHash, sess.UserID, s.cut(sess.CreatedAt), s.cut(sess.ExpiresAt), s.cut(seen), sess.UserAgent, sess.Address)
-		if err != nil {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, user_agent, client_address, pending)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			sess.TokenHash, sess.UserID, s.cut(sess.CreatedAt), s.cut(sess.ExpiresAt), s.cut(seen), sess.UserAgent, sess.Address, sess.Pending)
+		if err != nil || sess.Pending {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, "UPDATE users SET last_login_at = ? WHERE id = ?", s.cut(sess.CreatedAt), sess.UserID)
@@ -51,15 +58,29 @@ func (s *DB) CreateSession(ctx context.Context, sess user.Session) error {
 	return nil
 }
 
-// SessionUser returns the user of an active session and records the
-// request.
+// SessionUser returns the user of an active, complete session and
+// records the request.
 func (s *DB) SessionUser(ctx context.Context, tokenHash []byte, now time.Time) (*user.User, error) {
+	u, pending, err := s.SessionAuth(ctx, tokenHash, now)
+	if err != nil {
+		return nil, err
+	}
+	if pending {
+		return nil, fmt.Errorf("session: pending its second factor: %w", ErrNotFound)
+	}
+	return u, nil
+}
+
+// SessionAuth returns the user of an active session, complete or
+// pending, and records the request.
+func (s *DB) SessionAuth(ctx context.Context, tokenHash []byte, now time.Time) (*user.User, bool, error) {
 	var id int64
 	var seen time.Time
-	err := s.r.QueryRowContext(ctx, "SELECT user_id, last_seen_at FROM sessions WHERE token_hash = ? AND expires_at > ? AND last_seen_at > ?",
-		tokenHash, s.cut(now), s.cut(now.Add(-user.SessionIdle))).Scan(&id, instant(&seen))
+	var pending bool
+	err := s.r.QueryRowContext(ctx, "SELECT user_id, last_seen_at, pending FROM sessions WHERE token_hash = ? AND expires_at > ? AND last_seen_at > ?",
+		tokenHash, s.cut(now), s.cut(now.Add(-user.SessionIdle))).Scan(&id, instant(&seen), &pending)
 	if err != nil {
-		return nil, fmt.Errorf("session: %w", notFound(err))
+		return nil, false, fmt.Errorf("session: %w", notFound(err))
 	}
 	if now.Sub(seen) >= user.SeenEvery {
 		// Bookkeeping: a database busy with a long write must neither hold
@@ -68,7 +89,11 @@ func (s *DB) SessionUser(ctx context.Context, tokenHash []byte, now time.Time) (
 		_ = s.touchSession(tctx, tokenHash, now)
 		cancel()
 	}
-	return s.User(ctx, id)
+	u, err := s.User(ctx, id)
+	if err != nil {
+		return nil, false, err
+	}
+	return u, pending, nil
 }
 
 // touchTimeout bounds the wait to record a session's activity.
@@ -100,8 +125,8 @@ func (s *DB) UserSessions(ctx context.Context, userID int64, now time.Time) ([]u
 		err := row.Scan(&x.TokenHash, &x.UserID, instant(&x.CreatedAt), instant(&x.ExpiresAt), instant(&x.LastSeenAt), &x.UserAgent, &x.Address)
 		return x, err
 	}, `SELECT token_hash, user_id, created_at, expires_at, last_seen_at, user_agent, client_address FROM sessions
-		WHERE user_id = ? AND expires_at > ? AND last_seen_at > ? ORDER BY created_at DESC, token_hash`,
-		userID, s.cut(now), s.cut(now.Add(-user.SessionIdle)))
+		WHERE user_id = ? AND expires_at > ? AND last_seen_at > ? AND pending = ? ORDER BY created_at DESC, token_hash`,
+		userID, s.cut(now), s.cut(now.Add(-user.SessionIdle)), false)
 	if err != nil {
 		return nil, fmt.Errorf("sessions of user %d: %w", userID, err)
 	}

@@ -105,6 +105,10 @@ type Session struct {
 	LastSeenAt time.Time // the last request, to within SeenEvery
 	UserAgent  string    // a summary of the browser's User-Agent (UserAgentSummary)
 	Address    string    // the client's address, as the trusted proxy reports it
+	// Pending is a session that has passed the password but not yet the
+	// second factor: it reaches only the code and enrolment forms, and
+	// its ExpiresAt is PendingSignIn after it began.
+	Pending bool
 }
 
 const (

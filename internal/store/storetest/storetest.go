@@ -55,6 +55,7 @@ func Run(t *testing.T, open Factory) {
 		{"Users", testUsers},
 		{"Sessions", testSessions},
 		{"SessionTimeouts", testSessionTimeouts},
+		{"SecondFactor", testSecondFactor},
 		{"UserAccess", testUserAccess},
 		{"AuditLog", testAuditLog},
 		{"ProgrammeScope", testProgrammeScope},
