@@ -98,7 +98,11 @@ func Load(ctx context.Context, s store.Store, clk clock.Clock) (*Result, error) 
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	if state != "" && state != stateLoading {
-		// Loaded before: only keep the rolling call open.
+		// Loaded before: only keep the rolling call open (and mark the
+		// demo's accounts, for a demo loaded before they were marked).
+		if err := markAccounts(ctx, s); err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
 		c, err := findRollingCall(ctx, s)
 		if err != nil {
 			return nil, fmt.Errorf("demo: %w", err)
@@ -291,27 +295,56 @@ func (l *loader) users(ctx context.Context) error {
 		if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		// The demo's passwords follow the rule every password follows.
-		errs := validate.Errors{}
-		user.CheckPassword(errs, "password", a.Password, a.Email, a.Name)
-		if err := errs.Err(); err != nil {
-			return fmt.Errorf("demo account %s: %w", a.Email, err)
+		if err := l.createUser(ctx, a); err != nil {
+			return err
 		}
-		hash, err := auth.HashPassword(a.Password)
+	}
+	return markAccounts(ctx, l.s)
+}
+
+// markAccounts marks the demo's own accounts: while the database is the
+// demo's (the "demo" setting), they sign in without a second factor, so
+// a newcomer can try every role with the printed password. DEMO ONLY: the
+// exemption covers these accounts and no other, and ends when the
+// setting does (store.SecondFactors.SecondFactorStatus). A demo loaded
+// before the marks existed is marked on its next start.
+func markAccounts(ctx context.Context, s store.Store) error {
+	for _, a := range accountSpecs() {
+		u, err := s.UserByEmail(ctx, a.Email)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
 		if err != nil {
 			return err
 		}
-		role := user.Role{Kind: a.Role}
-		switch {
-		case a.orgCode != "":
-			role.OrganisationID = l.swedish[a.orgCode].ID
-		case a.partner != "":
-			role.OrganisationID = l.partners[a.partner].ID
+		if err := s.MarkDemoAccount(ctx, actor, u.ID); err != nil {
+			return err
 		}
-		u := &user.User{Email: a.Email, Name: a.Name, PasswordHash: hash, Lang: a.Lang, Roles: []user.Role{role}}
-		if err := l.s.CreateUser(ctx, actor, u); err != nil {
-			return fmt.Errorf("create user %s: %w", a.Email, err)
-		}
+	}
+	return nil
+}
+
+func (l *loader) createUser(ctx context.Context, a accountSpec) error {
+	// The demo's passwords follow the rule every password follows.
+	errs := validate.Errors{}
+	user.CheckPassword(errs, "password", a.Password, a.Email, a.Name)
+	if err := errs.Err(); err != nil {
+		return fmt.Errorf("demo account %s: %w", a.Email, err)
+	}
+	hash, err := auth.HashPassword(a.Password)
+	if err != nil {
+		return err
+	}
+	role := user.Role{Kind: a.Role}
+	switch {
+	case a.orgCode != "":
+		role.OrganisationID = l.swedish[a.orgCode].ID
+	case a.partner != "":
+		role.OrganisationID = l.partners[a.partner].ID
+	}
+	u := &user.User{Email: a.Email, Name: a.Name, PasswordHash: hash, Lang: a.Lang, Roles: []user.Role{role}}
+	if err := l.s.CreateUser(ctx, actor, u); err != nil {
+		return fmt.Errorf("create user %s: %w", a.Email, err)
 	}
 	return nil
 }

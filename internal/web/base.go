@@ -43,11 +43,26 @@ func (s *Server) page(rt route, lang string) http.Handler {
 		b := &Base{Lang: lang, srv: s, req: r, route: rt}
 		if rt.kind == staff || rt.name == "logout" {
 			w.Header().Set("Cache-Control", "no-store")
-			u, err := s.sessionUser(r)
+			u, pending, err := s.sessionAuth(r)
 			if err != nil {
 				s.log.Error("session", "err", err)
 				s.renderError(w, b, http.StatusInternalServerError)
 				return
+			}
+			if pending {
+				// THE RULE of the second factor: a session that has
+				// passed the password but not the second factor reaches
+				// no staff route, only its code form or enrolment page
+				// (login_code.go), which are not staff routes. Signing
+				// out ends it as any session.
+				if rt.kind == staff {
+					if err := s.toSecondStep(w, r, b, u); err != nil {
+						s.log.Error("second step", "err", err)
+						s.renderError(w, b, http.StatusInternalServerError)
+					}
+					return
+				}
+				u = nil
 			}
 			if u == nil && rt.kind == staff {
 				http.Redirect(w, r, b.URL("login")+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/icld/partnerskap/internal/user"
 )
 
 // Failed sign-ins are limited so that a script can neither guess
@@ -36,6 +38,15 @@ import (
 // a success gives the count back, so signing in at the first try never
 // slows anyone.
 //
+// With a second factor the sign-in has two steps. The password's attempt
+// stays counted while the second step is pending (held, below) and is
+// given back only when the code, or the enrolment, completes the
+// sign-in; a password alone never clears the counters. Wrong codes have a
+// counter of their own per account, 5 then one every 5 minutes: only who
+// knows the password reaches the code form, so it cannot lock out the
+// owner on behalf of a stranger, and it bounds a guesser of six-digit
+// codes (three valid at a time) to about one chance in 3,000 a week.
+//
 // The counters live in this process: with several instances each counts
 // on its own, which multiplies the allowance by the number of instances
 // but keeps the guard free of database writes on every attempt.
@@ -48,6 +59,8 @@ const (
 	loginPairEvery    = 5 * time.Minute
 	loginDeviceMax    = 10
 	loginDeviceEvery  = time.Minute
+	loginCodeMax      = 5
+	loginCodeEvery    = 5 * time.Minute
 )
 
 // loginGuardSize bounds each of the guard's counters, so a flood of
@@ -60,8 +73,15 @@ const loginGuardSize = 10_000
 type loginGuard struct {
 	size int // entries per counter; 0 means loginGuardSize (tests make it small)
 
-	mu                                sync.Mutex
-	clients, accounts, pairs, devices *failures
+	mu                                       sync.Mutex
+	clients, accounts, pairs, devices, codes *failures
+	held                                     map[string]heldTry
+}
+
+// heldTry is a password attempt waiting for the sign-in's second step.
+type heldTry struct {
+	try   *loginTry
+	until time.Time
 }
 
 // loginRefusal says why and for how long an attempt is refused.
@@ -138,6 +158,58 @@ func (g *loginGuard) init() {
 	g.accounts = newFailures(loginAccountMax, loginAccountEvery, size)
 	g.pairs = newFailures(loginPairMax, loginPairEvery, size)
 	g.devices = newFailures(loginDeviceMax, loginDeviceEvery, size)
+	g.codes = newFailures(loginCodeMax, loginCodeEvery, size)
+	g.held = map[string]heldTry{}
+}
+
+// admitCode decides whether the account (its id) may try a second-factor
+// code; an admitted try counts as failed until succeeded is called.
+func (g *loginGuard) admitCode(account string, now time.Time) (*loginTry, *loginRefusal) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.init()
+	if w := g.codes.wait(account, now); w > 0 {
+		return nil, &loginRefusal{wait: w, account: true}
+	}
+	return g.count(now, counted{g.codes, account}), nil
+}
+
+// hold keeps the password's attempt t until the sign-in's second step
+// (key: its pending session) completes or until. A full table drops the
+// expired entries; if none has expired, t is not held and stays counted,
+// which errs on the side of the guard.
+func (g *loginGuard) hold(key string, t *loginTry, until time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.init()
+	size := g.size
+	if size <= 0 {
+		size = loginGuardSize
+	}
+	if len(g.held) >= size {
+		for k, h := range g.held {
+			if !until.Before(h.until.Add(user.PendingSignIn)) {
+				delete(g.held, k)
+			}
+		}
+	}
+	if len(g.held) < size {
+		g.held[key] = heldTry{try: t, until: until}
+	}
+}
+
+// release returns the attempt held for key, if it has not expired, and
+// forgets it.
+func (g *loginGuard) release(key string, now time.Time) *loginTry {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.init()
+	h, ok := g.held[key]
+	delete(g.held, key)
+	if !ok || !now.Before(h.until) {
+		return nil
+	}
+	return h.try
 }
 
 // failures counts each key's recent failures: max at once, then one

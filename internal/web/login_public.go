@@ -93,35 +93,80 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, b *Base) error {
 		b.Errors.Add("password", "error.login.failed")
 		return s.render(w, b, http.StatusUnprocessableEntity, "login", loginPage{Base: b, Email: email, Next: next})
 	}
-	// A second factor, when it comes, is asked for in signIn: the password
-	// alone then leads to its form, and only the whole sign-in gives the
-	// attempt back and marks the browser as known.
-	try.succeeded(now)
-	return s.signIn(w, r, b, u, next, false)
+	// The attempt stays counted until the whole sign-in succeeds: at once
+	// when no second factor is asked for, else when its code is given
+	// (login_code.go).
+	return s.finishSignIn(w, r, b, u, next, false, try)
 }
 
 // signIn finishes a sign-in once u is known: by password (login) or by
 // the identity provider (single sign-on). secondFactorDone says whether a
-// second factor was already proven (an identity provider asserting one);
-// it starts the session, remembers the browser, logs the sign-in and goes
-// on to next, or to the person's start page.
+// second factor was already proven (an identity provider asserting one).
+// When u has a second factor and it was not proven, or must have one and
+// has none, the session starts pending (user.Session.Pending) and the
+// browser goes to the code form or the enrolment page; otherwise the
+// session starts, the browser is remembered, the sign-in logged, and the
+// browser goes on to next, or to the person's start page.
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request, b *Base, u *user.User, next string, secondFactorDone bool) error {
+	return s.finishSignIn(w, r, b, u, next, secondFactorDone, nil)
+}
+
+// finishSignIn is signIn with the password's attempt (nil for single
+// sign-on), given back only when the sign-in completes.
+func (s *Server) finishSignIn(w http.ResponseWriter, r *http.Request, b *Base, u *user.User, next string, secondFactorDone bool, try *loginTry) error {
+	st, err := s.store.SecondFactorStatus(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	step := user.NextSignInStep(u, st, secondFactorDone)
+	if step == user.StepDone {
+		if err := s.completeSignIn(w, r, u, try); err != nil {
+			return err
+		}
+		http.Redirect(w, r, s.afterSignIn(b, u, next), http.StatusSeeOther)
+		return nil
+	}
+	hash, err := s.startPendingSession(w, r, u)
+	if err != nil {
+		return err
+	}
 	now := s.clock.Now()
+	if try != nil {
+		s.logins.hold(string(hash), try, now.Add(user.PendingSignIn))
+	}
+	http.Redirect(w, r, s.secondStepURL(b, step, next), http.StatusSeeOther)
+	return nil
+}
+
+// completeSignIn starts u's session (replacing a pending one), gives the
+// password's attempt back, remembers the browser and logs the sign-in.
+func (s *Server) completeSignIn(w http.ResponseWriter, r *http.Request, u *user.User, try *loginTry) error {
+	now := s.clock.Now()
+	if old := s.currentTokenHash(r); old != nil {
+		if err := s.store.DeleteSession(r.Context(), old); err != nil {
+			return err
+		}
+	}
 	if err := s.startSession(w, r, u); err != nil {
 		return err
 	}
+	if try != nil {
+		try.succeeded(now)
+	}
 	s.rememberDevice(w, r, u, now)
-	if err := s.store.RecordEvent(r.Context(), audit.Actor{UserID: u.ID, Name: u.Name}, "login", "user", u.ID); err != nil {
-		return err
+	return s.store.RecordEvent(r.Context(), audit.Actor{UserID: u.ID, Name: u.Name}, "login", "user", u.ID)
+}
+
+// afterSignIn is where a sign-in leads: next, or the person's start page
+// in their language.
+func (s *Server) afterSignIn(b *Base, u *user.User, next string) string {
+	if next != "" {
+		return next
 	}
-	if next == "" {
-		next = b.URL("staff")
-		if u.Lang == "en" && b.Lang == "sv" {
-			next = b.urlIn("en", "staff")
-		}
+	if u.Lang == "en" && b.Lang == "sv" {
+		return b.urlIn("en", "staff")
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
-	return nil
+	return b.URL("staff")
 }
 
 // passwordMatches checks pw against u's hash, or against a dummy one when

@@ -108,6 +108,13 @@ func (s *Server) table() []route {
 		{"login", "GET", "/logga-in", "/en/login", s.loginForm, public},
 		{"login.post", "POST", "/logga-in", "/en/login", s.login, public},
 		{"logout", "POST", "/logga-ut", "/en/logout", s.logout, public},
+		// The sign-in's second step (login_code.go): the code form and, for a person who must have a second factor
+		// and has none, the enrolment page. Public routes that read the pending session themselves: a pending session
+		// reaches no staff route (page() sends it here), and these answer a browser without one by the sign-in form.
+		{"login.code", "GET", "/logga-in/kod", "/en/login/code", s.loginCodeForm, public},
+		{"login.code.post", "POST", "/logga-in/kod", "/en/login/code", s.loginCode, public},
+		{"login.enrol", "GET", "/logga-in/tvastegsverifiering", "/en/login/two-step", s.loginEnrolForm, public},
+		{"login.enrol.post", "POST", "/logga-in/tvastegsverifiering", "/en/login/two-step", s.loginEnrol, public},
 
 		{"staff", "GET", "/personal", "/en/staff", s.staffHome, staff},
 		{"orgs", "GET", "/personal/organisationer", "/en/staff/organisations", s.orgList, staff},
@@ -151,6 +158,12 @@ func (s *Server) table() []route {
 		{"sessions", "GET", "/personal/inloggningar", "/en/staff/sessions", s.sessionList, staff},
 		{"sessions.end", "POST", "/personal/inloggningar/logga-ut", "/en/staff/sessions/sign-out", s.sessionEnd, staff},
 		{"sessions.end_others", "POST", "/personal/inloggningar/logga-ut-overallt", "/en/staff/sessions/sign-out-elsewhere", s.sessionEndOthers, staff},
+		// One's own second factor (secondfactor_account.go): every signed-in person; an administrator's reset of another's.
+		{"twostep", "GET", "/personal/tvastegsverifiering", "/en/staff/two-step", s.twoStep, staff},
+		{"twostep.enrol", "POST", "/personal/tvastegsverifiering", "/en/staff/two-step", s.twoStepEnrol, staff},
+		{"twostep.codes", "POST", "/personal/tvastegsverifiering/reservkoder", "/en/staff/two-step/recovery-codes", s.twoStepCodes, staff},
+		{"twostep.disable", "POST", "/personal/tvastegsverifiering/stang-av", "/en/staff/two-step/disable", s.twoStepDisable, staff},
+		{"person.twostep.reset", "POST", "/personal/personer/{id}/tvastegsverifiering", "/en/staff/people/{id}/two-step", s.personTwoStepReset, staff},
 
 		// Applicants: applications of their organisations.
 		{"apps", "GET", "/ansokningar", "/en/applications", s.appList, staff},

@@ -210,6 +210,7 @@ type personPage struct {
 	Summary  errorSummary
 	RolesErr string
 	LastSeen string
+	Factor   user.SecondFactorStatus // the person's second factor, which an administrator may reset
 }
 
 func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, b *Base, status int, u *user.User, f personForm) error {
@@ -259,6 +260,9 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, b *Base, s
 		Summary: b.labelledSummary(append([]string{"form"}, order...), labels), LastSeen: b.DateTime(u.LastLoginAt)}
 	if key, ok := b.Errors["roles"]; ok {
 		page.RolesErr = b.T(key)
+	}
+	if page.Factor, err = s.store.SecondFactorStatus(r.Context(), u.ID); err != nil {
+		return err
 	}
 	b.Title = b.T("people.edit", "Name", u.Name)
 	return s.render(w, b, status, "person", page)
