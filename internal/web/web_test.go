@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/icld/partnerskap/internal/demo"
 	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/store/sqlite"
+	"github.com/icld/partnerskap/internal/user"
 	"github.com/icld/partnerskap/internal/web"
 )
 
@@ -32,6 +34,12 @@ type env struct {
 	srv   *httptest.Server
 	clock *clock.Fixed
 	files *memFiles // the server's file store
+
+	// recovery holds the recovery codes of the accounts e.login enrolled.
+	recovery struct {
+		sync.Mutex
+		codes map[string][]string
+	}
 }
 
 // newEnv starts the real handler on a real SQLite store with the demo.
@@ -179,7 +187,55 @@ func (e *env) login(email string) *http.Client {
 	if res.status != http.StatusSeeOther {
 		e.t.Fatalf("login %s: status %d\n%s", email, res.status, res.body)
 	}
+	e.secondStep(c, email, res.header.Get("Location"))
 	return c
+}
+
+// secondStep completes a sign-in that the password left pending, as the
+// person would: an officer or administrator a test created enrols (the
+// secret read from the page, the code computed at the test clock's time)
+// and keeps the recovery codes; a later sign-in uses one of them, since
+// the stopped clock gives the same TOTP code, which is refused a second
+// time.
+func (e *env) secondStep(c *http.Client, email, location string) {
+	e.t.Helper()
+	switch {
+	case strings.HasPrefix(location, "/logga-in/tvastegsverifiering"):
+		page := e.get(c, location)
+		m := regexp.MustCompile(`name="secret" value="([A-Z2-7]+)"`).FindStringSubmatch(page.body)
+		if m == nil {
+			e.t.Fatalf("login %s: no secret on the enrolment page\n%s", email, page.body)
+		}
+		code, err := user.TOTPCode(m[1], e.clock.Now())
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		res := e.post(c, "/logga-in/tvastegsverifiering", url.Values{"secret": {m[1]}, "code": {code}})
+		codes := regexp.MustCompile(`<li><code>([0-9a-z-]+)</code></li>`).FindAllStringSubmatch(res.body, -1)
+		if res.status != http.StatusOK || len(codes) != user.RecoveryCodeCount {
+			e.t.Fatalf("login %s: enrolment: status %d, %d recovery codes\n%s", email, res.status, len(codes), res.body)
+		}
+		e.recovery.Lock()
+		defer e.recovery.Unlock()
+		if e.recovery.codes == nil {
+			e.recovery.codes = map[string][]string{}
+		}
+		for _, m := range codes {
+			e.recovery.codes[email] = append(e.recovery.codes[email], m[1])
+		}
+	case strings.HasPrefix(location, "/logga-in/kod"):
+		e.recovery.Lock()
+		codes := e.recovery.codes[email]
+		if len(codes) == 0 {
+			e.recovery.Unlock()
+			e.t.Fatalf("login %s: a code is asked for, and the test has no recovery code left", email)
+		}
+		e.recovery.codes[email] = codes[1:]
+		e.recovery.Unlock()
+		if res := e.post(c, "/logga-in/kod", url.Values{"code": {codes[0]}}); res.status != http.StatusSeeOther {
+			e.t.Fatalf("login %s: code: status %d\n%s", email, res.status, res.body)
+		}
+	}
 }
 
 const officer = "handlaggare@demo.partnerskap.se"
