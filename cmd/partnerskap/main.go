@@ -41,6 +41,7 @@ Usage:
                                     deactivate (ending its sessions) or reactivate a user
   partnerskap user reset-password --email …
                                     set a new password (prompt or stdin), ending its sessions
+  partnerskap user reset-2fa EMAIL  remove a user's second factor (a lost phone), ending its sessions
   partnerskap version               print the version
 
 Run "partnerskap <command> -h" for the flags. Every flag can also be set
@@ -112,6 +113,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return setDisabled(args[1], args[2:], stdout, stderr)
 		case "reset-password":
 			return resetPassword(args[2:], stdin, stdout, stderr)
+		case "reset-2fa":
+			return resetSecondFactor(args[2:], stdout, stderr)
 		}
 		return fmt.Errorf("unknown user command %q\n%s", args[1], userUsage)
 	case "version":

@@ -19,7 +19,8 @@ const userUsage = `usage:
   partnerskap user set-role --email … --role admin|officer|reviewer|applicant|partner [--programme ID | --organisation ID] [--add]
   partnerskap user deactivate --email …
   partnerskap user activate --email …
-  partnerskap user reset-password --email …   (the password from a prompt or stdin)`
+  partnerskap user reset-password --email …   (the password from a prompt or stdin)
+  partnerskap user reset-2fa EMAIL            (removes the second factor, ends the sessions)`
 
 // listUsers prints every account, aligned in columns.
 func listUsers(args []string, stdout, stderr io.Writer) error {

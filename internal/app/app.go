@@ -156,6 +156,11 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 		for _, a := range res.Accounts {
 			fmt.Fprintf(out, "  %-10s %s (%s)\n", a.Role, a.Email, a.Name)
 		}
+		// DEMO ONLY, and said so: the demo's own staff accounts sign in
+		// without a second factor while the database is the demo's; every
+		// other officer or administrator must enrol one.
+		fmt.Fprintln(out, "  demo staff accounts sign in without a second factor (demo mode only);")
+		fmt.Fprintln(out, "  any other officer or administrator must set up two-step verification at first sign-in")
 	}
 	web := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}

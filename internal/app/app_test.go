@@ -58,7 +58,8 @@ func TestServeDemoTwice(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(string(body), "1\u00a0800\u00a0000\u00a0kr") {
 		t.Errorf("home: %d", res.StatusCode)
 	}
-	for _, want := range []string{"partnerskap is running at http://127.0.0.1:", "handlaggare@demo.partnerskap.se", "password for all: demo-partnerskap"} {
+	for _, want := range []string{"partnerskap is running at http://127.0.0.1:", "handlaggare@demo.partnerskap.se", "password for all: demo-partnerskap",
+		"demo staff accounts sign in without a second factor (demo mode only)", "any other officer or administrator must set up two-step verification"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("start-up output lacks %q:\n%s", want, out)
 		}
