@@ -328,11 +328,24 @@ func (s *DB) SetUserDisabled(ctx context.Context, by audit.Actor, id int64, disa
 }
 
 // SetUserRoles replaces a user's roles.
+// A role that requires a second factor (user.RequiresSecondFactor), given
+// to a person who has none, ends their sessions: the next sign-in makes
+// them enrol, and no session signed in without a factor holds an
+// officer's or administrator's rights.
 func (s *DB) SetUserRoles(ctx context.Context, by audit.Actor, id int64, roles []user.Role) error {
+	st, err := s.SecondFactorStatus(ctx, id)
+	if err != nil {
+		return fmt.Errorf("set-roles user %d: %w", id, err)
+	}
+	var wasRequired bool
 	return s.changeUser(ctx, by, id, "set-roles", func(u *user.User) error {
+		wasRequired = user.RequiresSecondFactor(u)
 		u.Roles = roles
 		return nil
-	}, func(u *user.User) bool { return u.Disabled })
+	}, func(u *user.User) bool {
+		gainsFactor := !wasRequired && user.RequiresSecondFactor(u) && !st.Enrolled && !st.DemoExempt
+		return u.Disabled || gainsFactor
+	})
 }
 
 // SetUserPassword stores a new password hash and ends the user's sessions.

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -179,6 +180,27 @@ func testSecondFactor(t *testing.T, s store.Store, clk *clock.Fixed) {
 	for _, e := range log {
 		if e.Action == "second_factor.reset" && e.Actor.UserID != admin.UserID {
 			t.Errorf("reset logged as by %+v", e.Actor)
+		}
+	}
+
+	// Becoming an officer without a factor ends one's sessions (the next
+	// sign-in enrols); with a factor, they stay.
+	for _, enrolled := range []bool{false, true} {
+		a := &user.User{Email: fmt.Sprintf("blir.handlaggare.%v@kalix.se", enrolled), Name: "Blir Handläggare",
+			Roles: []user.Role{{Kind: user.Reviewer}}}
+		must(t, s.CreateUser(ctx(), officer, a))
+		if enrolled {
+			must(t, s.EnrolSecondFactor(ctx(), me, a.ID, secret, hashes, 0))
+		}
+		tok := []byte(fmt.Sprintf("promoted-%v", enrolled))
+		must(t, s.CreateSession(ctx(), user.Session{TokenHash: tok, UserID: a.ID, CreatedAt: now, ExpiresAt: now.Add(user.SessionLifetime)}))
+		must(t, s.SetUserRoles(ctx(), officer, a.ID, []user.Role{{Kind: user.Reviewer}, {Kind: user.Officer}}))
+		_, err := s.SessionUser(ctx(), tok, now)
+		if enrolled && err != nil {
+			t.Errorf("an officer's role given to one with a factor ended the session: %v", err)
+		}
+		if !enrolled && !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("an officer's role given to one without a factor kept the session: %v", err)
 		}
 	}
 

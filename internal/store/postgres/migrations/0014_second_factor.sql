@@ -25,3 +25,7 @@ ALTER TABLE sessions ADD COLUMN pending BOOLEAN NOT NULL DEFAULT FALSE;
 -- The demo's own accounts, set by the demo loader: while the database is
 -- the demo's, they sign in without a second factor (user.SecondFactorStatus).
 ALTER TABLE users ADD COLUMN demo_account BOOLEAN NOT NULL DEFAULT FALSE;
+
+-- Officers and administrators signed in before the second factor existed
+-- sign in again, and so enrol one.
+DELETE FROM sessions WHERE user_id IN (SELECT user_id FROM user_roles WHERE kind IN ('officer', 'admin'));
