@@ -242,7 +242,7 @@ func (s *Server) loginEnrolForm(w http.ResponseWriter, r *http.Request, b *Base)
 // the form again with the same secret, which the person's app holds now.
 // It returns the page showing the recovery codes, or done false when it
 // rendered the form again.
-func (s *Server) enrol(w http.ResponseWriter, r *http.Request, b *Base, u *user.User, action, next string) (page enrolPage, done bool, err error) {
+func (s *Server) enrol(w http.ResponseWriter, r *http.Request, b *Base, u *user.User, action, next string, account bool) (page enrolPage, done bool, err error) {
 	secret := strings.ToUpper(strings.TrimSpace(r.PostFormValue("secret")))
 	code := strings.TrimSpace(r.PostFormValue("code"))
 	if !validSecret(secret) {
@@ -252,7 +252,7 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request, b *Base, u *user.
 	if err != nil {
 		return page, false, err
 	}
-	page.Action, page.Next = action, next
+	page.Action, page.Next, page.Account = action, next, account
 	b.Errors = validate.Errors{}
 	if code == "" {
 		b.Errors.Add("code", "error.required")
@@ -288,7 +288,7 @@ func (s *Server) loginEnrol(w http.ResponseWriter, r *http.Request, b *Base) err
 	}
 	next := safeNext(r.PostFormValue("next"))
 	b.Title = b.T("second_factor.enrol.title")
-	page, done, err := s.enrol(w, r, b, u, b.URL("login.enrol.post"), next)
+	page, done, err := s.enrol(w, r, b, u, b.URL("login.enrol.post"), next, false)
 	if errors.Is(err, store.ErrConflict) {
 		// Enrolled meanwhile (another tab): the code form, then.
 		http.Redirect(w, r, s.secondStepURL(b, user.StepCode, next), http.StatusSeeOther)

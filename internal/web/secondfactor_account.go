@@ -52,8 +52,7 @@ func (s *Server) twoStep(w http.ResponseWriter, r *http.Request, b *Base) error 
 // recovery codes once.
 func (s *Server) twoStepEnrol(w http.ResponseWriter, r *http.Request, b *Base) error {
 	b.Title = b.T("second_factor.enrol.title")
-	page, done, err := s.enrol(w, r, b, b.User, b.URL("twostep.enrol"), "")
-	page.Account = true
+	page, done, err := s.enrol(w, r, b, b.User, b.URL("twostep.enrol"), "", true)
 	if errors.Is(err, store.ErrConflict) {
 		http.Redirect(w, r, b.URL("twostep"), http.StatusSeeOther)
 		return nil

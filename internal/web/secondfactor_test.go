@@ -348,6 +348,13 @@ func TestSecondFactorAccountPage(t *testing.T) {
 	}
 	wantContains(t, "account page", page.body, "frivillig", `<code id="secret"`, `alt="QR-kod`)
 	secret := regexp.MustCompile(`name="secret" value="([A-Z2-7]+)"`).FindStringSubmatch(page.body)[1]
+	wrong := e.post(c, "/personal/tvastegsverifiering", url.Values{"secret": {secret}, "code": {"zz"}})
+	if wrong.status != http.StatusUnprocessableEntity {
+		t.Fatalf("enrol with a wrong code: %d", wrong.status)
+	}
+	// The form again, with the same secret, as the optional page it is.
+	wantContains(t, "wrong code", wrong.body, `value="`+secret+`"`, `id="code-error"`)
+	wantNotContains(t, "wrong code", wrong.body, "Din roll kräver", "Avbryt och logga ut")
 	res := e.post(c, "/personal/tvastegsverifiering", url.Values{"secret": {secret}, "code": {totpAt(t, secret, now)}})
 	if res.status != http.StatusOK || strings.Count(res.body, "<li><code>") != user.RecoveryCodeCount {
 		t.Fatalf("enrol: %d\n%s", res.status, res.body)
