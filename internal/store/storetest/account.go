@@ -130,6 +130,22 @@ func testPasswordReset(t *testing.T, s store.Store, clk *clock.Fixed) {
 	if after, _ := s.User(ctx(), u.ID); after.PasswordHash != "new" {
 		t.Errorf("a deactivated account's password changed: %q", after.PasswordHash)
 	}
+	// Reactivated within the hour: the link mailed before stays dead.
+	must(t, s.SetUserDisabled(ctx(), officer, u.ID, false))
+	if _, err := s.ResetPassword(ctx(), []byte("third"), "sneaky", now.Add(2*time.Minute)); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("token from before a deactivation, after reactivation: %v, want not found", err)
+	}
+	// An operator's new password (partnerskap user reset-password) voids
+	// the links mailed before it.
+	_, err = s.RequestPasswordReset(ctx(), u.Email, tok("fourth"), resetMail)
+	must(t, err)
+	must(t, s.SetUserPassword(ctx(), officer, u.ID, "operator"))
+	if _, err := s.ResetPassword(ctx(), []byte("fourth"), "sneaky", now.Add(3*time.Minute)); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("token from before an operator's reset: %v, want not found", err)
+	}
+	if after, _ := s.User(ctx(), u.ID); after.PasswordHash != "operator" {
+		t.Errorf("password after the operator's reset: %q", after.PasswordHash)
+	}
 }
 
 // testConcurrentReset: two holders of one reset link use it at once;
