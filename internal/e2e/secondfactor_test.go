@@ -24,7 +24,7 @@ import (
 func TestSecondFactor(t *testing.T) {
 	axe := requireTools(t)
 	dir := t.TempDir()
-	base := startServerIn(t, dir)
+	base := startServerWith(t, func(c *app.Config) { c.DataDir = dir })
 	ctx := context.Background()
 	const password = "ett långt lösenord för tvåsteg"
 	for _, email := range []string{"nina.ny@icld.se", "new.officer@icld.se"} {

@@ -52,6 +52,7 @@ type Store interface {
 	Stories
 	Materials
 	SecondFactors
+	Accounts
 
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
