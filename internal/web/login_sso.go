@@ -189,7 +189,20 @@ func (s *Server) ssoDone(w http.ResponseWriter, r *http.Request, b *Base) error 
 
 // ssoRefused shows the sign-in page with why single sign-on did not sign
 // the person in; the password form and the button to try again stay.
+// The page stands for the sign-in page: its own address, the language
+// switch and the hreflang links lead there (with next), never back to this
+// address with the provider's code and state.
 func (s *Server) ssoRefused(w http.ResponseWriter, b *Base, status int, msg, next string) error {
+	if rt, ok := s.routeByName("login"); ok {
+		r := b.req.WithContext(b.req.Context())
+		u := *r.URL
+		u.RawQuery = ""
+		if next != "" {
+			u.RawQuery = url.Values{"next": {next}}.Encode()
+		}
+		r.URL = &u
+		b.route, b.req = rt, r
+	}
 	b.Title = b.T("login.title")
 	b.Errors = validate.Errors{}
 	b.Errors.Add("form", msg)

@@ -402,6 +402,9 @@ func (e *ssoEnv) wantRefused(t *testing.T, what string, c *http.Client, res resp
 		t.Errorf("%s: status %d, want %d\n%s", what, res.status, status, res.body)
 	}
 	wantContains(t, what, res.body, msg, `name="password"`)
+	// Its links (language switch, hreflang) lead to the sign-in page, not
+	// back here with the provider's code and state.
+	wantNotContains(t, what, res.body, "code=", "state=", "sso/klar", "sso/done")
 	if res.header.Get("Cache-Control") != "no-store" {
 		t.Errorf("%s: Cache-Control %q", what, res.header.Get("Cache-Control"))
 	}
