@@ -378,6 +378,14 @@ func TestSSOSignIn(t *testing.T) {
 	if got := e.lastSSOAction(officer); got != "sso-login-mfa" {
 		t.Errorf("audit: %q, want sso-login-mfa", got)
 	}
+	// A next that leads off the site is dropped on the way: the person
+	// lands on her start page.
+	for _, next := range []string{"//evil.example/x", "https://evil.example/", "/\\evil.example"} {
+		res := e.signInSSO(e.client(), "/logga-in/sso?next="+url.QueryEscape(next))
+		if res.status != http.StatusSeeOther || res.header.Get("Location") != "/personal" {
+			t.Errorf("next %q: %d to %q, want 303 to /personal", next, res.status, res.header.Get("Location"))
+		}
+	}
 }
 
 // TestSSOSecondFactorAsserted: what signIn is told, seen in the audit log
