@@ -259,6 +259,13 @@ type ssoEnv struct {
 // provider is discovered before the server starts (as app.Serve does).
 func newSSOEnv(t *testing.T, setup func(p *testProvider)) *ssoEnv {
 	t.Helper()
+	return newSSOEnvAt(t, "http", setup)
+}
+
+// newSSOEnvAt is newSSOEnv with a base URL of the given scheme: "https"
+// for a server behind a TLS proxy (the test still speaks http to it).
+func newSSOEnvAt(t *testing.T, scheme string, setup func(p *testProvider)) *ssoEnv {
+	t.Helper()
 	s, _, clk := openDemoCopy(t)
 	if _, err := demo.Load(context.Background(), s, clk); err != nil {
 		t.Fatal(err)
@@ -275,13 +282,14 @@ func newSSOEnv(t *testing.T, setup func(p *testProvider)) *ssoEnv {
 		t.Logf("discovery at start-up: %v", err)
 	}
 	logs := &syncBuffer{}
-	ws, err := web.New(s, clk, slog.New(slog.NewTextHandler(logs, nil)), web.Config{BaseURL: srv.URL, Files: &memFiles{}, SSO: client})
+	base := scheme + strings.TrimPrefix(srv.URL, "http")
+	ws, err := web.New(s, clk, slog.New(slog.NewTextHandler(logs, nil)), web.Config{BaseURL: base, Files: &memFiles{}, SSO: client})
 	if err != nil {
 		t.Fatal(err)
 	}
 	h = ws
 	p.redirect = ws.SSORedirectURL()
-	if want := srv.URL + "/logga-in/sso/klar"; p.redirect != want {
+	if want := base + "/logga-in/sso/klar"; p.redirect != want {
 		t.Fatalf("redirect URL %q, want %q", p.redirect, want)
 	}
 	return &ssoEnv{env: &env{t: t, store: s, srv: srv, clock: clk, files: &memFiles{}}, p: p, log: logs}
@@ -384,6 +392,43 @@ func TestSSOSignIn(t *testing.T) {
 		res := e.signInSSO(e.client(), "/logga-in/sso?next="+url.QueryEscape(next))
 		if res.status != http.StatusSeeOther || res.header.Get("Location") != "/personal" {
 			t.Errorf("next %q: %d to %q, want 303 to /personal", next, res.status, res.header.Get("Location"))
+		}
+	}
+}
+
+// TestSSOFlowCookie: the flow's secrets wait in a cookie scripts cannot
+// read, sent on the provider's top-level redirect back (Lax) and kept ten
+// minutes; under https it is Secure and __Host- (no subdomain can plant
+// one).
+func TestSSOFlowCookie(t *testing.T) {
+	for _, tt := range []struct{ scheme, name string }{{"http", "sso"}, {"https", "__Host-sso"}} {
+		e := newSSOEnvAt(t, tt.scheme, nil)
+		res := e.get(e.client(), "/logga-in/sso")
+		if res.status != http.StatusSeeOther {
+			t.Fatalf("%s: start %d", tt.scheme, res.status)
+		}
+		var flow *http.Cookie
+		for _, c := range (&http.Response{Header: res.header}).Cookies() {
+			if c.Name == tt.name {
+				flow = c
+			}
+		}
+		if flow == nil {
+			t.Fatalf("%s: no %s cookie in %q", tt.scheme, tt.name, res.header["Set-Cookie"])
+		}
+		if !flow.HttpOnly || flow.SameSite != http.SameSiteLaxMode || flow.MaxAge != 600 || flow.Path != "/" || flow.Domain != "" ||
+			flow.Secure != (tt.scheme == "https") {
+			t.Errorf("%s: cookie %+v", tt.scheme, flow)
+		}
+		// The secrets are not in the address the browser is sent to: only
+		// the state, the nonce and the PKCE challenge (a hash) are.
+		var f struct{ V string }
+		raw, _ := base64.RawURLEncoding.DecodeString(flow.Value)
+		if json.Unmarshal(raw, &f) != nil || f.V == "" || strings.Contains(res.header.Get("Location"), f.V) {
+			t.Errorf("%s: verifier %q in the provider's address %s", tt.scheme, f.V, res.header.Get("Location"))
+		}
+		if res.header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: Cache-Control %q", tt.scheme, res.header.Get("Cache-Control"))
 		}
 	}
 }
