@@ -156,6 +156,20 @@ func (s *Server) table() []route {
 		{"sessions.end", "POST", "/personal/inloggningar/logga-ut", "/en/staff/sessions/sign-out", s.sessionEnd, staff},
 		{"sessions.end_others", "POST", "/personal/inloggningar/logga-ut-overallt", "/en/staff/sessions/sign-out-elsewhere", s.sessionEndOthers, staff},
 
+		// One's own account (login_reset.go, account_settings.go): a forgotten password's request and the reset
+		// link's form ({token}: the link's, single use, an hour); name, language, password and e-mail address for
+		// everyone signed in; the link that confirms a new address, for whoever holds it.
+		{"login.forgot", "GET", "/logga-in/glomt", "/en/login/forgot", s.forgotForm, public},
+		{"login.forgot.post", "POST", "/logga-in/glomt", "/en/login/forgot", s.forgot, public},
+		{"login.reset", "GET", "/logga-in/nytt-losenord/{token}", "/en/login/new-password/{token}", s.resetForm, public},
+		{"login.reset.post", "POST", "/logga-in/nytt-losenord/{token}", "/en/login/new-password/{token}", s.reset, public},
+		{"account", "GET", "/personal/konto", "/en/staff/account", s.accountSettings, staff},
+		{"account.update", "POST", "/personal/konto", "/en/staff/account", s.accountUpdate, staff},
+		{"account.password", "POST", "/personal/konto/losenord", "/en/staff/account/password", s.accountPassword, staff},
+		{"account.email", "POST", "/personal/konto/e-post", "/en/staff/account/email", s.accountEmail, staff},
+		{"email.confirm", "GET", "/bekrafta-e-post/{token}", "/en/confirm-email/{token}", s.emailConfirmForm, public},
+		{"email.confirm.post", "POST", "/bekrafta-e-post/{token}", "/en/confirm-email/{token}", s.emailConfirm, public},
+
 		// Applicants: applications of their organisations.
 		{"apps", "GET", "/ansokningar", "/en/applications", s.appList, staff},
 		{"app.create", "POST", "/ansokningar/ny", "/en/applications/new", s.appCreate, staff},

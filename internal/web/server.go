@@ -68,6 +68,7 @@ type Server struct {
 	flood     floodGuard       // the survey answer pages' rate limits
 	logins    loginGuard       // failed sign-ins' rate limits
 	downloads downloadGuard    // which material downloads count
+	accounts  accountGuard     // reset requests and own-account password checks (login_reset.go)
 	cache     *pagecache.Cache // rendered public pages; nil when off (cache.go)
 	notify    *notify.Mailer   // the mails handlers queue with their changes
 }
