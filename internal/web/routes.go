@@ -108,6 +108,10 @@ func (s *Server) table() []route {
 		{"login", "GET", "/logga-in", "/en/login", s.loginForm, public},
 		{"login.post", "POST", "/logga-in", "/en/login", s.login, public},
 		{"logout", "POST", "/logga-ut", "/en/logout", s.logout, public},
+		// Single sign-on (login_sso.go), 404 unless the deployment configures a provider: the start, which sends the
+		// browser to the provider, and the return from it (the Swedish path is the redirect URL registered there).
+		{"login.sso", "GET", "/logga-in/sso", "/en/login/sso", s.ssoStart, public},
+		{"login.sso.done", "GET", "/logga-in/sso/klar", "/en/login/sso/done", s.ssoDone, public},
 
 		{"staff", "GET", "/personal", "/en/staff", s.staffHome, staff},
 		{"orgs", "GET", "/personal/organisationer", "/en/staff/organisations", s.orgList, staff},
