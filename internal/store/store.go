@@ -51,6 +51,8 @@ type Store interface {
 	Reports
 	Stories
 	Materials
+	Members
+	CallReviewers
 
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
