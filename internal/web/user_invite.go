@@ -32,6 +32,7 @@ func (s *Server) sendInvite(ctx context.Context, b *Base, inv *user.Invite, lang
 	rand.Read(raw)
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	link := b.BaseURL() + b.urlIn(lang, "invite", token)
+	inv.Email = strings.ToLower(strings.TrimSpace(inv.Email)) // as the store keeps it, so the mail goes where the invitation points
 	inv.TokenHash = hashToken(token)
 	inv.InvitedBy = b.User.ID
 	var msg mail.Message
