@@ -233,7 +233,9 @@ func TestStaffInviteRateLimit(t *testing.T) {
 }
 
 // membersPath is the people page of organisation id.
-func membersPath(id int64) string { return "/organisationer/" + strconv.FormatInt(id, 10) + "/personer" }
+func membersPath(id int64) string {
+	return "/organisationer/" + strconv.FormatInt(id, 10) + "/personer"
+}
 
 // An organisation's people see each other; another organisation's
 // applicant, a partner, a reviewer, an officer and an administrator do
