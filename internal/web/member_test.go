@@ -63,7 +63,7 @@ func hasRole(roles []user.Role, r user.Role) bool {
 	return false
 }
 
-// demoProgramme is a programme of the demo, and one of its calls.
+// demoCall is a call of the demo, and its programme.
 func demoCall(t *testing.T, e *env) (progID, callID int64) {
 	t.Helper()
 	calls, err := e.store.CallList(context.Background(), 0)
@@ -245,7 +245,7 @@ func TestMembersPageAccess(t *testing.T) {
 	e := newEnv(t, inviteBase)
 	kalix, arvika := orgID(t, e, "2514"), orgID(t, e, "1784")
 	newUser(t, e, "kollega@kalix.se", "Kalle Kalixkollega", user.Role{Kind: user.Applicant, OrganisationID: kalix})
-	arv := newUser(t, e, "arvid@arvika.se", "Arvid Arvika", user.Role{Kind: user.Applicant, OrganisationID: arvika})
+	newUser(t, e, "arvid@arvika.se", "Arvid Arvika", user.Role{Kind: user.Applicant, OrganisationID: arvika})
 	kalle, _ := e.store.UserByEmail(context.Background(), "kollega@kalix.se")
 	own := e.login(applicant)
 	for _, p := range []string{membersPath(kalix), "/en/organisations/" + strconv.FormatInt(kalix, 10) + "/people"} {
@@ -292,7 +292,6 @@ func TestMembersPageAccess(t *testing.T) {
 	if !hasRole(rolesOf(t, e, "kollega@kalix.se"), user.Role{Kind: user.Applicant, OrganisationID: kalix}) || mailsTo(t, e, "smyg@example.se") != 0 {
 		t.Error("an outsider changed Kalix's people")
 	}
-	_ = arv
 	// The partner sees the partner organisation's people.
 	res := e.get(e.login(partnerEmail), "/min-organisation")
 	if res.status != http.StatusSeeOther {
@@ -420,7 +419,7 @@ func TestMembersSettingOff(t *testing.T) {
 	}
 }
 
-// callPath is the reviewers page of call id.
+// callReviewersPath is the reviewers page of call id.
 func callReviewersPath(id int64) string {
 	return "/personal/utlysningar/" + strconv.FormatInt(id, 10) + "/bedomare"
 }
