@@ -52,6 +52,8 @@ type Store interface {
 	Stories
 	Materials
 	Accounts
+	Members
+	CallReviewers
 
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
