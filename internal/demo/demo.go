@@ -112,6 +112,9 @@ func Load(ctx context.Context, s store.Store, clk clock.Clock) (*Result, error) 
 				return nil, fmt.Errorf("demo: %w", err)
 			}
 		}
+		if err := callReviewers(ctx, s); err != nil { // reviewers.go
+			return nil, fmt.Errorf("demo: %w", err)
+		}
 		return res, nil
 	}
 	if err := s.SetSetting(ctx, actor, settingKey, stateLoading); err != nil {
@@ -168,6 +171,9 @@ func (l *loader) load(ctx context.Context) error {
 		return err
 	}
 	if err := l.rolling(ctx); err != nil {
+		return err
+	}
+	if err := callReviewers(ctx, l.s); err != nil { // reviewers.go
 		return err
 	}
 	if err := l.lives(ctx); err != nil {

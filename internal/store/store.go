@@ -53,6 +53,8 @@ type Store interface {
 	Materials
 	SecondFactors
 	Accounts
+	Members
+	CallReviewers
 
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error

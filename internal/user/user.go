@@ -169,16 +169,25 @@ func UserAgentSummary(ua string) string {
 // Invite lets a colleague join an organisation as an applicant: a link with
 // a single-use token, sent by e-mail, that expires. The database keeps only
 // the token's hash.
+//
+// The same invitation brings staff in: an administrator invites an
+// officer (of one programme, or every programme when ProgrammeID is 0), a
+// reviewer or an administrator, and an officer invites a reviewer to one
+// call (CallID). A staff invitation names no organisation.
 type Invite struct {
 	ID             int64
 	TokenHash      []byte
 	Email          string
-	OrganisationID int64
-	Role           RoleKind // Applicant (or PartnerRole for a partner organisation)
+	OrganisationID int64    // the organisation joined; 0 for a staff invitation
+	Role           RoleKind // Applicant or PartnerRole for an organisation; Administrator, Officer or Reviewer for staff
+	ProgrammeID    int64    // an officer's programme; 0: every programme
+	CallID         int64    // a reviewer's call, which the reviewer joins on accepting; 0: none
+	Name           string   // the invitee's name as the sender typed it, offered when the account is created
 	InvitedBy      int64
 	CreatedAt      time.Time
 	ExpiresAt      time.Time
 	AcceptedAt     time.Time // zero until used
+	WithdrawnAt    time.Time // zero unless the sender (or an administrator) withdrew it
 }
 
 // InviteTTL is how long an invitation link works.
@@ -186,5 +195,5 @@ const InviteTTL = 7 * 24 * time.Hour
 
 // Usable reports whether the invitation can still be accepted at now.
 func (i *Invite) Usable(now time.Time) bool {
-	return i.AcceptedAt.IsZero() && now.Before(i.ExpiresAt)
+	return i.AcceptedAt.IsZero() && i.WithdrawnAt.IsZero() && now.Before(i.ExpiresAt)
 }

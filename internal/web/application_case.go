@@ -417,7 +417,8 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, b *Base, sta
 	page.CanComplete = err == nil
 	if a.State == application.InReview {
 		page.CanAssign = true
-		users, err := s.store.UserList(ctx)
+		// The call's own reviewers (call_reviewer.go), not yet assigned.
+		users, err := s.store.CallReviewers(ctx, c.ID)
 		if err != nil {
 			return err
 		}
@@ -576,6 +577,18 @@ func (s *Server) caseAssign(w http.ResponseWriter, r *http.Request, b *Base) err
 		}
 		if err == nil && !u.Disabled && u.Has(user.Reviewer) {
 			rv = u
+		}
+		// Only one of the call's reviewers (call_reviewer.go).
+		members, err := s.store.CallReviewers(r.Context(), cf.Call.ID)
+		if err != nil {
+			return err
+		}
+		ids := make([]int64, len(members))
+		for i, m := range members {
+			ids[i] = m.ID
+		}
+		if !call.MayAssign(ids, id) {
+			rv = nil
 		}
 	}
 	switch {

@@ -66,6 +66,15 @@ func newCaseFix(t *testing.T, e *env, ceiling, max int64, edit func(*call.Config
 		t.Fatal(err)
 	}
 	f.call = c
+	// The demo's reviewer reviews in the new call too: officers assign
+	// only a call's reviewers (call_reviewer.go).
+	berit, err := e.store.UserByEmail(ctx, reviewerEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.AddCallReviewer(ctx, f.by, c.ID, berit.ID); err != nil {
+		t.Fatal(err)
+	}
 	ps, err := e.store.PartnershipList(ctx, partnership.Filter{})
 	if err != nil {
 		t.Fatal(err)

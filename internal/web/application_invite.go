@@ -1,8 +1,6 @@
 package web
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/url"
@@ -10,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/icld/partnerskap/internal/auth"
-	"github.com/icld/partnerskap/internal/mail"
 	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/user"
@@ -39,13 +36,11 @@ func (s *Server) inviteCreate(w http.ResponseWriter, r *http.Request, b *Base) e
 	if err != nil {
 		return err
 	}
-	raw := make([]byte, 32)
-	rand.Read(raw)
-	token := base64.RawURLEncoding.EncodeToString(raw)
-	link := b.BaseURL() + b.urlIn(lang, "invite", token)
-	msg := s.notify.Invite(email, lang, b.User.Name, org.Name, link)
-	inv := &user.Invite{TokenHash: hashToken(token), Email: email, OrganisationID: orgID, Role: user.Applicant, InvitedBy: b.User.ID}
-	err = s.store.CreateInvite(r.Context(), actor(b.User), inv, []mail.Message{msg})
+	inv := &user.Invite{Email: email, OrganisationID: orgID, Role: user.Applicant}
+	err = s.sendInvite(r.Context(), b, inv, lang, "", org.Name)
+	if errors.Is(err, user.ErrMembersClosed) {
+		return errForbidden // the administrators keep the organisation's people to themselves
+	}
 	if status, ok := formFailed(err, b); ok {
 		if errors.Is(err, user.ErrTooManyInvites) {
 			status = http.StatusTooManyRequests
@@ -69,11 +64,19 @@ func (s *Server) inviteCreate(w http.ResponseWriter, r *http.Request, b *Base) e
 //	wrong_account  signed in as another account than the invited one
 //	staff          the address belongs to a staff account, which never
 //	               joins through an invitation
+//	member         a staff invitation to an address whose account speaks
+//	               for an organisation, which never joins the staff
+//	               through an invitation
 //	disabled       the invited account is deactivated
+//
+// A staff invitation (Staff) names no organisation: What says what it
+// makes the invitee (user_invite.go).
 type invitePage struct {
 	*Base
 	Invite *user.Invite
 	Org    string
+	Staff  bool
+	What   string
 	Name   string
 	Token  string
 	Mode   string
@@ -100,6 +103,7 @@ var inviteModes = []struct {
 	{user.ErrInviteSignIn, "sign_in"},
 	{user.ErrInviteWrongAccount, "wrong_account"},
 	{user.ErrInviteStaff, "staff"},
+	{user.ErrInviteMember, "member"},
 	{user.ErrInviteDisabled, "disabled"},
 }
 
@@ -140,14 +144,23 @@ func (s *Server) newInvitePage(w http.ResponseWriter, r *http.Request, b *Base) 
 	if err != nil {
 		return nil, err
 	}
-	org, err := s.store.Organisation(r.Context(), inv.OrganisationID)
-	if err != nil {
-		return nil, err
-	}
 	token := r.PathValue("token")
-	p := &invitePage{Base: b, Invite: inv, Org: org.Name, Token: token,
+	p := &invitePage{Base: b, Invite: inv, Token: token, Name: inv.Name,
 		SignIn: b.URL("login") + "?next=" + url.QueryEscape(b.URL("invite", token))}
-	b.Title = b.T("invite.title", "Organisation", org.Name)
+	if inv.ForStaff() {
+		p.Staff = true
+		if p.What, err = s.inviteWhat(r.Context(), b.Lang, inv); err != nil {
+			return nil, err
+		}
+		b.Title = b.T("staffinvite.title")
+	} else {
+		org, err := s.store.Organisation(r.Context(), inv.OrganisationID)
+		if err != nil {
+			return nil, err
+		}
+		p.Org = org.Name
+		b.Title = b.T("invite.title", "Organisation", org.Name)
+	}
 	how, err := inv.Acceptance(account, signedIn)
 	switch {
 	case err != nil:
@@ -197,8 +210,23 @@ func (s *Server) inviteAccept(w http.ResponseWriter, r *http.Request, b *Base) e
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, b.URL("apps"), http.StatusSeeOther)
+	http.Redirect(w, r, inviteLanding(b, p.Invite), http.StatusSeeOther)
 	return nil
+}
+
+// inviteLanding is where an accepted invitation leads: the staff
+// workspace, the reviewer's list, the applications or the organisation's
+// people page for a partner.
+func inviteLanding(b *Base, inv *user.Invite) string {
+	switch inv.Role {
+	case user.Administrator, user.Officer:
+		return b.URL("staff")
+	case user.Reviewer:
+		return b.URL("reviews")
+	case user.PartnerRole:
+		return b.URL("members", inv.OrganisationID)
+	}
+	return b.URL("apps")
 }
 
 // inviteCreateAccount creates the account for an address that has none,
@@ -238,10 +266,9 @@ func (s *Server) inviteCreateAccount(w http.ResponseWriter, r *http.Request, b *
 	if err != nil {
 		return err
 	}
-	if err := s.startSession(w, r, u); err != nil {
-		return err
-	}
+	// The new account signs in as every sign-in does (signIn): an
+	// officer or administrator invited sets up a second factor before
+	// reaching any staff page.
 	setFlash(w, "flash.signed_in")
-	http.Redirect(w, r, b.URL("apps"), http.StatusSeeOther)
-	return nil
+	return s.signIn(w, r, b, u, inviteLanding(b, p.Invite), false)
 }

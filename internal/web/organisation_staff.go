@@ -67,6 +67,10 @@ type orgFormPage struct {
 	ID        int64
 	Kinds     []option
 	Countries []option
+	// ShowMembers: the organisation's setting for its people's
+	// invitations and removals (MembersManage) is shown, to
+	// administrators (organisation_member.go).
+	ShowMembers, MembersManage bool
 }
 
 func (s *Server) renderOrgForm(w http.ResponseWriter, b *Base, status int, id int64, f orgForm) error {
@@ -81,7 +85,15 @@ func (s *Server) renderOrgForm(w http.ResponseWriter, b *Base, status int, id in
 	} else {
 		b.Title = b.T("org.edit", "Name", f.Name)
 	}
-	return s.render(w, b, status, "org_form", orgFormPage{Base: b, Form: f, ID: id, Kinds: s.kindOptions(b, false), Countries: countries})
+	page := orgFormPage{Base: b, Form: f, ID: id, Kinds: s.kindOptions(b, false), Countries: countries}
+	if id != 0 && policy.InviteStaff(b.User) {
+		on, err := s.store.MembersManage(b.req.Context(), id)
+		if err != nil {
+			return err
+		}
+		page.ShowMembers, page.MembersManage = true, on
+	}
+	return s.render(w, b, status, "org_form", page)
 }
 
 func (s *Server) orgNew(w http.ResponseWriter, r *http.Request, b *Base) error {

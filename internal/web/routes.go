@@ -115,6 +115,10 @@ func (s *Server) table() []route {
 		{"login.code.post", "POST", "/logga-in/kod", "/en/login/code", s.loginCode, public},
 		{"login.enrol", "GET", "/logga-in/tvastegsverifiering", "/en/login/two-step", s.loginEnrolForm, public},
 		{"login.enrol.post", "POST", "/logga-in/tvastegsverifiering", "/en/login/two-step", s.loginEnrol, public},
+		// Single sign-on (login_sso.go), 404 unless the deployment configures a provider: the start, which sends the
+		// browser to the provider, and the return from it (the Swedish path is the redirect URL registered there).
+		{"login.sso", "GET", "/logga-in/sso", "/en/login/sso", s.ssoStart, public},
+		{"login.sso.done", "GET", "/logga-in/sso/klar", "/en/login/sso/done", s.ssoDone, public},
 
 		{"staff", "GET", "/personal", "/en/staff", s.staffHome, staff},
 		{"orgs", "GET", "/personal/organisationer", "/en/staff/organisations", s.orgList, staff},
@@ -178,6 +182,23 @@ func (s *Server) table() []route {
 		{"account.email", "POST", "/personal/konto/e-post", "/en/staff/account/email", s.accountEmail, staff},
 		{"email.confirm", "GET", "/bekrafta-e-post/{token}", "/en/confirm-email/{token}", s.emailConfirmForm, public},
 		{"email.confirm.post", "POST", "/bekrafta-e-post/{token}", "/en/confirm-email/{token}", s.emailConfirm, public},
+		// Who adds whom (user_invite.go, organisation_member.go, call_reviewer.go): administrators invite staff on the
+		// people page and withdraw pending invitations, and set whether an organisation's people may invite and remove
+		// colleagues; an organisation's people ({id}: the organisation; {uid}: a person) see who speaks for it, invite
+		// and remove colleagues; officers of a call's programme choose its reviewers ({id}: the call; {uid}: a
+		// reviewer; {iid}: an invitation), invite new ones and remove them.
+		{"people.invite", "POST", "/personal/personer/inbjudan", "/en/staff/people/invitation", s.staffInviteCreate, staff},
+		{"people.invite.withdraw", "POST", "/personal/personer/inbjudningar/{id}/aterkalla", "/en/staff/people/invitations/{id}/withdraw", s.staffInviteWithdraw, staff},
+		{"org.members.setting", "POST", "/personal/organisationer/{id}/medlemmar", "/en/staff/organisations/{id}/members", s.orgMembersSetting, staff},
+		{"members.mine", "GET", "/min-organisation", "/en/my-organisation", s.membersMine, staff},
+		{"members", "GET", "/organisationer/{id}/personer", "/en/organisations/{id}/people", s.membersPage, staff},
+		{"members.invite", "POST", "/organisationer/{id}/personer/inbjudan", "/en/organisations/{id}/people/invitation", s.membersInvite, staff},
+		{"members.remove", "POST", "/organisationer/{id}/personer/{uid}/ta-bort", "/en/organisations/{id}/people/{uid}/remove", s.membersRemove, staff},
+		{"call.reviewers", "GET", "/personal/utlysningar/{id}/bedomare", "/en/staff/calls/{id}/reviewers", s.callReviewers, staff},
+		{"call.reviewers.add", "POST", "/personal/utlysningar/{id}/bedomare", "/en/staff/calls/{id}/reviewers", s.callReviewerAdd, staff},
+		{"call.reviewers.invite", "POST", "/personal/utlysningar/{id}/bedomare/inbjudan", "/en/staff/calls/{id}/reviewers/invitation", s.callReviewerInvite, staff},
+		{"call.reviewers.remove", "POST", "/personal/utlysningar/{id}/bedomare/{uid}/ta-bort", "/en/staff/calls/{id}/reviewers/{uid}/remove", s.callReviewerRemove, staff},
+		{"call.reviewers.withdraw", "POST", "/personal/utlysningar/{id}/bedomare/inbjudningar/{iid}/aterkalla", "/en/staff/calls/{id}/reviewers/invitations/{iid}/withdraw", s.callReviewerWithdraw, staff},
 
 		// Applicants: applications of their organisations.
 		{"apps", "GET", "/ansokningar", "/en/applications", s.appList, staff},

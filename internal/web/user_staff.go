@@ -11,6 +11,7 @@ import (
 	"github.com/icld/partnerskap/internal/organisation"
 	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/programme"
+	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/swedish"
 	"github.com/icld/partnerskap/internal/user"
 	"github.com/icld/partnerskap/internal/validate"
@@ -99,12 +100,22 @@ type personRow struct {
 type peoplePage struct {
 	*Base
 	People []personRow
+	// The staff invitation form (user_invite.go) and the invitations
+	// still pending.
+	Invite     staffInviteForm
+	Roles      []option
+	Programmes []option
+	Pending    []pendingInvite
 }
 
 func (s *Server) peopleList(w http.ResponseWriter, r *http.Request, b *Base) error {
 	if err := require(b, policy.ManageUsers, 0); err != nil {
 		return err
 	}
+	return s.renderPeople(w, r, b, http.StatusOK, staffInviteForm{Role: string(user.Officer), Lang: b.Lang})
+}
+
+func (s *Server) renderPeople(w http.ResponseWriter, r *http.Request, b *Base, status int, f staffInviteForm) error {
 	us, err := s.store.UserList(r.Context())
 	if err != nil {
 		return err
@@ -122,8 +133,19 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request, b *Base) err
 		rows = append(rows, row)
 	}
 	swedish.Sort(rows, func(p personRow) string { return p.Name })
+	page := peoplePage{Base: b, People: rows, Invite: f}
+	for _, k := range staffInviteRoles {
+		page.Roles = append(page.Roles, option{Value: string(k), Label: b.T("people.role." + string(k))})
+	}
+	page.Programmes = []option{{Value: "", Label: b.T("people.all_programmes")}}
+	for _, p := range names.progs {
+		page.Programmes = append(page.Programmes, option{Value: strconv.FormatInt(p.ID, 10), Label: p.Name(b.Lang)})
+	}
+	if page.Pending, err = s.pendingInvites(r.Context(), b, store.InviteFilter{Staff: true}); err != nil {
+		return err
+	}
 	b.Title = b.T("people.title")
-	return s.render(w, b, http.StatusOK, "people", peoplePage{Base: b, People: rows})
+	return s.render(w, b, status, "people", page)
 }
 
 // roleRow is one role as typed: its kind, and the programme or
