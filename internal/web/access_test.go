@@ -699,6 +699,11 @@ func swappedIDs(t *testing.T, fx *accessFix) {
 		}
 	}
 
+	// The programme list links a programme's form only for those who may change it.
+	link := `href="/personal/program/` + v("prog") + `"`
+	wantNotContains(t, "the programmes as an officer of another programme", e.get(fx.clients["offout"], "/personal/program").body, link)
+	wantContains(t, "the programmes as an officer of the programme", e.get(fx.clients["offin"], "/personal/program").body, link)
+
 	// Inviting to, and writing for, another organisation.
 	res = e.post(fx.clients["other"], "/ansokningar/inbjudan", url.Values{"organisation": {v("org")}, "invite_email": {"inkraktare@example.se"}})
 	if res.status != http.StatusForbidden {
