@@ -65,6 +65,22 @@ import (
 // object up (a deletion, a publication). A path starting with / is used
 // instead of the pattern. form is the POST body, url-encoded, with
 // {kind} replaced the same way.
+//
+// Kinds: org, pship, prog, call: Kalix kommun, Kalix – Masaka, the
+// call's programme, the call; app: its application in review, with the
+// attachment att; decided: its granted application, whose grant is
+// grant, with an activity (with an evidence file), a saved final report
+// (report; kind is "final"), a change request (change) and a survey
+// (survey: its token; phase is "fore"); draft: its draft; story,
+// material: its drafts; invite: an invitation to Kalix (its token);
+// person: a reviewer no column is; registry: the application's record;
+// goal: 16; one: 1 (a position); session: the owner's session as the
+// sessions page names it; otherapp, otheratt, otherorg, otherpship:
+// Växjö's, for swapped IDs.
+//
+// ACCESS_RECORD=1 prints each row with the statuses got instead of
+// comparing, to read when a route changes; a row's want is what a careful
+// reviewer expects, decided by hand, never copied from there unread.
 var accessTable = []accessRow{
 	// name                        ids                      form  want: anon own other partner rev free conf blind offin offout admin gone
 	{"home", "", "", "200 200 200 200 200 200 200 200 200 200 200 200"},
