@@ -39,8 +39,9 @@ import (
 // organisation, Kalix kommun (its application, grant, partnership,
 // story …), so the columns of outsiders are attacks on Kalix's objects
 // with their IDs put in. A refused answer must carry none of Kalix's
-// private data (accessFix.secrets), and no answer at all to the blind
-// reviewer may name the applicant.
+// private data (accessFix.secrets), nor may any answer at all to those
+// with no business with Kalix (strangers: lists and logs too); no answer
+// to the blind reviewer may name the applicant.
 //
 // Columns of want, in this order, separated by spaces:
 //
@@ -231,18 +232,20 @@ var principals = []string{"anon", "own", "other", "partner", "rev", "free", "con
 // accessFix is the demo with what the rows need: Kalix's objects in
 // every state a route needs, and one person per column.
 type accessFix struct {
-	t       *testing.T
-	e       *env
-	by      audit.Actor
-	values  map[string]string            // kind → the owner's object
-	blind   map[string]string            // kind → the blind call's object, for the blind reviewer
-	fresh   map[string]func() string     // kind+ → a new object
-	emails  map[string]string            // column → e-mail ("" for anon)
-	clients map[string]*http.Client      // column → signed-in client
-	secrets []string                     // Kalix's private data, never in a refusal
-	blindly []string                     // what the blind reviewer never sees
-	answers []string                     // what a conflicted reviewer never sees
-	extra   map[string]map[string]string // column → kind → a value of its own (the other applicant's application …)
+	t         *testing.T
+	e         *env
+	by        audit.Actor
+	values    map[string]string            // kind → the owner's object
+	blind     map[string]string            // kind → the blind call's object, for the blind reviewer
+	fresh     map[string]func() string     // kind+ → a new object
+	emails    map[string]string            // column → e-mail ("" for anon)
+	clients   map[string]*http.Client      // column → signed-in client
+	secrets   []string                     // Kalix's data, never in a refusal
+	private   []string                     // never shown to strangers
+	programme []string                     // never shown to an officer of another programme
+	blindly   []string                     // what the blind reviewer never sees
+	answers   []string                     // what a conflicted reviewer never sees
+	extra     map[string]map[string]string // column → kind → a value of its own (the other applicant's application …)
 }
 
 const accessSecretTitle = "Åtkomstprovet om plast i Kalixälven"
@@ -366,17 +369,18 @@ func newAccessFix(t *testing.T, e *env) *accessFix {
 	must(e.store.RequestChange(ctx, fx.by, cr))
 	sv := createSurvey(t, e, own, g)
 
-	newStory := func() string {
-		st := &story.Story{PartnershipID: kalixPship.ID, TitleSV: "Åtkomstberättelsens utkast", BodySV: "Hemlig text.",
+	newStoryTitled := func(title, body string) string {
+		st := &story.Story{PartnershipID: kalixPship.ID, TitleSV: title, BodySV: body,
 			AuthorID: kalix.ID, AuthorName: kalix.Name,
 			Image: &story.Image{Key: "access-story.png", ContentType: "image/png", Size: 4, AltSV: "Bild"}}
 		must(e.store.CreateStory(ctx, audit.Actor{UserID: kalix.ID, Name: kalix.Name}, st))
 		return id(st.ID)
 	}
+	newStory := func() string { return newStoryTitled("Åtkomstberättelsens utkast", "Hemlig text.") }
 	// A published story, and a hidden one, for the authors' and officers' buttons.
 	storyIn := func(events ...story.Event) func() string {
 		return func() string {
-			sid := newStory()
+			sid := newStoryTitled("Åtkomstberättelsen, publicerad", "Offentlig text.")
 			st, err := e.store.Story(ctx, n(sid))
 			must(err)
 			for _, ev := range events {
@@ -425,9 +429,15 @@ func newAccessFix(t *testing.T, e *env) *accessFix {
 	fx.fresh = map[string]func() string{"activity+": newActivity, "story+": newStory, "pubstory+": storyIn(story.Publish),
 		"hiddenstory+": storyIn(story.Publish, story.Hide), "material+": newMaterial,
 		"invite+": newInvite, "person+": newPerson}
-	fx.secrets = []string{org.Name + "s ansökan", accessSecretTitle, "Beviljat åtkomstprov", "atkomst-budget.pdf", applicant,
-		"123\u00a0456", "12\u00a0345\u00a0600", "Åtkomstseminariet", "Åtkomstförklaringen", "Åtkomstskälet", "Åtkomstberättelsens utkast",
-		"Åtkomstmaterialets utkast", "Hemlig text."}
+	// The programme's records: what only Kalix and the programme's officers read.
+	fx.programme = []string{accessSecretTitle, "Beviljat åtkomstprov", "atkomst-budget.pdf", "123\u00a0456",
+		"Åtkomstförklaringen", "Åtkomstskälet"}
+	// Kalix's drafts and address besides, which every officer may read
+	// (stories and material are moderated, not programme records).
+	fx.private = append([]string{applicant, "Åtkomstberättelsens utkast", "Åtkomstmaterialets utkast", "Hemlig text."}, fx.programme...)
+	// And the activity, public once carried out (the partnership's page
+	// lists it), but never in a refusal.
+	fx.secrets = append([]string{"Åtkomstseminariet"}, fx.private...)
 	fx.answers = []string{"123\u00a0456", "Vi berättar om partnerskapet", "Fler ska känna till partnerskapet", "atkomst-budget.pdf"}
 	fx.blindly = []string{org.Name, kalixPship.Name, applicant, kalix.Name, "Masaka District"}
 
@@ -602,6 +612,12 @@ func status(res response) string {
 	return fmt.Sprint(res.status)
 }
 
+// strangers are the columns that see none of Kalix's private data in
+// any answer, refusal or not: lists and logs included.
+// The officer of another programme is kept from the programme's records
+// only (accessFix.programme).
+var strangers = map[string]bool{"anon": true, "other": true, "free": true, "gone": true}
+
 // outsiders are the columns whose requests are tried at the English
 // addresses too.
 var outsiders = map[string]bool{"anon": true, "other": true, "offout": true, "gone": true}
@@ -671,11 +687,16 @@ func runAccess(t *testing.T, e *env) {
 			if !record && s != want[i] {
 				t.Errorf("%s %s as %s: %s, want %s", method, path, col, s, want[i])
 			}
-			if refused(s) {
-				for _, secret := range fx.secrets {
-					if strings.Contains(res.body, secret) {
-						t.Errorf("%s %s as %s: refused (%s) but shows %q", method, path, col, s, secret)
-					}
+			secrets := map[bool][]string{true: fx.secrets}[refused(s)]
+			if secrets == nil && strangers[col] {
+				secrets = fx.private
+			}
+			if secrets == nil && col == "offout" {
+				secrets = fx.programme
+			}
+			for _, secret := range secrets {
+				if strings.Contains(res.body, secret) {
+					t.Errorf("%s %s as %s: %s, shows %q", method, path, col, s, secret)
 				}
 			}
 			if col == "blind" && (name == "reviews" || regexp.MustCompile(`\b(app|decided|att)\b`).MatchString(row.ids)) {
@@ -815,6 +836,10 @@ func swappedIDs(t *testing.T, fx *accessFix) {
 	link := `href="/personal/program/` + v("prog") + `"`
 	wantNotContains(t, "the programmes as an officer of another programme", e.get(fx.clients["offout"], "/personal/program").body, link)
 	wantContains(t, "the programmes as an officer of the programme", e.get(fx.clients["offin"], "/personal/program").body, link)
+	// The workspace shows the programmes and calls one works with.
+	calls := `href="/personal/utlysningar/` + v("call") + `"`
+	wantNotContains(t, "the workspace of an officer of another programme", e.get(fx.clients["offout"], "/personal").body, link, calls)
+	wantContains(t, "the workspace of an officer of the programme", e.get(fx.clients["offin"], "/personal").body, link, calls)
 
 	// Inviting to, and writing for, another organisation.
 	res = e.post(fx.clients["other"], "/ansokningar/inbjudan", url.Values{"organisation": {v("org")}, "invite_email": {"inkraktare@example.se"}})
