@@ -150,6 +150,10 @@ func flags(name string, stderr io.Writer) (*flag.FlagSet, *app.Config) {
 	str(&cfg.SMTP.Password, "smtp-password", "", "SMTP password (prefer the environment variable)")
 	str(&cfg.SMTP.From, "smtp-from", "partnership@icld.se", "sender address of e-mail")
 	str(&cfg.SMTP.TLS, "smtp-tls", "", "SMTP TLS: empty for automatic (TLS on 465, none on localhost, else STARTTLS when offered), or starttls, tls, opportunistic, none")
+	str(&cfg.OIDC.Issuer, "oidc-issuer", "", "OpenID Connect issuer URL for single sign-on; empty turns it off")
+	str(&cfg.OIDC.ClientID, "oidc-client-id", "", "client id registered at the OpenID Connect provider")
+	str(&cfg.OIDC.ClientSecret, "oidc-client-secret", "", "client secret at the OpenID Connect provider (prefer the environment variable)")
+	str(&cfg.OIDC.Name, "oidc-name", "", "the provider's name on the sign-in button (\"Logga in med <name>\")")
 	demo, _ := strconv.ParseBool(env("demo", "false"))
 	fs.BoolVar(&cfg.Demo, "demo", demo, "load the demo programme (the 2021 pilot) into an empty database ($PARTNERSKAP_DEMO)")
 	return fs, cfg

@@ -81,3 +81,19 @@ func TestMigrateAndEnvironment(t *testing.T) {
 		t.Errorf("unreachable database: %v", err)
 	}
 }
+
+// TestOIDCSettings: single sign-on is configured by flags and by
+// PARTNERSKAP_OIDC_* variables, a flag winning.
+func TestOIDCSettings(t *testing.T) {
+	t.Setenv("PARTNERSKAP_OIDC_ISSUER", "https://login.example.org")
+	t.Setenv("PARTNERSKAP_OIDC_CLIENT_SECRET", "från miljön")
+	fs, cfg := flags("serve", &bytes.Buffer{})
+	if err := fs.Parse([]string{"--oidc-client-id", "partnerskap", "--oidc-name", "ICLD-konto", "--oidc-issuer", "https://idp.example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	want := app.Config{}.OIDC
+	want.Issuer, want.ClientID, want.ClientSecret, want.Name = "https://idp.example.org", "partnerskap", "från miljön", "ICLD-konto"
+	if cfg.OIDC != want {
+		t.Errorf("got %+v, want %+v", cfg.OIDC, want)
+	}
+}

@@ -85,6 +85,9 @@ func demoLoaded(ctx context.Context, s store.Store) (bool, error) {
 // requests in flight finish. ready, if not nil, gets the web server's
 // address once it listens (tests use port 0).
 func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, ready chan<- string) error {
+	if err := cfg.OIDC.Check(); err != nil {
+		return err
+	}
 	clk := clock.System{}
 	s, err := OpenStore(ctx, cfg, clk)
 	if err != nil {
@@ -112,6 +115,9 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 		return fmt.Errorf("trusted proxies %q: %w", cfg.TrustedProxies, err)
 	}
 	wcfg := web.Config{BaseURL: cfg.BaseURL, Files: files, TrustedProxies: proxies}
+	if cfg.OIDC.Enabled() {
+		wcfg.SSO = startSSO(ctx, cfg.OIDC, clk, log)
+	}
 	if ok, err := demoLoaded(ctx, s); err != nil {
 		return err
 	} else if ok {
@@ -128,6 +134,9 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 	srv, err := web.New(s, clk, log, wcfg)
 	if err != nil {
 		return err
+	}
+	if wcfg.SSO != nil {
+		log.Info("single sign-on: register this redirect URL at the provider", "redirect_url", srv.SSORedirectURL())
 	}
 	// The reminder job composes its mails as the handlers do, apart from them.
 	msgs, err := i18n.Load()

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+
+	"github.com/icld/partnerskap/internal/sso"
 )
 
 // Config is the whole configuration, read by main from flags and
@@ -27,6 +29,9 @@ type Config struct {
 	LogFormat      string // "text" or "json"
 	LogLevel       string // "debug", "info", "warn", "error"
 	SMTP           SMTP
+	// OIDC is the OpenID Connect provider people may sign in through;
+	// with no Issuer, single sign-on is off.
+	OIDC sso.Config
 }
 
 // SMTP is where e-mail is sent; with no Host, none is.

@@ -79,8 +79,18 @@ func findUp(rel string) (string, bool) {
 // stops, and its error is checked, when the test ends.
 func startServer(t *testing.T) string {
 	t.Helper()
+	return startServerWith(t, nil)
+}
+
+// startServerWith is startServer with the configuration changed by
+// configure first (an SMTP server to send to, say).
+func startServerWith(t *testing.T, configure func(*app.Config)) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := app.Config{Listen: "127.0.0.1:0", OpsListen: "", DataDir: t.TempDir(), Demo: true, BaseURL: "http://127.0.0.1"}
+	if configure != nil {
+		configure(&cfg)
+	}
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ready := make(chan string, 1)
 	done := make(chan error, 1)

@@ -51,6 +51,7 @@ type Store interface {
 	Reports
 	Stories
 	Materials
+	Accounts
 
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error

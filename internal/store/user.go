@@ -263,6 +263,9 @@ func (s *DB) UpdateUser(ctx context.Context, by audit.Actor, u *user.User) error
 			if _, err := deleteUserSessions(ctx, tx, u.ID, nil); err != nil {
 				return err
 			}
+			if err := s.voidAccountTokens(ctx, tx, u.ID, ""); err != nil {
+				return err
+			}
 		}
 		u.Version, u.UpdatedAt, u.CreatedAt, u.LastLoginAt = before.Version+1, now, before.CreatedAt, before.LastLoginAt
 		return s.writeAudit(ctx, tx, by, "update", "user", u.ID, userSnapshot(before), userSnapshot(u))
@@ -302,7 +305,13 @@ func (s *DB) changeUser(ctx context.Context, by audit.Actor, id int64, action st
 			return err
 		}
 		if endSessions(&u) {
+			// Whatever ends the sessions (deactivation, a new password
+			// from an operator) voids the links mailed before it too, so
+			// a reactivated account's old reset link stays dead.
 			if _, err := deleteUserSessions(ctx, tx, id, nil); err != nil {
+				return err
+			}
+			if err := s.voidAccountTokens(ctx, tx, id, ""); err != nil {
 				return err
 			}
 		}

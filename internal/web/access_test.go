@@ -22,6 +22,7 @@ import (
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/decision"
 	"github.com/icld/partnerskap/internal/grant"
+	"github.com/icld/partnerskap/internal/mail"
 	"github.com/icld/partnerskap/internal/material"
 	"github.com/icld/partnerskap/internal/programme"
 	"github.com/icld/partnerskap/internal/registry"
@@ -78,7 +79,9 @@ import (
 // person: a reviewer no column is; registry: the application's record;
 // goal: 16; one: 1 (a position); session: the owner's session as the
 // sessions page names it; otherapp, otheratt, otherorg, otherpship:
-// Växjö's, for swapped IDs.
+// Växjö's, for swapped IDs; reset+, confirm+: a password reset link and
+// an e-mail confirmation link, each of a new account of Kalix's (the
+// single sign-on routes answer 404: the tests configure no provider).
 //
 // ACCESS_RECORD=1 prints each row with the statuses got instead of
 // comparing, to read when a route changes; a row's want is what a careful
@@ -214,6 +217,18 @@ var accessTable = []accessRow{
 	{"mymaterial.update", "material", "", "L 422 403 422 403 403 403 403 403 403 403 L"},
 	{"mymaterial.state", "material+", "", "L 422 403 422 403 403 403 403 422 422 422 L"},
 	{"mymaterial.file", "material", "", "L 200 403 200 403 403 403 403 200 200 200 L"},
+	{"login.sso", "", "", "404 404 404 404 404 404 404 404 404 404 404 404"},
+	{"login.sso.done", "", "", "404 404 404 404 404 404 404 404 404 404 404 404"},
+	{"login.forgot", "", "", "200 200 200 200 200 200 200 200 200 200 200 200"},
+	{"login.forgot.post", "", "", "422 422 422 422 422 422 422 422 422 422 422 422"},
+	{"login.reset", "token=reset+", "", "200 200 200 200 200 200 200 200 200 200 200 200"},
+	{"login.reset.post", "token=reset+", "", "422 422 422 422 422 422 422 422 422 422 422 422"},
+	{"account", "", "", "L 200 200 200 200 200 200 200 200 200 200 L"},
+	{"account.update", "", "", "L 422 422 422 422 422 422 422 422 422 422 L"},
+	{"account.password", "", "", "L 422 422 422 422 422 422 422 422 422 422 L"},
+	{"account.email", "", "", "L 422 422 422 422 422 422 422 422 422 422 L"},
+	{"email.confirm", "token=confirm+", "", "200 200 200 200 200 200 200 200 200 200 200 200"},
+	{"email.confirm.post", "token=confirm+", "", "L L L L L L L L L L L L"},
 	{"static", "/static/style.css", "", "200 200 200 200 200 200 200 200 200 200 200 200"},
 	{"language", "/sprak", "", "303 303 303 303 303 303 303 303 303 303 303 303"},
 	{"healthz", "", "", "200 200 200 200 200 200 200 200 200 200 200 200"},
@@ -416,6 +431,31 @@ func newAccessFix(t *testing.T, e *env) *accessFix {
 		return id(u.ID)
 	}
 
+	// A reset link and an e-mail confirmation link, each of an account of
+	// its own, made afresh: using one ends the account's sessions.
+	accountToken := func(purpose user.TokenPurpose) func() string {
+		return func() string {
+			u := &user.User{Email: fmt.Sprintf("konto-%d@example.se", time.Now().UnixNano()), Name: "Kontoperson", PasswordHash: "x", Lang: "sv",
+				Roles: []user.Role{{Kind: user.Applicant, OrganisationID: kalixOrg}}}
+			must(e.store.CreateUser(ctx, fx.by, u))
+			tok := fmt.Sprintf("konto-%d", time.Now().UnixNano())
+			h := sha256.Sum256([]byte(tok))
+			t0 := e.clock.Now()
+			at := user.AccountToken{TokenHash: h[:], UserID: u.ID, Purpose: purpose, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
+			if purpose == user.ResetPassword {
+				ok, err := e.store.RequestPasswordReset(ctx, u.Email, at, func(*user.User) []mail.Message { return nil })
+				must(err)
+				if !ok {
+					t.Fatal("no reset link made")
+				}
+			} else {
+				at.Email = "ny-" + u.Email
+				must(e.store.RequestEmailChange(ctx, audit.Actor{UserID: u.ID, Name: u.Name}, &at, nil))
+			}
+			return tok
+		}
+	}
+
 	fx.values = map[string]string{
 		"org": id(kalixOrg), "pship": id(kalixPship.ID), "prog": id(progP.ID), "call": id(base.call.ID),
 		"app": id(app.ID), "att": id(att.ID), "decided": id(decided.ID), "grant": id(g.ID),
@@ -427,7 +467,7 @@ func newAccessFix(t *testing.T, e *env) *accessFix {
 	fx.blind = map[string]string{"app": id(blindApp.ID), "att": id(blindAtt.ID), "decided": id(blindDecided.ID)}
 	fx.values["pubstory"] = storyIn(story.Publish)()
 	fx.fresh = map[string]func() string{"activity+": newActivity, "story+": newStory, "pubstory+": storyIn(story.Publish),
-		"hiddenstory+": storyIn(story.Publish, story.Hide), "material+": newMaterial,
+		"hiddenstory+": storyIn(story.Publish, story.Hide), "reset+": accountToken(user.ResetPassword), "confirm+": accountToken(user.ConfirmEmail), "material+": newMaterial,
 		"invite+": newInvite, "person+": newPerson}
 	// The programme's records: what only Kalix and the programme's officers read.
 	fx.programme = []string{accessSecretTitle, "Beviljat åtkomstprov", "atkomst-budget.pdf", "123\u00a0456",

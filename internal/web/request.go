@@ -133,7 +133,8 @@ func takeFlash(w http.ResponseWriter, r *http.Request) string {
 	switch c.Value { // only known keys, never text from the cookie
 	case "flash.saved", "flash.created", "flash.signed_in", "flash.submitted", "flash.withdrawn", "flash.decided", "flash.invited",
 		"flash.grant.accepted", "flash.grant.paid", "flash.grant.change_requested", "flash.grant.change_decided",
-		"sessions.ended", "sessions.ended_others":
+		"sessions.ended", "sessions.ended_others",
+		"account.reset_done", "account.password_changed", "account.email_sent", "account.email_changed":
 		return c.Value
 	}
 	return ""

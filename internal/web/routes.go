@@ -108,6 +108,10 @@ func (s *Server) table() []route {
 		{"login", "GET", "/logga-in", "/en/login", s.loginForm, public},
 		{"login.post", "POST", "/logga-in", "/en/login", s.login, public},
 		{"logout", "POST", "/logga-ut", "/en/logout", s.logout, public},
+		// Single sign-on (login_sso.go), 404 unless the deployment configures a provider: the start, which sends the
+		// browser to the provider, and the return from it (the Swedish path is the redirect URL registered there).
+		{"login.sso", "GET", "/logga-in/sso", "/en/login/sso", s.ssoStart, public},
+		{"login.sso.done", "GET", "/logga-in/sso/klar", "/en/login/sso/done", s.ssoDone, public},
 
 		{"staff", "GET", "/personal", "/en/staff", s.staffHome, staff},
 		{"orgs", "GET", "/personal/organisationer", "/en/staff/organisations", s.orgList, staff},
@@ -151,6 +155,20 @@ func (s *Server) table() []route {
 		{"sessions", "GET", "/personal/inloggningar", "/en/staff/sessions", s.sessionList, staff},
 		{"sessions.end", "POST", "/personal/inloggningar/logga-ut", "/en/staff/sessions/sign-out", s.sessionEnd, staff},
 		{"sessions.end_others", "POST", "/personal/inloggningar/logga-ut-overallt", "/en/staff/sessions/sign-out-elsewhere", s.sessionEndOthers, staff},
+
+		// One's own account (login_reset.go, account_settings.go): a forgotten password's request and the reset
+		// link's form ({token}: the link's, single use, an hour); name, language, password and e-mail address for
+		// everyone signed in; the link that confirms a new address, for whoever holds it.
+		{"login.forgot", "GET", "/logga-in/glomt", "/en/login/forgot", s.forgotForm, public},
+		{"login.forgot.post", "POST", "/logga-in/glomt", "/en/login/forgot", s.forgot, public},
+		{"login.reset", "GET", "/logga-in/nytt-losenord/{token}", "/en/login/new-password/{token}", s.resetForm, public},
+		{"login.reset.post", "POST", "/logga-in/nytt-losenord/{token}", "/en/login/new-password/{token}", s.reset, public},
+		{"account", "GET", "/personal/konto", "/en/staff/account", s.accountSettings, staff},
+		{"account.update", "POST", "/personal/konto", "/en/staff/account", s.accountUpdate, staff},
+		{"account.password", "POST", "/personal/konto/losenord", "/en/staff/account/password", s.accountPassword, staff},
+		{"account.email", "POST", "/personal/konto/e-post", "/en/staff/account/email", s.accountEmail, staff},
+		{"email.confirm", "GET", "/bekrafta-e-post/{token}", "/en/confirm-email/{token}", s.emailConfirmForm, public},
+		{"email.confirm.post", "POST", "/bekrafta-e-post/{token}", "/en/confirm-email/{token}", s.emailConfirm, public},
 
 		// Applicants: applications of their organisations.
 		{"apps", "GET", "/ansokningar", "/en/applications", s.appList, staff},

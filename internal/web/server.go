@@ -15,6 +15,7 @@ import (
 	"github.com/icld/partnerskap/internal/i18n"
 	"github.com/icld/partnerskap/internal/notify"
 	"github.com/icld/partnerskap/internal/pagecache"
+	"github.com/icld/partnerskap/internal/sso"
 	"github.com/icld/partnerskap/internal/store"
 )
 
@@ -39,6 +40,9 @@ type Config struct {
 	// believed when limiting by client address (survey answers, sign-in);
 	// without them every client behind a proxy would share its address.
 	TrustedProxies []netip.Prefix
+	// SSO signs people in through an OpenID Connect provider
+	// (login_sso.go); nil when the deployment has none.
+	SSO *sso.Client
 }
 
 // FileStore is where attachments' bytes are kept; internal/filestore
@@ -65,6 +69,7 @@ type Server struct {
 	flood     floodGuard       // the survey answer pages' rate limits
 	logins    loginGuard       // failed sign-ins' rate limits
 	downloads downloadGuard    // which material downloads count
+	accounts  accountGuard     // reset requests and own-account password checks (login_reset.go)
 	cache     *pagecache.Cache // rendered public pages; nil when off (cache.go)
 	notify    *notify.Mailer   // the mails handlers queue with their changes
 }
