@@ -81,7 +81,10 @@ import (
 // sessions page names it; otherapp, otheratt, otherorg, otherpship:
 // Växjö's, for swapped IDs; reset+, confirm+: a password reset link and
 // an e-mail confirmation link, each of a new account of Kalix's (the
-// single sign-on routes answer 404: the tests configure no provider).
+// single sign-on routes answer 404: the tests configure no provider);
+// member+: a colleague at Kalix; callrev+: a reviewer of the call;
+// staffinvite+, revinvite+: a pending invitation of an officer (by the
+// administrator) and of a reviewer to the call (by its officer).
 //
 // ACCESS_RECORD=1 prints each row with the statuses got instead of
 // comparing, to read when a route changes; a row's want is what a careful
@@ -139,6 +142,18 @@ var accessTable = []accessRow{
 	{"person.edit", "person", "", "L 403 403 403 403 403 403 403 403 403 200 L"},
 	{"person.update", "person+", "rows=1&kind_0=officer&programme_0={prog}", "L 403 403 403 403 403 403 403 403 403 303 L"},
 	{"person.status", "person+", "", "L 403 403 403 403 403 403 403 403 403 303 L"},
+	{"people.invite", "", "", "L 403 403 403 403 403 403 403 403 403 422 L"},
+	{"people.invite.withdraw", "staffinvite+", "", "L 403 403 403 403 403 403 403 403 403 303 L"},
+	{"org.members.setting", "org", "members_manage=on", "L 403 403 403 403 403 403 403 403 403 303 L"},
+	{"members.mine", "", "", "L 303 303 303 404 404 404 404 404 404 404 L"},
+	{"members", "org", "", "L 200 404 404 404 404 404 404 404 404 404 L"},
+	{"members.invite", "org", "", "L 422 404 404 404 404 404 404 404 404 404 L"},
+	{"members.remove", "org uid=member+", "", "L 303 404 404 404 404 404 404 404 404 404 L"},
+	{"call.reviewers", "call", "", "L 404 404 404 404 404 404 404 200 404 200 L"},
+	{"call.reviewers.add", "call", "", "L 404 404 404 404 404 404 404 422 404 422 L"},
+	{"call.reviewers.invite", "call", "", "L 404 404 404 404 404 404 404 422 404 422 L"},
+	{"call.reviewers.remove", "call uid=callrev+", "", "L 404 404 404 404 404 404 404 303 404 303 L"},
+	{"call.reviewers.withdraw", "call iid=revinvite+", "", "L 404 404 404 404 404 404 404 303 404 303 L"},
 	{"sessions", "", "", "L 200 200 200 200 200 200 200 200 200 200 L"},
 	{"sessions.end", "", "session={session}", "L 303 404 404 404 404 404 404 404 404 404 L"},
 	{"sessions.end_others", "", "", "L 303 303 303 303 303 303 303 303 303 303 L"},
@@ -456,6 +471,38 @@ func newAccessFix(t *testing.T, e *env) *accessFix {
 		}
 	}
 
+	// Who adds whom, made afresh: a colleague at Kalix to remove, a
+	// reviewer of the call to remove, and pending invitations (of a staff
+	// member by the administrator, of a reviewer to the call by its
+	// officer) to withdraw. Each kind has a sender of its own, so the
+	// invitation limit per sender is not what answers.
+	must(e.store.AddCallReviewer(ctx, fx.by, base.call.ID, target.ID))
+	admin, err := e.store.UserByEmail(ctx, fx.emails["admin"])
+	must(err)
+	newMember := func() string {
+		u := &user.User{Email: fmt.Sprintf("kollega-%d@example.se", time.Now().UnixNano()), Name: "Kollega", PasswordHash: "x", Lang: "sv",
+			Roles: []user.Role{{Kind: user.Applicant, OrganisationID: kalixOrg}}}
+		must(e.store.CreateUser(ctx, fx.by, u))
+		return id(u.ID)
+	}
+	newCallReviewer := func() string {
+		pid := newPerson()
+		must(e.store.AddCallReviewer(ctx, fx.by, base.call.ID, n(pid)))
+		return pid
+	}
+	invitation := func(inv user.Invite) func() string {
+		return func() string {
+			tok := fmt.Sprintf("inbjudan-%d", time.Now().UnixNano())
+			h := sha256.Sum256([]byte(tok))
+			inv := inv
+			inv.TokenHash, inv.Email, inv.ExpiresAt = h[:], fmt.Sprintf("inbjuden-%d@example.se", time.Now().UnixNano()), now.Add(user.InviteTTL)
+			must(e.store.CreateInvite(ctx, fx.by, &inv, nil))
+			return id(inv.ID)
+		}
+	}
+	offin, err := e.store.UserByEmail(ctx, fx.emails["offin"])
+	must(err)
+
 	fx.values = map[string]string{
 		"org": id(kalixOrg), "pship": id(kalixPship.ID), "prog": id(progP.ID), "call": id(base.call.ID),
 		"app": id(app.ID), "att": id(att.ID), "decided": id(decided.ID), "grant": id(g.ID),
@@ -468,7 +515,9 @@ func newAccessFix(t *testing.T, e *env) *accessFix {
 	fx.values["pubstory"] = storyIn(story.Publish)()
 	fx.fresh = map[string]func() string{"activity+": newActivity, "story+": newStory, "pubstory+": storyIn(story.Publish),
 		"hiddenstory+": storyIn(story.Publish, story.Hide), "reset+": accountToken(user.ResetPassword), "confirm+": accountToken(user.ConfirmEmail), "material+": newMaterial,
-		"invite+": newInvite, "person+": newPerson}
+		"invite+": newInvite, "person+": newPerson, "member+": newMember, "callrev+": newCallReviewer,
+		"staffinvite+": invitation(user.Invite{Role: user.Officer, Name: "Ny handläggare", InvitedBy: admin.ID}),
+		"revinvite+":   invitation(user.Invite{Role: user.Reviewer, CallID: base.call.ID, Name: "Ny bedömare", InvitedBy: offin.ID})}
 	// The programme's records: what only Kalix and the programme's officers read.
 	fx.programme = []string{accessSecretTitle, "Beviljat åtkomstprov", "atkomst-budget.pdf", "123\u00a0456",
 		"Åtkomstförklaringen", "Åtkomstskälet"}
