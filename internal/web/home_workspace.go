@@ -196,6 +196,9 @@ func (s *Server) officerHome(ctx context.Context, b *Base, page *staffHomePage) 
 	}
 	now := s.clock.Now()
 	for _, p := range progs {
+		if !policy.SeesProgramme(b.User, p.ID) {
+			continue // another programme's officer's
+		}
 		calls, err := s.store.CallList(ctx, p.ID)
 		if err != nil {
 			return err

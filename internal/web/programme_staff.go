@@ -17,6 +17,7 @@ type progListPage struct {
 	*Base
 	Programmes []*programme.Programme
 	CanCreate  bool
+	Editable   map[int64]bool // the programmes the user may change, linked to their form
 }
 
 func (s *Server) progList(w http.ResponseWriter, r *http.Request, b *Base) error {
@@ -27,8 +28,13 @@ func (s *Server) progList(w http.ResponseWriter, r *http.Request, b *Base) error
 	if err != nil {
 		return err
 	}
+	editable := map[int64]bool{}
+	for _, p := range progs {
+		editable[p.ID] = policy.Can(b.User, policy.ManageProgramme, p.ID)
+	}
 	b.Title = b.T("progs.title")
-	return s.render(w, b, http.StatusOK, "progs", progListPage{Base: b, Programmes: progs, CanCreate: policy.Can(b.User, policy.CreateProgramme, 0)})
+	return s.render(w, b, http.StatusOK, "progs", progListPage{Base: b, Programmes: progs, CanCreate: policy.Can(b.User, policy.CreateProgramme, 0),
+		Editable: editable})
 }
 
 // progForm holds what was typed; money stays as typed until it parses.
@@ -144,11 +150,12 @@ func (s *Server) progCreate(w http.ResponseWriter, r *http.Request, b *Base) err
 }
 
 func (s *Server) progEdit(w http.ResponseWriter, r *http.Request, b *Base) error {
-	if err := require(b, policy.ViewStaffArea, 0); err != nil {
-		return err
-	}
 	id, err := pathID(r, "id")
 	if err != nil {
+		return err
+	}
+	// The form is for those who may save it: not an officer of another programme.
+	if err := require(b, policy.ManageProgramme, id); err != nil {
 		return err
 	}
 	p, err := s.store.Programme(r.Context(), id)

@@ -65,6 +65,7 @@ type Server struct {
 	metrics   *metrics
 	handler   http.Handler
 	routeList []route
+	patterns  []registration   // every pattern routes gave the mux, in order
 	flood     floodGuard       // the survey answer pages' rate limits
 	logins    loginGuard       // failed sign-ins' rate limits
 	downloads downloadGuard    // which material downloads count

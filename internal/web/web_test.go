@@ -34,6 +34,7 @@ type env struct {
 	srv   *httptest.Server
 	clock *clock.Fixed
 	files *memFiles // the server's file store
+	web   *web.Server
 
 	// recovery holds the recovery codes of the accounts e.login enrolled.
 	recovery struct {
@@ -136,7 +137,7 @@ func newEnvOn(t testing.TB, baseURL string, s store.Store, clk *clock.Fixed) *en
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &env{t: t, store: s, srv: srv, clock: clk, files: files}
+	return &env{t: t, store: s, srv: srv, clock: clk, files: files, web: h}
 }
 
 // client returns a browser-like client with its own cookies that does not
