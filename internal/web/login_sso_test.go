@@ -24,6 +24,7 @@ import (
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/demo"
 	"github.com/icld/partnerskap/internal/sso"
+	"github.com/icld/partnerskap/internal/user"
 	"github.com/icld/partnerskap/internal/web"
 )
 
@@ -648,4 +649,72 @@ func TestSSOOff(t *testing.T) {
 		}
 	}
 	wantNotContains(t, "sign-in page", e.get(e.client(), "/logga-in").body, "sso-heading", "/logga-in/sso")
+}
+
+// TestSSOAsksForTheSecondFactor: single sign-on ends in the same second
+// step as a password. An officer who is not the demo's and has a factor
+// enrolled is sent to the code form when the provider asserts one factor
+// (no staff page before the code), and is signed in at once when it
+// asserts a second; an officer without a factor must enrol unless the
+// provider asserted one.
+func TestSSOAsksForTheSecondFactor(t *testing.T) {
+	e := newSSOEnv(t, nil)
+	ctx := context.Background()
+	enrolled := &user.User{Email: "sso.handlaggare@example.se", Name: "Sara Sso", PasswordHash: "x", Lang: "sv", Roles: []user.Role{{Kind: user.Officer}}}
+	bare := &user.User{Email: "sso.ny@example.se", Name: "Nils Ny", PasswordHash: "x", Lang: "sv", Roles: []user.Role{{Kind: user.Officer}}}
+	for _, u := range []*user.User{enrolled, bare} {
+		if err := e.store.CreateUser(ctx, audit.System("test"), u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	secret, _, err := user.NewTOTPSecret(enrolled.Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.EnrolSecondFactor(ctx, audit.System("test"), enrolled.ID, secret, nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		who  *user.User
+		amr  []string
+		want string // where the way back leads
+	}{
+		{enrolled, []string{"pwd"}, "/logga-in/kod"},
+		{enrolled, []string{"otp"}, "/logga-in/kod"},
+		{enrolled, []string{"pwd", "mfa"}, "/personal"},
+		{bare, []string{"pwd"}, "/logga-in/tvastegsverifiering"},
+		{bare, []string{"pwd", "hwk"}, "/personal"},
+	} {
+		e.p.set(func(p *testProvider) { p.person["email"], p.person["amr"] = tt.who.Email, tt.amr })
+		c := e.client()
+		res := e.signInSSO(c, "/logga-in/sso")
+		if loc := res.header.Get("Location"); res.status != http.StatusSeeOther || !strings.HasPrefix(loc, tt.want) {
+			t.Fatalf("%s, amr %v: %d to %q, want 303 to %s", tt.who.Email, tt.amr, res.status, loc, tt.want)
+		}
+		staff := e.get(c, "/personal/logg")
+		if tt.want == "/personal" {
+			if staff.status != http.StatusOK {
+				t.Errorf("%s, amr %v: staff page %d, want 200", tt.who.Email, tt.amr, staff.status)
+			}
+			continue
+		}
+		// Half signed in: every staff page leads back to the second step.
+		if loc := staff.header.Get("Location"); staff.status != http.StatusSeeOther || !strings.HasPrefix(loc, tt.want) {
+			t.Errorf("%s, amr %v: staff page %d to %q, want 303 to %s", tt.who.Email, tt.amr, staff.status, loc, tt.want)
+		}
+		if tt.want == "/logga-in/kod" {
+			code, err := user.TOTPCode(secret, e.clock.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res := e.post(c, "/logga-in/kod", url.Values{"code": {code}}); res.status != http.StatusSeeOther {
+				t.Errorf("%s: code: %d\n%s", tt.who.Email, res.status, res.body)
+			} else if res := e.get(c, "/personal/logg"); res.status != http.StatusOK {
+				t.Errorf("%s: staff page after the code: %d", tt.who.Email, res.status)
+			}
+			// The stopped clock gives the same code next time, and a code
+			// is refused a second time: move on a step.
+			e.clock.Set(e.clock.Now().Add(user.TOTPPeriod))
+		}
+	}
 }
