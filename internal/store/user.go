@@ -281,6 +281,9 @@ func (s *DB) UpdateUser(ctx context.Context, by audit.Actor, u *user.User) error
 // the change, and records action in the audit log.
 func (s *DB) changeUser(ctx context.Context, by audit.Actor, id int64, action string, change func(u *user.User) error, endSessions func(u *user.User) bool) error {
 	err := s.tx(ctx, func(tx *conn) error {
+		if err := s.stillAdministrator(ctx, tx, by); err != nil {
+			return err
+		}
 		before, err := s.readUser(ctx, tx, "id = ?"+s.d.ForUpdate, id)
 		if err != nil {
 			return err
@@ -322,6 +325,34 @@ func (s *DB) changeUser(ctx context.Context, by audit.Actor, id int64, action st
 		return fmt.Errorf("%s user %d: %w", action, id, err)
 	}
 	return nil
+}
+
+// AdminLockKey is the first key of the transaction-level advisory lock
+// that changes of a person's access by an administrator take ("admi").
+const AdminLockKey int32 = 0x61646d69
+
+// stillAdministrator checks, in the change's transaction, that the person
+// acting (by; 0 for the command line and the system) is still an active
+// administrator. The handler checked it when the request came, but two
+// administrators taking each other's role (or deactivating each other)
+// at once would both pass that check and leave nobody: changes by a
+// person are serialised on one lock (PostgreSQL's advisory lock; SQLite
+// has one writer), so the second sees the first's commit and is refused
+// as a conflict.
+func (s *DB) stillAdministrator(ctx context.Context, tx *conn, by audit.Actor) error {
+	if by.UserID == 0 {
+		return nil
+	}
+	if s.d.XactLock != "" {
+		if _, err := tx.ExecContext(ctx, s.d.XactLock, AdminLockKey, 0); err != nil {
+			return err
+		}
+	}
+	a, err := s.readUser(ctx, tx, "id = ?", by.UserID)
+	if errors.Is(err, ErrNotFound) || err == nil && (a.Disabled || !a.Has(user.Administrator)) {
+		return ErrConflict
+	}
+	return err
 }
 
 // SetUserDisabled deactivates or reactivates a user.

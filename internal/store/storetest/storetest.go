@@ -57,6 +57,7 @@ func Run(t *testing.T, open Factory) {
 		{"SessionTimeouts", testSessionTimeouts},
 		{"SecondFactor", testSecondFactor},
 		{"UserAccess", testUserAccess},
+		{"AdministratorsRace", testAdministratorsRace},
 		{"PasswordReset", testPasswordReset},
 		{"ConcurrentReset", testConcurrentReset},
 		{"AccountChanges", testAccountChanges},
