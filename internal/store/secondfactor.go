@@ -213,6 +213,9 @@ func (s *DB) DisableSecondFactor(ctx context.Context, by audit.Actor, userID int
 // ResetSecondFactor removes a person's factor and ends their sessions.
 func (s *DB) ResetSecondFactor(ctx context.Context, by audit.Actor, userID int64) error {
 	err := s.tx(ctx, func(tx *conn) error {
+		if err := s.stillAdministrator(ctx, tx, by); err != nil {
+			return err
+		}
 		if err := lockUser(ctx, tx, s.d.ForUpdate, userID); err != nil {
 			return err
 		}
