@@ -87,10 +87,7 @@ func (s *Server) toSecondStep(w http.ResponseWriter, r *http.Request, b *Base, u
 	if err != nil {
 		return err
 	}
-	step := user.StepCode
-	if !st.Enrolled {
-		step = user.StepEnrol
-	}
+	step := pendingStep(st)
 	next := ""
 	if r.Method == http.MethodGet {
 		next = safeNext(r.URL.RequestURI())
@@ -107,25 +104,45 @@ func toLogin(w http.ResponseWriter, r *http.Request, b *Base) error {
 }
 
 func (s *Server) loginCodeForm(w http.ResponseWriter, r *http.Request, b *Base) error {
-	w.Header().Set("Cache-Control", "no-store")
-	u, _, err := s.pendingSignIn(r)
-	if err != nil {
+	_, next, ok, err := s.atStep(w, r, b, user.StepCode)
+	if !ok {
 		return err
-	}
-	if u == nil {
-		return toLogin(w, r, b)
-	}
-	next := safeNext(r.URL.Query().Get("next"))
-	st, err := s.store.SecondFactorStatus(r.Context(), u.ID)
-	if err != nil {
-		return err
-	}
-	if !st.Enrolled {
-		http.Redirect(w, r, s.secondStepURL(b, user.StepEnrol, next), http.StatusSeeOther)
-		return nil
 	}
 	b.Title = b.T("second_factor.code.title")
 	return s.render(w, b, http.StatusOK, "login_code", codePage{Base: b, Next: next})
+}
+
+// atStep opens a second step's form (step): without a pending session the
+// browser goes back to the sign-in form, and a session at the other step
+// (enrolled meanwhile in another tab, or not yet) to that step's page.
+// ok says the form is to be shown, for u, leading on to next.
+func (s *Server) atStep(w http.ResponseWriter, r *http.Request, b *Base, step user.SignInStep) (u *user.User, next string, ok bool, err error) {
+	w.Header().Set("Cache-Control", "no-store")
+	if u, _, err = s.pendingSignIn(r); err != nil || u == nil {
+		if err == nil {
+			err = toLogin(w, r, b)
+		}
+		return nil, "", false, err
+	}
+	next = safeNext(r.URL.Query().Get("next"))
+	st, err := s.store.SecondFactorStatus(r.Context(), u.ID)
+	if err != nil {
+		return nil, "", false, err
+	}
+	if at := pendingStep(st); at != step {
+		http.Redirect(w, r, s.secondStepURL(b, at, next), http.StatusSeeOther)
+		return nil, "", false, nil
+	}
+	return u, next, true, nil
+}
+
+// pendingStep is the second step a pending session is at: the code when
+// a factor is enrolled, else enrolment.
+func pendingStep(st user.SecondFactorStatus) user.SignInStep {
+	if st.Enrolled {
+		return user.StepCode
+	}
+	return user.StepEnrol
 }
 
 // codeRefused renders the form again with the code's error: 429 with
@@ -211,22 +228,9 @@ func validSecret(secret string) bool {
 }
 
 func (s *Server) loginEnrolForm(w http.ResponseWriter, r *http.Request, b *Base) error {
-	w.Header().Set("Cache-Control", "no-store")
-	u, _, err := s.pendingSignIn(r)
-	if err != nil {
+	u, next, ok, err := s.atStep(w, r, b, user.StepEnrol)
+	if !ok {
 		return err
-	}
-	if u == nil {
-		return toLogin(w, r, b)
-	}
-	next := safeNext(r.URL.Query().Get("next"))
-	st, err := s.store.SecondFactorStatus(r.Context(), u.ID)
-	if err != nil {
-		return err
-	}
-	if st.Enrolled {
-		http.Redirect(w, r, s.secondStepURL(b, user.StepCode, next), http.StatusSeeOther)
-		return nil
 	}
 	page, err := newEnrolPage(b, u, "")
 	if err != nil {
