@@ -13,13 +13,17 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-pdf/fpdf"
 
 	"github.com/icld/partnerskap/internal/clock"
+	"github.com/icld/partnerskap/internal/ledger"
 	"github.com/icld/partnerskap/internal/money"
+	"github.com/icld/partnerskap/internal/report"
 )
 
 // Letter holds what a decision letter says; the caller fills it from the store.
@@ -38,9 +42,22 @@ type Letter struct {
 	Requested      int64     // öre
 	Amount         int64     // öre granted (0 when rejected)
 	Reason         string    // may be empty for granted
-	Conditions     string    // may be empty
+	Conditions     string    // the decision's own conditions; may be empty
 	DecidedBy      string    // officer's name
 	Contact        string    // e.g. "partnership@icld.se"
+
+	// What a grant's letter states from the call (a rejection needs none):
+	// Plan is the call's payment plan (call.Config.Plan); each instalment
+	// is stated with its amount in kronor, split by ledger.Plan.Amounts so
+	// the instalments add up to Amount exactly.
+	Plan ledger.Plan
+	// Reports are the reports the grant owes with their due dates, in the
+	// order they are due (call.ReportRules.Deadlines): an interim report
+	// when the call asks for one, and the final report.
+	Reports []report.Deadline
+	// Tolerance is the share (0.10 for 10 %) a budget line's spending may
+	// differ from the budget unexplained; 0 leaves the sentence out.
+	Tolerance float64
 }
 
 // The outcomes a letter can announce; they are the decision package's.
@@ -126,6 +143,7 @@ func check(l Letter) error {
 		if l.Amount <= 0 {
 			return errors.New("letter: a grant needs an amount")
 		}
+		return checkTerms(l)
 	case partlyGranted:
 		if l.Amount <= 0 || l.Amount >= l.Requested {
 			return errors.New("letter: a partial grant is above zero and below the amount requested")
@@ -133,6 +151,7 @@ func check(l Letter) error {
 		if l.Reason == "" {
 			return errors.New("letter: a partial grant needs its reason")
 		}
+		return checkTerms(l)
 	case rejected:
 		if l.Amount != 0 {
 			return errors.New("letter: a rejection grants no money")
@@ -142,6 +161,28 @@ func check(l Letter) error {
 		}
 	default:
 		return fmt.Errorf("letter: unknown outcome %q", l.Outcome)
+	}
+	return nil
+}
+
+// checkTerms requires of a grant's letter what it must state: a payment
+// plan that adds up (ledger.Plan.Check) and the final report's deadline.
+func checkTerms(l Letter) error {
+	if err := l.Plan.Check(); err != nil || len(l.Plan) == 0 {
+		return fmt.Errorf("letter: a grant needs a valid payment plan (%v)", err)
+	}
+	final := false
+	for _, d := range l.Reports {
+		if d.Due.IsZero() {
+			return errors.New("letter: a report without a due date")
+		}
+		final = final || d.Kind == report.Final
+	}
+	if !final {
+		return errors.New("letter: a grant needs the final report's deadline")
+	}
+	if l.Tolerance < 0 || l.Tolerance > 1 {
+		return errors.New("letter: a deviation tolerance outside 0–100 %")
 	}
 	return nil
 }
@@ -278,11 +319,8 @@ func (w *writer) body() {
 	if l.Reason != "" {
 		w.section(t.reason, l.Reason)
 	}
-	if l.Conditions != "" {
-		w.section(t.conditions, l.Conditions)
-	}
 	if l.Outcome != rejected {
-		w.section(t.payment, t.paymentText(l.Organisation, l.Operator))
+		w.terms()
 	}
 	w.section(t.appeal, t.appealText(l.Operator))
 	if l.Contact != "" {
@@ -315,9 +353,62 @@ func (w *writer) facts() {
 	}
 }
 
-// section writes a heading and its paragraphs, keeping the heading with at
-// least two lines of what follows.
+// terms states what a grant comes with: the conditions (the grant's
+// standing ones, then the decision's own), how the money is paid out, and
+// the reports owed with their due dates, all from the call's data.
+func (w *writer) terms() {
+	p, l, t := w.pdf, w.l, w.t
+	// Amounts cannot fail here: check has accepted the plan.
+	amounts, _ := l.Plan.Amounts(l.Amount)
+
+	w.heading(t.conditions)
+	w.paragraph(t.conditionsIntro)
+	w.bullets(t.standardTerms(l.Organisation, l.Operator))
+	p.Ln(1)
+	if l.Conditions != "" {
+		w.section(t.special, l.Conditions)
+	}
+
+	w.heading(t.payment)
+	if len(l.Plan) == 1 {
+		w.paragraph(t.paidWhole(money.Format(amounts[0], l.Lang), t.when(l.Plan[0].When, l.Organisation, l.Operator)))
+	} else {
+		w.paragraph(t.paidInParts(len(l.Plan)))
+		rows := make([][]string, len(l.Plan))
+		for i, in := range l.Plan {
+			rows[i] = []string{t.percent(in.Percent), money.Format(amounts[i], l.Lang), t.when(in.When, l.Organisation, l.Operator)}
+		}
+		w.table(rows, []float64{10, 27, 0}, "RRL")
+	}
+	p.Ln(1)
+
+	w.heading(t.reporting)
+	w.paragraph(t.reportsIntro(l.Organisation, l.Operator, len(l.Reports)))
+	rows := make([][]string, len(l.Reports))
+	for i, d := range l.Reports {
+		rows[i] = []string{t.reportName(d.Kind), t.by(t.formatDate(d.Due))}
+	}
+	w.table(rows, []float64{labelWidth - indent - tableGap, 0}, "LL")
+	p.Ln(1.5)
+	w.paragraph(t.reportsContent(percentText(l.Tolerance, l.Lang)))
+	p.Ln(1)
+}
+
+// section writes a heading and its paragraphs.
 func (w *writer) section(heading, body string) {
+	w.heading(heading)
+	for i, para := range paragraphs(body) {
+		if i > 0 {
+			w.pdf.Ln(1.5)
+		}
+		w.paragraph(para)
+	}
+	w.pdf.Ln(1)
+}
+
+// heading writes a section's heading, keeping it with at least two lines
+// of what follows, and sets the body font.
+func (w *writer) heading(heading string) {
 	p := w.pdf
 	_, pageHeight := p.GetPageSize()
 	if p.GetY()+6.5+2*lineHeight > pageHeight-marginBottom {
@@ -327,13 +418,69 @@ func (w *writer) section(heading, body string) {
 	w.font("B", 11.5)
 	p.CellFormat(0, 6.5, heading, "", 1, "L", false, 0, "")
 	w.font("", 10.5)
-	for i, para := range paragraphs(body) {
-		if i > 0 {
-			p.Ln(1.5)
-		}
-		p.MultiCell(0, lineHeight, pdfText(para), "", "L", false)
+}
+
+// paragraph writes one paragraph of body text.
+func (w *writer) paragraph(s string) {
+	w.font("", 10.5)
+	w.pdf.MultiCell(0, lineHeight, pdfText(s), "", "L", false)
+}
+
+// indent is how far lists and tables sit in from the body text.
+const indent = 5.0
+
+// bullets writes a list, each item after a bullet with its lines hanging.
+func (w *writer) bullets(items []string) {
+	p := w.pdf
+	w.font("", 10.5)
+	for _, it := range items {
+		p.Ln(1)
+		p.SetX(marginLeft + 1.5)
+		p.CellFormat(indent-1.5, lineHeight, "•", "", 0, "L", false, 0, "")
+		p.MultiCell(0, lineHeight, pdfText(it), "", "L", false)
 	}
-	p.Ln(1)
+}
+
+// tableGap separates a table's last column from the others.
+const tableGap = 6.0
+
+// table writes rows of cells in columns of the given widths, aligned as
+// align says (L or R per column), indented under the text. The last
+// column takes the rest of the line and wraps, after tableGap; with
+// widths adding up to labelWidth-indent-tableGap it lines up with the
+// facts block's values. A row is kept on one page.
+func (w *writer) table(rows [][]string, widths []float64, align string) {
+	p := w.pdf
+	_, pageHeight := p.GetPageSize()
+	w.font("", 10.5)
+	for _, row := range rows {
+		if p.GetY()+lineHeight+1 > pageHeight-marginBottom {
+			p.AddPage()
+		}
+		p.Ln(1)
+		p.SetX(marginLeft + indent)
+		for i, cell := range row {
+			if i == len(row)-1 {
+				p.SetX(p.GetX() + tableGap)
+				p.MultiCell(0, lineHeight, pdfText(cell), "", string(align[i]), false)
+				break
+			}
+			p.CellFormat(widths[i], lineHeight, pdfText(cell), "", 0, string(align[i]), false, 0, "")
+		}
+	}
+}
+
+// percentText writes a share (0.10) as a percentage in lang: "10 %" in
+// Swedish, "10%" in English; "" for 0.
+func percentText(share float64, lang string) string {
+	if share <= 0 {
+		return ""
+	}
+	v := strconv.FormatFloat(math.Round(share*1000)/10, 'f', -1, 64)
+	if lang == "en" {
+		return v + "%"
+	}
+	return strings.Replace(v, ".", ",", 1) + "\u00a0%"
 }
 
 // paragraphs splits typed text at blank lines; single line breaks stay.
@@ -395,13 +542,22 @@ type text struct {
 	regNumber, applicationReg, date, applicant, partnership  string
 	programme, call, project                                 string
 	decision, reason, conditions, payment, appeal, questions string
+	special, reporting, conditionsIntro                      string
 	onBehalf, officer                                        string
 	formatDate                                               func(time.Time) string
 	forProject                                               func(project string) string
 	granted                                                  func(op, org, amount, project string) string
 	partly                                                   func(op, org, amount, requested, project string) string
 	rejected                                                 func(op, org, requested, project string) string
-	paymentText                                              func(org, op string) string
+	standardTerms                                            func(org, op string) []string
+	paidWhole                                                func(amount, when string) string
+	paidInParts                                              func(n int) string
+	when                                                     func(t ledger.Trigger, org, op string) string
+	percent                                                  func(p int) string
+	reportsIntro                                             func(org, op string, n int) string
+	reportName                                               func(k report.Kind) string
+	by                                                       func(date string) string
+	reportsContent                                           func(tolerance string) string
 	appealText                                               func(op string) string
 	questionsText                                            func(op, contact string) string
 }
@@ -409,28 +565,47 @@ type text struct {
 var svMonths = [...]string{"januari", "februari", "mars", "april", "maj", "juni",
 	"juli", "augusti", "september", "oktober", "november", "december"}
 
+// svCount and enCount write the number of instalments (two or three, as
+// a plan has at most one per trigger) in words.
+func svCount(n int) string {
+	if n >= 2 && n <= 3 {
+		return [...]string{"två", "tre"}[n-2]
+	}
+	return strconv.Itoa(n)
+}
+
+func enCount(n int) string {
+	if n >= 2 && n <= 3 {
+		return [...]string{"two", "three"}[n-2]
+	}
+	return strconv.Itoa(n)
+}
+
 var texts = map[string]text{
 	"sv": {
-		pdfLang:        "sv-SE",
-		heading:        "Beslut om bidrag",
-		page:           "Sida %d",
-		pageOf:         "Sida %d av %d",
-		regNumber:      "Diarienummer",
-		applicationReg: "Ansökans diarienummer",
-		date:           "Beslutsdatum",
-		applicant:      "Sökande",
-		partnership:    "Partnerskap",
-		programme:      "Program",
-		call:           "Utlysning",
-		project:        "Projekt",
-		decision:       "Beslut",
-		reason:         "Skäl för beslutet",
-		conditions:     "Villkor",
-		payment:        "Utbetalning och redovisning",
-		appeal:         "Överklagande",
-		questions:      "Frågor",
-		onBehalf:       "För %s",
-		officer:        "Handläggare, %s",
+		pdfLang:         "sv-SE",
+		heading:         "Beslut om bidrag",
+		page:            "Sida %d",
+		pageOf:          "Sida %d av %d",
+		regNumber:       "Diarienummer",
+		applicationReg:  "Ansökans diarienummer",
+		date:            "Beslutsdatum",
+		applicant:       "Sökande",
+		partnership:     "Partnerskap",
+		programme:       "Program",
+		call:            "Utlysning",
+		project:         "Projekt",
+		decision:        "Beslut",
+		reason:          "Skäl för beslutet",
+		conditions:      "Villkor för bidraget",
+		conditionsIntro: "Bidraget lämnas på följande villkor:",
+		special:         "Särskilda villkor i detta beslut",
+		payment:         "Utbetalning",
+		reporting:       "Redovisning",
+		appeal:          "Överklagande",
+		questions:       "Frågor",
+		onBehalf:        "För %s",
+		officer:         "Handläggare, %s",
 		formatDate: func(d time.Time) string {
 			return fmt.Sprintf("%d %s %d", d.Day(), svMonths[d.Month()-1], d.Year())
 		},
@@ -450,11 +625,51 @@ var texts = map[string]text{
 		rejected: func(op, org, requested, project string) string {
 			return fmt.Sprintf("%s avslår ansökan från %s om %s i bidrag%s. Skälen framgår nedan.", op, org, requested, project)
 		},
-		paymentText: func(org, op string) string {
-			return fmt.Sprintf("Bidraget betalas ut när %[1]s har godkänt villkoren för bidraget. "+
-				"Bidraget får bara användas till projektet så som det beskrivs i ansökan och i detta beslut.\n\n"+
-				"En slutrapport ska lämnas till %[2]s enligt vad som anges i utlysningen. "+
-				"Medel som inte har använts ska betalas tillbaka till %[2]s.", org, op)
+		standardTerms: func(org, op string) []string {
+			return []string{
+				org + " godkänner villkoren för bidraget innan något betalas ut.",
+				"Bidraget används bara till projektet så som det beskrivs i ansökan och i detta beslut.",
+				"Rapporterna lämnas till " + op + " senast de datum som anges nedan.",
+				"Större ändringar, som ett nytt slutdatum eller pengar som flyttas mellan budgetposter, begärs hos " +
+					op + " och genomförs först när " + op + " har godkänt dem.",
+				"Medel som inte har använts till projektet betalas tillbaka till " + op + ".",
+			}
+		},
+		paidWhole: func(amount, when string) string {
+			return "Hela bidraget, " + amount + ", betalas ut " + when + "."
+		},
+		paidInParts: func(n int) string {
+			return fmt.Sprintf("Bidraget betalas ut i %s delar:", svCount(n))
+		},
+		when: func(t ledger.Trigger, org, op string) string {
+			switch t {
+			case ledger.OnInterimApproved:
+				return "när " + op + " har godkänt delrapporten"
+			case ledger.OnFinalReportApproved:
+				return "när " + op + " har godkänt slutrapporten"
+			}
+			return "när " + org + " har godkänt villkoren för bidraget"
+		},
+		percent: func(p int) string { return strconv.Itoa(p) + "\u00a0%" },
+		reportsIntro: func(org, op string, n int) string {
+			if n == 1 {
+				return org + " ska lämna en rapport till " + op + ":"
+			}
+			return org + " ska lämna följande rapporter till " + op + ":"
+		},
+		reportName: func(k report.Kind) string {
+			if k == report.Interim {
+				return "Delrapport"
+			}
+			return "Slutrapport"
+		},
+		by: func(date string) string { return "senast " + date },
+		reportsContent: func(tolerance string) string {
+			s := "Rapporterna redovisar de aktiviteter som har genomförts och hur många de nådde, kostnaderna per budgetpost och resultaten."
+			if tolerance != "" {
+				s += " Om kostnaden för en budgetpost avviker med mer än " + tolerance + " från budgeten ska avvikelsen förklaras."
+			}
+			return s
 		},
 		appealText: func(op string) string {
 			return op + " är inte en myndighet. Beslutet kan inte överklagas."
@@ -464,26 +679,29 @@ var texts = map[string]text{
 		},
 	},
 	"en": {
-		pdfLang:        "en-GB",
-		heading:        "Decision on grant",
-		page:           "Page %d",
-		pageOf:         "Page %d of %d",
-		regNumber:      "Registration number",
-		applicationReg: "Application number",
-		date:           "Date of decision",
-		applicant:      "Applicant",
-		partnership:    "Partnership",
-		programme:      "Programme",
-		call:           "Call",
-		project:        "Project",
-		decision:       "Decision",
-		reason:         "Reasons for the decision",
-		conditions:     "Conditions",
-		payment:        "Payment and reporting",
-		appeal:         "Appeal",
-		questions:      "Questions",
-		onBehalf:       "For %s",
-		officer:        "Programme officer, %s",
+		pdfLang:         "en-GB",
+		heading:         "Decision on grant",
+		page:            "Page %d",
+		pageOf:          "Page %d of %d",
+		regNumber:       "Registration number",
+		applicationReg:  "Application number",
+		date:            "Date of decision",
+		applicant:       "Applicant",
+		partnership:     "Partnership",
+		programme:       "Programme",
+		call:            "Call",
+		project:         "Project",
+		decision:        "Decision",
+		reason:          "Reasons for the decision",
+		conditions:      "Terms of the grant",
+		conditionsIntro: "The grant is given on the following terms:",
+		special:         "Special conditions of this decision",
+		payment:         "Payment",
+		reporting:       "Reporting",
+		appeal:          "Appeal",
+		questions:       "Questions",
+		onBehalf:        "For %s",
+		officer:         "Programme officer, %s",
 		formatDate: func(d time.Time) string {
 			return d.Format("2 January 2006")
 		},
@@ -503,11 +721,51 @@ var texts = map[string]text{
 		rejected: func(op, org, requested, project string) string {
 			return fmt.Sprintf("%s rejects the application from %s for a grant of %s%s. The reasons are given below.", op, org, requested, project)
 		},
-		paymentText: func(org, op string) string {
-			return fmt.Sprintf("The grant is paid once %[1]s has accepted the terms of the grant. "+
-				"It may only be used for the project as described in the application and in this decision.\n\n"+
-				"A final report is due to %[2]s as set out in the call. "+
-				"Money that has not been spent must be repaid to %[2]s.", org, op)
+		standardTerms: func(org, op string) []string {
+			return []string{
+				org + " accepts the terms of the grant before anything is paid.",
+				"The grant is used only for the project as described in the application and in this decision.",
+				"The reports are submitted to " + op + " by the dates given below.",
+				"Major changes, such as a new end date or money moved between budget lines, are requested from " +
+					op + " and made only once " + op + " has approved them.",
+				"Money not spent on the project is repaid to " + op + ".",
+			}
+		},
+		paidWhole: func(amount, when string) string {
+			return "The whole grant, " + amount + ", is paid " + when + "."
+		},
+		paidInParts: func(n int) string {
+			return fmt.Sprintf("The grant is paid in %s instalments:", enCount(n))
+		},
+		when: func(t ledger.Trigger, org, op string) string {
+			switch t {
+			case ledger.OnInterimApproved:
+				return "once " + op + " has approved the interim report"
+			case ledger.OnFinalReportApproved:
+				return "once " + op + " has approved the final report"
+			}
+			return "once " + org + " has accepted the terms of the grant"
+		},
+		percent: func(p int) string { return strconv.Itoa(p) + "%" },
+		reportsIntro: func(org, op string, n int) string {
+			if n == 1 {
+				return org + " must submit one report to " + op + ":"
+			}
+			return org + " must submit the following reports to " + op + ":"
+		},
+		reportName: func(k report.Kind) string {
+			if k == report.Interim {
+				return "Interim report"
+			}
+			return "Final report"
+		},
+		by: func(date string) string { return "by " + date },
+		reportsContent: func(tolerance string) string {
+			s := "The reports set out the activities carried out and whom they reached, the costs per budget line and the results."
+			if tolerance != "" {
+				s += " Where spending on a budget line differs from the budget by more than " + tolerance + ", the difference must be explained."
+			}
+			return s
 		},
 		appealText: func(op string) string {
 			return op + " is not a public authority. The decision cannot be appealed."

@@ -10,6 +10,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/icld/partnerskap/internal/clock"
+	"github.com/icld/partnerskap/internal/ledger"
+	"github.com/icld/partnerskap/internal/report"
 )
 
 // go test ./internal/letter/ -update rewrites testdata/*.golden from the
@@ -38,7 +42,27 @@ func base() Letter {
 		Conditions:     "En baslinjeundersökning och en uppföljande undersökning ska göras med samma personer.",
 		DecidedBy:      "Åsa Öberg",
 		Contact:        "partnership@icld.se",
+		Plan:           ledger.FullOnAcceptance,
+		Reports:        []report.Deadline{{Kind: report.Final, Due: clock.Date(2022, time.January, 31)}},
+		Tolerance:      0.10,
 	}
+}
+
+// plan6040 is a call's plan of 60 % on acceptance and 40 % after the
+// approved interim report, with the interim report due 30 September.
+func plan6040(l *Letter) {
+	l.Plan = ledger.Plan{{Percent: 60, When: ledger.OnAcceptance}, {Percent: 40, When: ledger.OnInterimApproved}}
+	l.Reports = []report.Deadline{
+		{Kind: report.Interim, Due: clock.Date(2021, time.September, 30)},
+		{Kind: report.Final, Due: clock.Date(2022, time.January, 31)},
+	}
+}
+
+func interimSv() Letter {
+	l := base()
+	plan6040(&l)
+	l.Tolerance = 0.125
+	return l
 }
 
 func grantedSv() Letter { return base() }
@@ -54,6 +78,7 @@ func partlyEn() Letter {
 	l.Reason = "Travel is not an eligible cost in this call; the budget for travel (SEK 100,000) is not granted."
 	l.Conditions = ""
 	l.DecidedBy = "Anders Löfqvist"
+	plan6040(&l)
 	return l
 }
 
@@ -81,12 +106,35 @@ var cases = []struct {
 			"Diarienummer 2021/0042", "Ansökans diarienummer 2021/0017", "21 maj 2021",
 			"Kommunalt partnerskap", "Informations- och kommunikationsstöd 2021",
 			"Plast, avfall och miljö – från Masaka till Växjö och Kalix",
-			"Villkor", "baslinjeundersökning",
-			"Utbetalning och redovisning", "godkänt villkoren", "slutrapport", "betalas tillbaka",
+			"Villkor för bidraget", "Bidraget lämnas på följande villkor:",
+			"• Kalix kommun godkänner villkoren för bidraget innan något betalas ut.",
+			"• Bidraget används bara till projektet så som det beskrivs i ansökan och i detta beslut.",
+			"• Rapporterna lämnas till ICLD senast de datum som anges nedan.",
+			"genomförs först när ICLD har godkänt dem.",
+			"• Medel som inte har använts till projektet betalas tillbaka till ICLD.",
+			"Särskilda villkor i detta beslut", "baslinjeundersökning",
+			"Utbetalning Hela bidraget, 300 000 kr, betalas ut när Kalix kommun har godkänt villkoren för bidraget.",
+			"Redovisning Kalix kommun ska lämna en rapport till ICLD: Slutrapport senast 31 januari 2022",
+			"avviker med mer än 10 % från budgeten ska avvikelsen förklaras.",
 			"Beslutet kan inte överklagas.", "ICLD är inte en myndighet.",
-			"För ICLD", "Åsa Öberg", "Handläggare, ICLD", "partnership@icld.se", "Sida 1 av 1",
+			"För ICLD", "Åsa Öberg", "Handläggare, ICLD", "partnership@icld.se", "Sida 1 av 2",
 		},
-		unwant: []string{"Skäl för beslutet", "SEK"},
+		unwant: []string{"Skäl för beslutet", "SEK", "Delrapport", "delar:", "delrapporten"},
+	},
+	{
+		name:   "interim_sv",
+		letter: interimSv,
+		want: []string{
+			"ICLD beviljar Kalix kommun 300 000 kr i bidrag",
+			"Villkor för bidraget", "Särskilda villkor i detta beslut",
+			"Utbetalning Bidraget betalas ut i två delar:",
+			"60 % 180 000 kr när Kalix kommun har godkänt villkoren för bidraget",
+			"40 % 120 000 kr när ICLD har godkänt delrapporten",
+			"Redovisning Kalix kommun ska lämna följande rapporter till ICLD:",
+			"Delrapport senast 30 september 2021", "Slutrapport senast 31 januari 2022",
+			"avviker med mer än 12,5 % från budgeten", "Åsa Öberg",
+		},
+		unwant: []string{"Hela bidraget", "slutrapporten", "SEK"},
 	},
 	{
 		name:   "partly_granted_en",
@@ -95,10 +143,19 @@ var cases = []struct {
 			"Decision on grant", "Kalix kommun", "Masaka", "Växjö", "2021/0042", "2021/0017", "21 May 2021",
 			"ICLD grants Kalix kommun SEK 200,000", "The application was for SEK 300,000", "partly granted",
 			"Reasons for the decision", "Travel is not an eligible cost",
-			"Payment and reporting", "accepted the terms", "final report", "repaid",
-			"The decision cannot be appealed.", "Anders Löfqvist", "Programme officer, ICLD", "Page 1 of 1",
+			"Terms of the grant", "The grant is given on the following terms:",
+			"• Kalix kommun accepts the terms of the grant before anything is paid.",
+			"• The reports are submitted to ICLD by the dates given below.",
+			"• Money not spent on the project is repaid to ICLD.",
+			"Payment The grant is paid in two instalments:",
+			"60% SEK 120,000 once Kalix kommun has accepted the terms of the grant",
+			"40% SEK 80,000 once ICLD has approved the interim report",
+			"Reporting Kalix kommun must submit the following reports to ICLD:",
+			"Interim report by 30 September 2021", "Final report by 31 January 2022",
+			"differs from the budget by more than 10%, the difference must be explained.",
+			"The decision cannot be appealed.", "Anders Löfqvist", "Programme officer, ICLD", "Page 1 of 2",
 		},
-		unwant: []string{"Conditions", " kr", "Beslut"},
+		unwant: []string{"Conditions", "Special conditions", " kr", "Beslut"},
 	},
 	{
 		name:   "rejected_sv",
@@ -109,7 +166,7 @@ var cases = []struct {
 			"Skäl för beslutet", "Partnerskapet med Masaka är inte aktivt",
 			"Beslutet kan inte överklagas.", "Åsa Öberg",
 		},
-		unwant: []string{"beviljar", "Utbetalning", "Villkor"},
+		unwant: []string{"beviljar", "Utbetalning", "Villkor", "Redovisning", "rapport"},
 	},
 }
 
@@ -174,13 +231,35 @@ func TestRenderLong(t *testing.T) {
 		t.Errorf("%d pages, want 2", n)
 	}
 	text := collapse(extract(t, pdf))
-	for _, w := range []string{"Page 1 of 2", "Page 2 of 2", "Conditions", "The decision cannot be appealed."} {
+	for _, w := range []string{"Page 1 of 2", "Page 2 of 2", "Special conditions", "The decision cannot be appealed."} {
 		if !strings.Contains(text, w) {
 			t.Errorf("text lacks %q", w)
 		}
 	}
 	if strings.LastIndex(text, "Anders Löfqvist") < strings.LastIndex(text, "cannot be appealed") {
 		t.Error("the signature is not after the standard paragraphs")
+	}
+}
+
+// TestRenderInstalmentsAddUp checks that the instalments the letter states
+// add up to the grant to the öre, the last taking the remainder.
+func TestRenderInstalmentsAddUp(t *testing.T) {
+	l := base()
+	l.Requested, l.Amount = 100_000_01, 100_000_01
+	l.Plan = ledger.Plan{{Percent: 60, When: ledger.OnAcceptance}, {Percent: 40, When: ledger.OnFinalReportApproved}}
+	pdf, err := Render(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := collapse(extract(t, pdf))
+	for _, w := range []string{
+		"ICLD beviljar Kalix kommun 100 000,01 kr i bidrag",
+		"60 % 60 000 kr när Kalix kommun har godkänt villkoren för bidraget",
+		"40 % 40 000,01 kr när ICLD har godkänt slutrapporten",
+	} {
+		if !strings.Contains(text, w) {
+			t.Errorf("text lacks %q\n%s", w, text)
+		}
 	}
 }
 
@@ -196,6 +275,10 @@ func TestRenderRefuses(t *testing.T) {
 		"rejection, no reason":   func(l *Letter) { l.Outcome = "rejected"; l.Amount = 0 },
 		"partial, no reason":     func(l *Letter) { l.Outcome = "partly_granted"; l.Amount = 1 },
 		"partial, all of it":     func(l *Letter) { l.Outcome = "partly_granted"; l.Reason = "x" },
+		"grant without a plan":   func(l *Letter) { l.Plan = nil },
+		"plan of 90 %":           func(l *Letter) { l.Plan = ledger.Plan{{Percent: 90, When: ledger.OnAcceptance}} },
+		"no final report":        func(l *Letter) { l.Reports = []report.Deadline{{Kind: report.Interim, Due: decided}} },
+		"report without a date":  func(l *Letter) { l.Reports = append(l.Reports, report.Deadline{Kind: report.Interim}) },
 	} {
 		l := base()
 		change(&l)

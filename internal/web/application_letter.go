@@ -3,7 +3,9 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
+	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/letter"
 	"github.com/icld/partnerskap/internal/store"
 )
@@ -42,11 +44,16 @@ func (s *Server) appLetter(w http.ResponseWriter, r *http.Request, b *Base) erro
 	if err != nil {
 		return err
 	}
+	// The letter states the terms as decided: the call's payment plan and
+	// its report deadlines for a grant awarded on the decision's date (as
+	// grant.Decide awards it), not moved by later extensions.
+	rules := row.Call.Config.Reports
 	pdf, err := letter.Render(letter.Letter{
 		Lang: b.Lang, Operator: prog.Operator, Programme: prog.Name(b.Lang), Call: row.Call.Title(b.Lang),
 		RegNumber: d.RegNumber, ApplicationReg: a.RegNumber, Date: d.DecidedAt, Organisation: row.Org.Name,
 		Partnership: row.Partnership.Name, Project: a.Title(), Outcome: string(d.Outcome), Requested: a.Requested,
 		Amount: d.Amount, Reason: d.Reason, Conditions: d.Conditions, DecidedBy: b.ActorName(d.DeciderName), Contact: "partnership@icld.se",
+		Plan: row.Call.Config.Plan(), Reports: rules.Deadlines(clock.Today(d.DecidedAt), time.Time{}), Tolerance: rules.Tolerance(),
 	})
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/call"
 	"github.com/icld/partnerskap/internal/decision"
+	"github.com/icld/partnerskap/internal/ledger"
 	"github.com/icld/partnerskap/internal/user"
 )
 
@@ -128,4 +129,54 @@ func TestOpenReviewerReadsLetter(t *testing.T) {
 	}
 	res := e.get(c, reviewPath(a.ID))
 	wantContains(t, "open review page", res.body, "Kalix kommun", "Kalix – Masaka")
+}
+
+// The decision letter states the call's payment plan with each
+// instalment's amount, the reports the call asks for with their due dates,
+// and the grant's terms, in the reader's language: here a call paying
+// 60 % on acceptance and 40 % after an approved interim report.
+func TestLetterStatesPlanAndReports(t *testing.T) {
+	e := newEnv(t, "http://localhost")
+	ctx := context.Background()
+	f := newCaseFix(t, e, 1_000_000, 300_000, func(c *call.Config) {
+		c.PaymentPlan = ledger.Plan{{Percent: 60, When: ledger.OnAcceptance}, {Percent: 40, When: ledger.OnInterimApproved}}
+		c.Reports.Interim, c.Reports.InterimDue = true, "2021-09-30"
+	})
+	a := f.inReview("Plast och avfall i Kalix", "200 000")
+	if err := e.store.Decide(ctx, audit.Actor{Name: "Olle Handläggare"}, &decision.Decision{ApplicationID: a.ID, Outcome: decision.Granted,
+		Conditions: "Förmätningen skickas till ICLD före första utbetalningen."}, nil); err != nil {
+		t.Fatal(err)
+	}
+	c := e.login(kalixApplicant)
+	for _, tc := range []struct {
+		path   string
+		want   []string
+		unwant []string
+	}{
+		{fmt.Sprintf("/ansokningar/%d/beslut.pdf", a.ID), []string{
+			"ICLD beviljar Kalix kommun 200 000 kr i bidrag",
+			"Villkor för bidraget", "Kalix kommun godkänner villkoren för bidraget innan något betalas ut.",
+			"betalas tillbaka till ICLD", "Särskilda villkor i detta beslut", "Förmätningen skickas till ICLD före första utbetalningen.",
+			"Bidraget betalas ut i två delar:",
+			"60 % 120 000 kr när Kalix kommun har godkänt villkoren för bidraget",
+			"40 % 80 000 kr när ICLD har godkänt delrapporten",
+			"Delrapport senast 30 september 2021", "Slutrapport senast 31 januari 2022",
+			"avviker med mer än 10 % från budgeten",
+		}, []string{"Hela bidraget", "betalas ut när Kalix kommun har godkänt villkoren för bidraget."}},
+		{fmt.Sprintf("/en/applications/%d/decision.pdf", a.ID), []string{
+			"ICLD grants Kalix kommun SEK 200,000", "Terms of the grant", "repaid to ICLD",
+			"The grant is paid in two instalments:",
+			"60% SEK 120,000 once Kalix kommun has accepted the terms of the grant",
+			"40% SEK 80,000 once ICLD has approved the interim report",
+			"Interim report by 30 September 2021", "Final report by 31 January 2022",
+		}, []string{"The grant is paid once"}},
+	} {
+		res := e.get(c, tc.path)
+		if res.status != http.StatusOK {
+			t.Fatalf("GET %s: %d", tc.path, res.status)
+		}
+		text := pdfText(t, []byte(res.body))
+		wantContains(t, "letter "+tc.path, text, tc.want...)
+		wantNotContains(t, "letter "+tc.path, text, tc.unwant...)
+	}
 }
