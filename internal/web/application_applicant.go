@@ -30,6 +30,7 @@ type appPage struct {
 	CallOpen  bool
 	Editable  bool
 	Sections  []sectionView
+	Answers   []answerSection // the answers read-only, once the application is not editable
 	Missing   []fieldError        // what the draft still lacks, for the checklist
 	Summary   errorSummary        // the errors of a save or submit that failed, in form order
 	Request   *application.Change // the officer's latest completion request, while it is open
@@ -95,6 +96,10 @@ func (s *Server) renderApp(w http.ResponseWriter, r *http.Request, b *Base, stat
 		shown = nil
 	}
 	page.Sections = b.formView(row.Call, &answers, shown, files, page.Editable)
+	if !page.Editable {
+		// Read as the officer reads it: amounts as money, targets titled.
+		page.Answers = answerSections(b, row.Call, &answers, files, a.ID)
+	}
 	// One list of what to fix: after a failed submit, the errors (the
 	// checklist would repeat them); otherwise the checklist of what is
 	// still missing. Both name each field and follow the form's order.

@@ -79,16 +79,6 @@ func options(opts []form.Option, lang string) []option {
 	return out
 }
 
-// optionLabel returns the label of value among opts, or value itself.
-func optionLabel(opts []option, value string) string {
-	for _, o := range opts {
-		if o.Value == value {
-			return o.Label
-		}
-	}
-	return value
-}
-
 // formView builds the view of c's form filled with a. errs are keyed as
 // form.Check keys them.
 func (b *Base) formView(c *call.Call, a *form.Answers, errs validate.Errors, files []*attachment.Attachment, blank bool) []sectionView {
@@ -255,34 +245,3 @@ func cellOf(pg pager, key string, row rowView, col, labelKey string, opts []opti
 
 // kilobytes rounds a file size up to whole KB.
 func kilobytes(size int64) int64 { return (size + 1023) / 1024 }
-
-// rowText writes a block's row on one line, for reading.
-func rowText(f fieldView, row rowView) string {
-	var parts []string
-	add := func(col string, opts []option) {
-		if v := row.Cells[col]; v != "" {
-			if opts != nil {
-				v = optionLabel(opts, v)
-			}
-			parts = append(parts, v)
-		}
-	}
-	switch f.Kind {
-	case form.TargetGroups:
-		add("group", f.TargetGroups)
-		add("message", nil)
-	case form.Activities:
-		add("title", nil)
-		add("target_group", f.TargetGroups)
-		add("channel", f.Channels)
-		if row.Cells["start"] != "" || row.Cells["end"] != "" {
-			parts = append(parts, row.Cells["start"]+"–"+row.Cells["end"])
-		}
-		add("cost", nil)
-	case form.Budget:
-		add("category", f.Categories)
-		add("description", nil)
-		add("amount", nil)
-	}
-	return strings.Join(parts, " · ")
-}

@@ -53,7 +53,6 @@ func funcMap() template.FuncMap {
 		"decideOptions": decideOptions,
 		"kindOptions":   surveyKindOptions,
 		"kb":            kilobytes,
-		"rowText":       rowText,
 	}
 }
 
