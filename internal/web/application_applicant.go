@@ -30,7 +30,7 @@ type appPage struct {
 	CallOpen  bool
 	Editable  bool
 	Sections  []sectionView
-	Answers   []answerSection // the answers read-only, once the application is not editable
+	Answers   []answerSection     // the answers read-only, once the application is not editable
 	Missing   []fieldError        // what the draft still lacks, for the checklist
 	Summary   errorSummary        // the errors of a save or submit that failed, in form order
 	Request   *application.Change // the officer's latest completion request, while it is open
