@@ -18,7 +18,7 @@ import (
 type Config struct {
 	Listen    string // address of the web server, e.g. "localhost:8080"
 	OpsListen string // address of /metrics and /healthz; loopback by default
-	DataDir   string // where the SQLite file (and later uploads) live
+	DataDir   string // where the SQLite file and, on SQLite, uploaded files (files/) live
 	Database  string // postgres://… to run on PostgreSQL; empty for SQLite in DataDir
 	BaseURL   string // public address, e.g. https://partnerskap.icld.se; empty: from Listen (PublicBaseURL)
 	Demo      bool   // load the 2021 pilot
@@ -106,9 +106,9 @@ func (c Config) PublicBaseURL(listen string) (base, warning string) {
 	}
 	switch {
 	case bport != lport:
-		return c.BaseURL, fmt.Sprintf("the base URL %s names port %s but the server listens on %s; links use the base URL (right behind a reverse proxy)", c.BaseURL, bport, listen)
+		return c.BaseURL, fmt.Sprintf("the base URL %s names port %s but the server listens on %s; links use the base URL, as they should behind a reverse proxy", c.BaseURL, bport, listen)
 	case !wildcard(lhost) && !sameHost(lhost, u.Hostname()):
-		return c.BaseURL, fmt.Sprintf("the base URL %s names host %s but the server listens on %s; links use the base URL (right behind a reverse proxy)", c.BaseURL, u.Hostname(), listen)
+		return c.BaseURL, fmt.Sprintf("the base URL %s names host %s but the server listens on %s; links use the base URL, as they should behind a reverse proxy", c.BaseURL, u.Hostname(), listen)
 	}
 	return c.BaseURL, ""
 }
