@@ -139,9 +139,9 @@ func flags(name string, stderr io.Writer) (*flag.FlagSet, *app.Config) {
 	}
 	str(&cfg.Listen, "listen", "localhost:8080", "web server address")
 	str(&cfg.OpsListen, "ops-listen", "127.0.0.1:9090", "address for /metrics and /healthz (empty to turn off)")
-	str(&cfg.DataDir, "data-dir", "data", "directory for the SQLite database and files")
+	str(&cfg.DataDir, "data-dir", "data", "directory for the SQLite database and, on SQLite, uploaded files (files/)")
 	str(&cfg.Database, "database", "", "postgres://… to use PostgreSQL; empty for SQLite in the data directory")
-	str(&cfg.BaseURL, "base-url", "http://localhost:8080", "public address of the site")
+	str(&cfg.BaseURL, "base-url", "", "public address of the site in links, e-mails, the widget and fact sheets; empty for http:// and the --listen address (localhost for a wildcard host)")
 	str(&cfg.TrustedProxies, "trusted-proxies", "", "reverse proxies whose X-Forwarded-For is believed, e.g. 127.0.0.1,10.0.0.0/8")
 	str(&cfg.RegistryPrefix, "registry-prefix", "", "prefix of registration numbers, e.g. KOM gives \"KOM 2021/0042\"")
 	str(&cfg.LogFormat, "log-format", "text", "log format: text or json")

@@ -97,3 +97,25 @@ func TestOIDCSettings(t *testing.T) {
 		t.Errorf("got %+v, want %+v", cfg.OIDC, want)
 	}
 }
+
+// TestBaseURLFollowsListen: --base-url has no fixed default, so a server
+// moved with --listen alone names its new address in its links (app
+// derives it, Config.PublicBaseURL); the flag or PARTNERSKAP_BASE_URL
+// still sets it.
+func TestBaseURLFollowsListen(t *testing.T) {
+	fs, cfg := flags("serve", &bytes.Buffer{})
+	if err := fs.Parse([]string{"--listen", "127.0.0.1:9000"}); err != nil {
+		t.Fatal(err)
+	}
+	if base, _ := cfg.PublicBaseURL(cfg.Listen); cfg.BaseURL != "" || base != "http://127.0.0.1:9000" {
+		t.Errorf("--listen 127.0.0.1:9000 alone: base URL %q, links to %q", cfg.BaseURL, base)
+	}
+	t.Setenv("PARTNERSKAP_BASE_URL", "https://partnerskap.example")
+	fs, cfg = flags("serve", &bytes.Buffer{})
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.BaseURL != "https://partnerskap.example" {
+		t.Errorf("PARTNERSKAP_BASE_URL: base URL %q", cfg.BaseURL)
+	}
+}

@@ -114,7 +114,29 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 	if err != nil {
 		return fmt.Errorf("trusted proxies %q: %w", cfg.TrustedProxies, err)
 	}
-	wcfg := web.Config{BaseURL: cfg.BaseURL, Files: files, TrustedProxies: proxies}
+	// Listen first: the public address may come from the address the
+	// server really listens on (port 0 in tests).
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", cfg.Listen, err)
+	}
+	defer ln.Close() // on an early return; closed again by the server's shutdown, harmlessly
+	var opsLn net.Listener
+	if cfg.OpsListen != "" {
+		if opsLn, err = net.Listen("tcp", cfg.OpsListen); err != nil {
+			return fmt.Errorf("cannot listen on %s: %w", cfg.OpsListen, err)
+		}
+		defer opsLn.Close()
+	}
+	listen := cfg.Listen
+	if _, port, err := net.SplitHostPort(listen); err == nil && port == "0" {
+		listen = ln.Addr().String()
+	}
+	baseURL, warning := cfg.PublicBaseURL(listen)
+	if warning != "" {
+		log.Warn("base URL and listen address disagree: "+warning, "base_url", baseURL, "listen", listen)
+	}
+	wcfg := web.Config{BaseURL: baseURL, Files: files, TrustedProxies: proxies}
 	if cfg.OIDC.Enabled() {
 		wcfg.SSO = startSSO(ctx, cfg.OIDC, clk, log)
 	}
@@ -143,22 +165,11 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 	if err != nil {
 		return err
 	}
-	reminders := notify.New(s, msgs, cfg.BaseURL)
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %w", cfg.Listen, err)
-	}
-	var opsLn net.Listener
-	if cfg.OpsListen != "" {
-		if opsLn, err = net.Listen("tcp", cfg.OpsListen); err != nil {
-			ln.Close()
-			return fmt.Errorf("cannot listen on %s: %w", cfg.OpsListen, err)
-		}
-	}
-	url := "http://" + displayAddr(ln.Addr().String())
+	reminders := notify.New(s, msgs, baseURL)
+	url := "http://" + browsable(ln.Addr().String())
 	fmt.Fprintf(out, "partnerskap is running at %s (database: %s %s)\n", url, s.Engine(), cfg.DatabaseName())
 	if opsLn != nil {
-		fmt.Fprintf(out, "metrics and health: http://%s/metrics, /healthz\n", displayAddr(opsLn.Addr().String()))
+		fmt.Fprintf(out, "metrics and health: http://%s/metrics, /healthz\n", browsable(opsLn.Addr().String()))
 	}
 	if res != nil {
 		fmt.Fprintln(out, "demo accounts (password for all: "+demo.Password+"):")
@@ -200,18 +211,6 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return errors.Join(web.Shutdown(sctx), opsSrv.Shutdown(sctx))
-}
-
-// displayAddr turns a listen address into one a browser can open.
-func displayAddr(addr string) string {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return addr
-	}
-	if host == "" || host == "::" || host == "0.0.0.0" {
-		host = "localhost"
-	}
-	return net.JoinHostPort(host, port)
 }
 
 // cleanSessions deletes expired sessions every hour.

@@ -4,6 +4,8 @@
 package app
 
 import (
+	"fmt"
+	"net"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -16,9 +18,9 @@ import (
 type Config struct {
 	Listen    string // address of the web server, e.g. "localhost:8080"
 	OpsListen string // address of /metrics and /healthz; loopback by default
-	DataDir   string // where the SQLite file (and later uploads) live
+	DataDir   string // where the SQLite file and, on SQLite, uploaded files (files/) live
 	Database  string // postgres://… to run on PostgreSQL; empty for SQLite in DataDir
-	BaseURL   string // public address, e.g. https://partnerskap.icld.se
+	BaseURL   string // public address, e.g. https://partnerskap.icld.se; empty: from Listen (PublicBaseURL)
 	Demo      bool   // load the 2021 pilot
 	// RegistryPrefix goes before registration numbers ("KOM" gives
 	// "KOM 2021/0042"); empty gives "2021/0042".
@@ -74,4 +76,72 @@ func (c Config) DatabaseName() string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
+}
+
+// PublicBaseURL is the address the site's links name: in e-mails, the
+// widget snippet, fact sheets, feeds and survey links. listen is the
+// address the server listens on. With BaseURL empty it is derived from
+// listen: "http://" and its host and port, an empty or wildcard host
+// (0.0.0.0, ::) becoming localhost, so changing --listen alone does not
+// leave every link pointing at the old port. With BaseURL set it is
+// BaseURL, and warning, when not empty, says how the two disagree: a
+// different port, or a different host than the specific one listened on.
+// Behind a reverse proxy they differ rightly, so this is for the log,
+// not a refusal.
+func (c Config) PublicBaseURL(listen string) (base, warning string) {
+	if c.BaseURL == "" {
+		return "http://" + browsable(listen), ""
+	}
+	lhost, lport, err := net.SplitHostPort(listen)
+	if err != nil {
+		return c.BaseURL, "" // the listen address is refused where it is used
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return c.BaseURL, fmt.Sprintf("the base URL %q is not an http:// or https:// address; links will not work", c.BaseURL)
+	}
+	bport := u.Port()
+	if bport == "" {
+		bport = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	switch {
+	case bport != lport:
+		return c.BaseURL, fmt.Sprintf("the base URL %s names port %s but the server listens on %s; links use the base URL, as they should behind a reverse proxy", c.BaseURL, bport, listen)
+	case !wildcard(lhost) && !sameHost(lhost, u.Hostname()):
+		return c.BaseURL, fmt.Sprintf("the base URL %s names host %s but the server listens on %s; links use the base URL, as they should behind a reverse proxy", c.BaseURL, u.Hostname(), listen)
+	}
+	return c.BaseURL, ""
+}
+
+// browsable turns a listen address into one a browser can open: an empty
+// or wildcard host becomes localhost.
+func browsable(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if wildcard(host) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// wildcard reports whether a listen host means every address.
+func wildcard(host string) bool {
+	return host == "" || host == "0.0.0.0" || host == "::"
+}
+
+// sameHost reports whether two host names or addresses name the same
+// host as far as can be told without asking DNS: equal, or both loopback
+// (localhost, 127.0.0.1, ::1).
+func sameHost(a, b string) bool {
+	return strings.EqualFold(a, b) || (loopback(a) && loopback(b))
+}
+
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

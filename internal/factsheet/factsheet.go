@@ -66,7 +66,7 @@ type Survey struct {
 	FollowUp  float64 // mean, 1–5
 	BaselineN int     // answers before
 	FollowUpN int     // answers after
-	Pairs     int     // people who answered both times (0 when unknown)
+	Pairs     int     // people who answered both times (0 when unknown; left out below survey.MinPublicAnswers)
 	ScaleLow  int     // the scale's ends, e.g. 1 and 5
 	ScaleHigh int
 }
@@ -89,10 +89,6 @@ const (
 	maxNameLine = 2
 )
 
-// MinAnswers is the fewest answers in each phase for a survey's change to
-// be shown, the same rule as on the public pages.
-const MinAnswers = survey.MinPublicAnswers
-
 // scales are the steps the whole sheet shrinks by until it fits. A short
 // sheet is set larger than the base size, so it reads easily and does not
 // leave half the page empty.
@@ -110,8 +106,15 @@ func Render(s Sheet) ([]byte, error) {
 	if s.Produced.IsZero() {
 		return nil, errors.New("factsheet: no production date")
 	}
-	if s.Survey != nil && (s.Survey.BaselineN < MinAnswers || s.Survey.FollowUpN < MinAnswers) {
+	// The sheet is public: each survey figure follows the public pages'
+	// rule (survey.Public) on the answers, or pairs, it rests on.
+	if s.Survey != nil && (!survey.Public(s.Survey.BaselineN) || !survey.Public(s.Survey.FollowUpN)) {
 		s.Survey = nil
+	}
+	if s.Survey != nil && s.Survey.Pairs > 0 && !survey.Public(s.Survey.Pairs) {
+		sv := *s.Survey
+		sv.Pairs = 0
+		s.Survey = &sv
 	}
 	if s.Survey != nil && s.Survey.ScaleHigh <= s.Survey.ScaleLow {
 		sv := *s.Survey

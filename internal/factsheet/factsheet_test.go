@@ -184,6 +184,27 @@ func TestSurveyTooFew(t *testing.T) {
 	}
 }
 
+// TestSurveyFewPairs: the sheet is public, so the number of people who
+// answered both times is left out below survey.MinPublicAnswers pairs,
+// as the partnership page leaves out their change; the rest stays.
+func TestSurveyFewPairs(t *testing.T) {
+	for pairs, shown := range map[int]bool{3: false, 5: true} {
+		s := kalix("sv")
+		s.Survey.Pairs = pairs
+		pdf, err := Render(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := collapse(extract(t, pdf))
+		if !strings.Contains(text, "32 svar före och 29 efter") {
+			t.Errorf("%d pairs: the survey's change is gone", pairs)
+		}
+		if got := strings.Contains(text, "personer svarade båda gångerna"); got != shown {
+			t.Errorf("%d pairs: pairs mentioned %v, want %v", pairs, got, shown)
+		}
+	}
+}
+
 func TestRenderRefuses(t *testing.T) {
 	for name, change := range map[string]func(*Sheet){
 		"unknown language": func(s *Sheet) { s.Lang = "de" },

@@ -27,17 +27,42 @@ type QuestionResult struct {
 	// Change is follow-up minus baseline: of the mean for a scale, of the
 	// share answering yes for a yes/no question (in percentage points).
 	Change float64
-	// Pairs counts respondents who answered in both phases under the same
-	// code and target group; PairedChange is their mean change, which
-	// shows the effect on the same people.
+	// Pairs counts the complete pairs of this question: respondents who
+	// answered it in both phases under the same code and target group.
+	// An answer of "don't know" (or none) in either phase breaks the
+	// pair, so a yes/no question may have fewer pairs than a scale
+	// question of the same survey. PairedChange is the pairs' mean
+	// change, which shows the effect on the same people.
 	Pairs        int
 	PairedChange float64
 }
 
-// MinPublicAnswers is the fewest answers a phase needs before its results
-// are shown to the public (the partnership page, the fact sheet): fewer
-// mean little, and could point at the people who answered.
+// MinPublicAnswers is the fewest answers a figure must rest on before it
+// is shown to the public (the partnership page, the fact sheet): fewer
+// mean little, and could point at the people who answered. It is the one
+// privacy rule for every published survey figure; Public applies it.
 const MinPublicAnswers = 5
+
+// Public reports whether a figure resting on n answers may be shown to the
+// public. For a phase's mean or shares n is the answers to the question in
+// that phase; for the change between phases, the smaller phase; for the
+// paired change, the complete pairs (see QuestionResult.Pairs).
+func Public(n int) bool { return n >= MinPublicAnswers }
+
+// Shown says which of a question's figures the public may see.
+type Shown struct {
+	Baseline, FollowUp bool // the phase's mean or shares
+	Change             bool // follow-up minus baseline
+	PairedChange       bool // the mean change of the same people
+}
+
+// Public says which of the question's figures may be shown to the
+// public, each by Public on the answers it rests on.
+func (r QuestionResult) Public() Shown {
+	sh := Shown{Baseline: Public(r.Baseline.Answered), FollowUp: Public(r.FollowUp.Answered), PairedChange: Public(r.Pairs)}
+	sh.Change = sh.Baseline && sh.FollowUp
+	return sh
+}
 
 // PublicResponses keeps the responses of the phases that have at least
 // MinPublicAnswers answers, and names the phases it left out.
@@ -47,12 +72,12 @@ func PublicResponses(responses []Response) (kept []Response, withheld []Phase) {
 		n[r.Phase]++
 	}
 	for _, p := range []Phase{Baseline, FollowUp} {
-		if n[p] > 0 && n[p] < MinPublicAnswers {
+		if n[p] > 0 && !Public(n[p]) {
 			withheld = append(withheld, p)
 		}
 	}
 	for _, r := range responses {
-		if n[r.Phase] >= MinPublicAnswers {
+		if Public(n[r.Phase]) {
 			kept = append(kept, r)
 		}
 	}

@@ -125,3 +125,44 @@ func TestPublicResponses(t *testing.T) {
 		t.Errorf("none: %v %v", kept, withheld)
 	}
 }
+
+// TestPublicFigures: every public figure follows one rule, at least
+// MinPublicAnswers answers under it; for the paired change the count is
+// the question's complete pairs, so "don't know" answers that break pairs
+// can hide a yes/no question's paired change while the scale question of
+// the same people shows its own.
+func TestPublicFigures(t *testing.T) {
+	for n, want := range map[int]bool{0: false, 3: false, 4: false, 5: true, 6: true} {
+		if Public(n) != want {
+			t.Errorf("Public(%d) = %v, want %v", n, !want, want)
+		}
+	}
+	qs := DefaultQuestions()
+	var rs []Response
+	for i, code := range []string{"A", "B", "C", "D", "E"} {
+		after := Yes
+		if i >= 3 {
+			after = DontKnow // D and E don't know afterwards: no pair for the yes/no question
+		}
+		rs = append(rs,
+			Response{Phase: Baseline, TargetGroup: "pupils", Code: code, Answers: map[string]string{"know_partnership": "2", "partnership_useful": No}},
+			Response{Phase: FollowUp, TargetGroup: "pupils", Code: code, Answers: map[string]string{"know_partnership": "4", "partnership_useful": after}})
+	}
+	res := Results(qs, rs, "")
+	scale, yesNo := res[0], res[2]
+	if scale.Pairs != 5 || yesNo.Pairs != 3 {
+		t.Fatalf("pairs: scale %d, yes/no %d; want 5 and 3", scale.Pairs, yesNo.Pairs)
+	}
+	if got, want := scale.Public(), (Shown{Baseline: true, FollowUp: true, Change: true, PairedChange: true}); got != want {
+		t.Errorf("scale with 5 pairs: %+v, want %+v", got, want)
+	}
+	// Five answered the yes/no question each time (don't know is an
+	// answer), so its shares and change are shown; its three pairs are not.
+	if got, want := yesNo.Public(), (Shown{Baseline: true, FollowUp: true, Change: true, PairedChange: false}); got != want {
+		t.Errorf("yes/no with 3 pairs: %+v, want %+v", got, want)
+	}
+	few := Results(qs, rs[:6], "") // three answers in each phase
+	if got := few[0].Public(); got != (Shown{}) {
+		t.Errorf("three answers a phase: %+v, want nothing shown", got)
+	}
+}

@@ -242,7 +242,10 @@ type publicQuestion struct {
 	After        string
 	Change       string // "" until both phases have answers
 	Pairs        int
-	PairedChange string
+	PairedChange string // "" unless survey.Public(Pairs)
+	// PairsNote says why no paired change is shown when both phases
+	// have answers: too few complete pairs.
+	PairsNote string
 }
 
 func (s *Server) partnershipInsight(ctx context.Context, b *Base, p *partnership.Partnership, rows []grantRow) (partnershipInsight, error) {
@@ -283,11 +286,13 @@ func (s *Server) partnershipInsight(ctx context.Context, b *Base, p *partnership
 				ps.Counts[1]++
 			}
 		}
-		shown, withheld := survey.PublicResponses(responses)
+		_, withheld := survey.PublicResponses(responses)
 		for _, ph := range withheld {
 			ps.Withheld = append(ps.Withheld, b.T("survey.phase."+string(ph)))
 		}
-		for _, res := range survey.Results(sv.Questions, shown, "") {
+		// Each figure is shown by survey.Public on the answers it rests
+		// on (publicQuestionOf), so the whole survey is computed here.
+		for _, res := range survey.Results(sv.Questions, responses, "") {
 			if q, ok := publicQuestionOf(b, res); ok {
 				ps.Questions = append(ps.Questions, q)
 			}
@@ -303,25 +308,21 @@ func (partnershipPage) MinPublicAnswers() int { return survey.MinPublicAnswers }
 
 // publicQuestionOf formats a scale or yes/no question's result as the
 // staff's survey page does (resultOf): means with two decimals, shares
-// in whole percent, changes signed. Choice questions have no single
-// figure to compare and are left to the grantee's own page.
+// in whole percent, changes signed. Each figure is shown only when
+// survey.Public allows it (QuestionResult.Public); in its place a phase
+// with too few answers says so, and so does a paired change with too few
+// pairs. Choice questions have no single figure to compare and are left
+// to the grantee's own page.
 func publicQuestionOf(b *Base, res survey.QuestionResult) (publicQuestion, bool) {
 	q := publicQuestion{Text: res.Question.Text.In(b.Lang), Kind: res.Question.Kind, Pairs: res.Pairs}
-	both := res.Baseline.Answered > 0 && res.FollowUp.Answered > 0
+	shown := res.Public()
+	var before, after, change, paired string
 	switch res.Question.Kind {
 	case survey.Scale:
-		if res.Baseline.Answered > 0 {
-			q.Before = decimal(b.Lang, res.Baseline.Mean, 2, false)
-		}
-		if res.FollowUp.Answered > 0 {
-			q.After = decimal(b.Lang, res.FollowUp.Mean, 2, false)
-		}
-		if both {
-			q.Change = decimal(b.Lang, res.Change, 2, true)
-		}
-		if res.Pairs > 0 {
-			q.PairedChange = decimal(b.Lang, res.PairedChange, 2, true)
-		}
+		before = decimal(b.Lang, res.Baseline.Mean, 2, false)
+		after = decimal(b.Lang, res.FollowUp.Mean, 2, false)
+		change = decimal(b.Lang, res.Change, 2, true)
+		paired = decimal(b.Lang, res.PairedChange, 2, true)
 	case survey.YesNo:
 		yes := func(pr survey.PhaseResult) string {
 			for _, sh := range pr.Shares {
@@ -331,20 +332,36 @@ func publicQuestionOf(b *Base, res survey.QuestionResult) (publicQuestion, bool)
 			}
 			return ""
 		}
-		if res.Baseline.Answered > 0 {
-			q.Before = yes(res.Baseline)
-		}
-		if res.FollowUp.Answered > 0 {
-			q.After = yes(res.FollowUp)
-		}
-		if both {
-			q.Change = b.T("survey.results.points", "N", decimal(b.Lang, res.Change, 1, true))
-		}
-		if res.Pairs > 0 {
-			q.PairedChange = b.T("survey.results.points", "N", decimal(b.Lang, res.PairedChange, 1, true))
-		}
+		before, after = yes(res.Baseline), yes(res.FollowUp)
+		change = b.T("survey.results.points", "N", decimal(b.Lang, res.Change, 1, true))
+		paired = b.T("survey.results.points", "N", decimal(b.Lang, res.PairedChange, 1, true))
 	default:
 		return q, false
+	}
+	tooFew := b.T("surveypairs.too_few_answers")
+	phase := func(pr survey.PhaseResult, ok bool, figure string) string {
+		switch {
+		case ok:
+			return figure
+		case pr.Answered > 0:
+			return tooFew
+		}
+		return ""
+	}
+	q.Before = phase(res.Baseline, shown.Baseline, before)
+	q.After = phase(res.FollowUp, shown.FollowUp, after)
+	both := res.Baseline.Answered > 0 && res.FollowUp.Answered > 0
+	switch {
+	case shown.Change:
+		q.Change = change
+	case both:
+		q.Change = tooFew
+	}
+	switch {
+	case shown.PairedChange:
+		q.PairedChange = paired
+	case both:
+		q.PairsNote = b.T("surveypairs.too_few_pairs", "Min", survey.MinPublicAnswers)
 	}
 	return q, true
 }

@@ -347,7 +347,7 @@ func TestSurveyFewAnswersWithheld(t *testing.T) {
 	row := section[strings.Index(section, "<tbody>"):]
 	row = row[:strings.Index(row, "</tr>")]
 	cells := strings.Split(row, `<td class="num">`)
-	if len(cells) < 3 || strings.HasPrefix(cells[1], "ännu inga svar") || !strings.HasPrefix(cells[2], "ännu inga svar") {
+	if len(cells) < 3 || strings.HasPrefix(cells[1], "för få svar") || !strings.HasPrefix(cells[2], "för få svar för att visas") {
 		t.Errorf("the follow-up's figures are shown though only %d answered, or the baseline's are not:\n%s", survey.MinPublicAnswers-2, row)
 	}
 	// Two more make five: the follow-up is shown.

@@ -98,13 +98,18 @@ func (s *Server) figuresOf(ctx context.Context, p *partnership.Partnership, lang
 // has them.
 func headline(qs []survey.Question, rs []survey.Response, lang string) *factsheet.Survey {
 	for _, r := range survey.Results(qs, rs, "") {
-		if r.Question.Kind != survey.Scale || r.Baseline.Answered < factsheet.MinAnswers || r.FollowUp.Answered < factsheet.MinAnswers {
+		shown := r.Public()
+		if r.Question.Kind != survey.Scale || !shown.Change {
 			continue
 		}
-		return &factsheet.Survey{
+		fs := &factsheet.Survey{
 			Question: r.Question.Text.In(lang), Baseline: r.Baseline.Mean, FollowUp: r.FollowUp.Mean,
-			BaselineN: r.Baseline.Answered, FollowUpN: r.FollowUp.Answered, Pairs: r.Pairs, ScaleLow: 1, ScaleHigh: 5,
+			BaselineN: r.Baseline.Answered, FollowUpN: r.FollowUp.Answered, ScaleLow: 1, ScaleHigh: 5,
 		}
+		if shown.PairedChange {
+			fs.Pairs = r.Pairs
+		}
+		return fs
 	}
 	return nil
 }

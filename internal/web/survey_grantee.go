@@ -44,6 +44,11 @@ type surveyPage struct {
 	Summary     errorSummary
 }
 
+// MinPublicAnswers is what the public pages need under each survey figure
+// (survey.Public); this page, the grantee's and officers' own, shows the
+// smaller numbers too, and says which the public won't see.
+func (surveyPage) MinPublicAnswers() int { return survey.MinPublicAnswers }
+
 // phaseView is one phase's links, QR codes and window.
 type phaseView struct {
 	Phase      survey.Phase
@@ -79,7 +84,10 @@ type resultView struct {
 	Change       string
 	Pairs        int
 	PairedChange string
-	Chart        template.HTML
+	// NotPublic says the paired change is left off the public pages:
+	// too few pairs (survey.Public). The grantee and the officers see it.
+	NotPublic string
+	Chart     template.HTML
 }
 
 type resultRow struct {
@@ -274,6 +282,9 @@ func resultOf(b *Base, res survey.QuestionResult) resultView {
 		if res.Pairs > 0 {
 			rv.PairedChange = b.T("survey.results.points", "N", decimal(b.Lang, res.PairedChange, 1, true))
 		}
+	}
+	if both && !res.Public().PairedChange {
+		rv.NotPublic = b.T("surveypairs.not_public", "Min", survey.MinPublicAnswers)
 	}
 	rv.Chart = barChart(b, rv)
 	return rv
