@@ -4,13 +4,11 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"maps"
 	"slices"
 	"time"
 
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/grant"
-	"github.com/icld/partnerskap/internal/ledger"
 	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/report"
 	"github.com/icld/partnerskap/internal/store"
@@ -62,18 +60,7 @@ func (s *Server) grantStateOf(ctx context.Context, g *grant.Grant) (*grantState,
 		st.Reports[r.Kind], st.ReportIDs[r.Kind] = r.State, r.ID
 	}
 	st.Deadlines = v.Call.Config.Reports.Deadlines(g.AwardedOn, g.EndDate)
-	happened, err := s.store.ReportTriggers(ctx, g.ID)
-	if err != nil {
-		return nil, err
-	}
-	happened = maps.Clone(happened)
-	if happened == nil {
-		happened = map[ledger.Trigger]bool{}
-	}
-	happened[ledger.OnAcceptance] = v.Acceptance != nil
-	if st.Due, err = v.Call.Config.Plan().Due(g.Amount, v.Balance.Paid, happened); err != nil {
-		return nil, err
-	}
+	st.Due = v.DueNow // after the final report, no more than the costs not yet paid
 	return st, nil
 }
 
@@ -102,7 +89,7 @@ func grantStatus(b *Base, st *grantState) string {
 	if st.Closed {
 		return b.T("home.grants.closed")
 	}
-	return b.T("money.stage." + string(st.Stage))
+	return b.T("money.stage."+string(st.Stage), "Amount", b.Money(st.StageAmount()))
 }
 
 // granteeGrants fills in the grants of the applicant's organisations.
@@ -238,6 +225,17 @@ func (s *Server) officerGrantTasks(ctx context.Context, b *Base, page *staffHome
 		grantURL := b.URL("staff.grant", g.ID)
 		if st.Due > 0 {
 			task(0, true, b.T("home.officer.grants.pay", "Amount", b.Money(st.Due)), grantURL+"#ledger-heading")
+		}
+		if st.FinalApproved {
+			// Until it closes, a grant whose final report is approved
+			// waits for the officer: money to claim back, or closing.
+			finalURL := b.URL("staff.report", g.ID, st.ReportIDs[report.Final])
+			switch st.Stage {
+			case grant.Repayment:
+				task(0, true, b.T("home.officer.grants.repay", "Amount", b.Money(st.StageAmount())), finalURL+"#repay-heading")
+			case grant.Settled:
+				task(0, true, b.T("home.officer.grants.close"), finalURL)
+			}
 		}
 		for _, d := range st.Deadlines {
 			if st.Reports[d.Kind] == report.Submitted {
