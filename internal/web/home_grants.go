@@ -174,6 +174,11 @@ func granteeSteps(b *Base, st *grantState, now time.Time) []homeStep {
 	if st.Acceptance == nil {
 		return []homeStep{{Text: b.T("home.grants.step.accept"), URL: b.URL("grant", id) + "#terms-heading"}}
 	}
+	if st.Stage == grant.Repayment {
+		// The final report is approved and money paid was not spent:
+		// paying it back is all that is left.
+		return []homeStep{{Text: b.T("home.grants.step.repay", "Amount", b.Money(st.StageAmount())), URL: b.URL("grant", id) + "#money-heading"}}
+	}
 	steps := []homeStep{{Text: b.T("home.grants.step.activities"), URL: b.URL("grant.activities", id)}}
 	surveyURL := b.URL("grant.survey", id)
 	switch sv := st.Survey; {
@@ -202,9 +207,10 @@ type grantTask struct {
 }
 
 // officerGrantTasks fills in, across the grants of the programmes the
-// officer manages, the payments due, the reports to approve, the change
-// requests to decide, and what waits for the grantees: overdue reports
-// and terms not yet accepted.
+// officer manages, the payments due, the money to claim back and the
+// grants to close after the final report, the reports to approve, the
+// change requests to decide, and what waits for the grantees: overdue
+// reports and terms not yet accepted. A grant stays until it is closed.
 func (s *Server) officerGrantTasks(ctx context.Context, b *Base, page *staffHomePage) error {
 	now := s.clock.Now()
 	list, err := s.store.GrantList(ctx, grant.Filter{})

@@ -158,6 +158,7 @@ func TestRepaymentAfterPartialReport(t *testing.T) {
 	wantContains(t, "officer's page", e.get(o, staffPage).body, "Slutrapporten godkänd: 40\u00a0000\u00a0kr ska betalas tillbaka")
 	wantContains(t, "grantee's page", e.get(cl, fmt.Sprintf("/bidrag/%d", g.ID)).body, "Slutrapporten godkänd: 40\u00a0000\u00a0kr ska betalas tillbaka")
 	wantContains(t, "officer's to-do", e.get(o, "/personal").body, "40\u00a0000\u00a0kr ska betalas tillbaka")
+	wantContains(t, "grantee's start page", e.get(cl, "/personal").body, "Betala tillbaka 40\u00a0000\u00a0kr som betalats ut men inte använts")
 	if res := e.post(o, staffPage+"/utbetalningar", url.Values{"amount": {"1"}}); res.status != http.StatusUnprocessableEntity ||
 		!strings.Contains(res.body, "Högst 0\u00a0kr får betalas ut nu") {
 		t.Errorf("a payment on an overpaid grant: %d", res.status)
