@@ -823,7 +823,7 @@ func TestGrantLives(t *testing.T) {
 		}
 		b, err := s.Balance(ctx, g.ID)
 		must(t, err)
-		if b.Paid != g.Amount || grant.StageOf(false, true, b) != grant.FullyPaid {
+		if b.Paid != g.Amount || grant.StageOf(false, true, false, b) != grant.FullyPaid {
 			t.Errorf("%s: paid %d of %d", p.Name, b.Paid, g.Amount)
 		}
 		acts, err := s.ActivityList(ctx, g.ID)
@@ -888,7 +888,7 @@ func TestGrantLives(t *testing.T) {
 	for _, g := range rolling {
 		b, err := s.Balance(ctx, g.ID)
 		must(t, err)
-		if _, err := s.Acceptance(ctx, g.ID); err != nil || b.Paid != g.Amount*80/100 || grant.StageOf(false, true, b) != grant.UnderWay {
+		if _, err := s.Acceptance(ctx, g.ID); err != nil || b.Paid != g.Amount*80/100 || grant.StageOf(false, true, false, b) != grant.UnderWay {
 			t.Errorf("grant %d: acceptance %v, paid %d of %d", g.ID, err, b.Paid, g.Amount)
 		}
 		if _, err := s.Closure(ctx, g.ID); !errors.Is(err, store.ErrNotFound) {

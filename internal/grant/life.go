@@ -26,21 +26,44 @@ const (
 	AwaitingAcceptance Stage = "awaiting_acceptance" // decided; the grantee has not accepted the terms
 	UnderWay           Stage = "under_way"           // accepted; money remains to be paid
 	FullyPaid          Stage = "fully_paid"          // accepted and everything granted paid out
+	FinalPayment       Stage = "final_payment"       // the final report approved; costs reported remain to be paid
+	Repayment          Stage = "repayment"           // the final report approved; money paid and not spent is owed back
+	Settled            Stage = "settled"             // the final report approved and nothing owed either way; to be closed
 	Closed             Stage = "closed"              // the final report approved and the money settled
 )
 
 // StageOf returns the stage of a grant given whether it is closed, whether
-// it is accepted and its balance.
-func StageOf(closed, accepted bool, b ledger.Balance) Stage {
+// it is accepted, whether its final report is approved, and its balance.
+// After the final report it says what is still owed, either way: never
+// "fully paid" while money is owed back.
+func StageOf(closed, accepted, finalApproved bool, b ledger.Balance) Stage {
 	switch {
 	case closed:
 		return Closed
 	case !accepted:
 		return AwaitingAcceptance
+	case finalApproved && b.OwedBack() > 0:
+		return Repayment
+	case finalApproved && b.Spent > b.Paid:
+		return FinalPayment
+	case finalApproved:
+		return Settled
 	case b.Granted > 0 && b.Unpaid() == 0:
 		return FullyPaid
 	}
 	return UnderWay
+}
+
+// Amount is what the stage says is owed: to repay (Repayment) or to pay
+// (FinalPayment); zero for the others.
+func (s Stage) Amount(b ledger.Balance) int64 {
+	switch s {
+	case Repayment:
+		return b.OwedBack()
+	case FinalPayment:
+		return max(b.Spent-b.Paid, 0)
+	}
+	return 0
 }
 
 // ChangeState is where a change request stands.

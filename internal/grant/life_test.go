@@ -65,11 +65,32 @@ func TestStageOf(t *testing.T) {
 		b        ledger.Balance
 		want     Stage
 	}{{false, b, AwaitingAcceptance}, {true, b, UnderWay}, {true, ledger.Balance{Granted: 100, Paid: 100}, FullyPaid}} {
-		if got := StageOf(false, tt.accepted, tt.b); got != tt.want {
+		if got := StageOf(false, tt.accepted, false, tt.b); got != tt.want {
 			t.Errorf("%v %+v: %s, want %s", tt.accepted, tt.b, got, tt.want)
 		}
 	}
-	if got := StageOf(true, true, ledger.Balance{Granted: 100, Paid: 100, Spent: 100}); got != Closed {
+	if got := StageOf(true, true, true, ledger.Balance{Granted: 100, Paid: 100, Spent: 100}); got != Closed {
 		t.Errorf("a closed grant: %s", got)
+	}
+}
+
+// After the final report the stage says what is owed, either way: a
+// grant paid above what it spent is never "fully paid" (issue 10).
+func TestStageOfAfterFinalReport(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		b      ledger.Balance
+		want   Stage
+		amount int64
+	}{
+		{"paid above spent, not yet claimed", ledger.Balance{Granted: 150, Paid: 150, Spent: 143}, Repayment, 7},
+		{"claimed, partly repaid", ledger.Balance{Granted: 150, Paid: 150, Spent: 143, ToRepay: 7, Repaid: 2}, Repayment, 5},
+		{"costs above paid", ledger.Balance{Granted: 150, Paid: 90, Spent: 143}, FinalPayment, 53},
+		{"settled", ledger.Balance{Granted: 150, Paid: 143, Spent: 143}, Settled, 0},
+	} {
+		got := StageOf(false, true, true, tt.b)
+		if got != tt.want || got.Amount(tt.b) != tt.amount {
+			t.Errorf("%s: %s %d, want %s %d", tt.name, got, got.Amount(tt.b), tt.want, tt.amount)
+		}
 	}
 }

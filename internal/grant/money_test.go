@@ -74,8 +74,14 @@ func TestMoveMoney(t *testing.T) {
 			ledger.Balance{Granted: 30_000_000, Paid: 27_000_000, Spent: 27_000_000}, true, nil},
 		{"a payment one öre short", owed, pay(2_999_999), true,
 			ledger.Balance{Granted: 30_000_000, Paid: 26_999_999, Spent: 27_000_000}, false, nil},
-		{"a payment past the costs", owed, pay(3_000_001), true,
-			ledger.Balance{Granted: 30_000_000, Paid: 27_000_001, Spent: 27_000_000}, false, nil},
+		// Issue 10: after the final report no payment takes paid above
+		// what was spent, even within the grant.
+		{"a payment past the costs", owed, pay(3_000_001), true, ledger.Balance{}, false,
+			validate.Errors{"amount": "error.ledger.over_spent"}},
+		{"a payment after the costs are met", ledger.Balance{Granted: 30_000_000, Paid: 27_000_000, Spent: 27_000_000}, pay(1), true, ledger.Balance{}, false,
+			validate.Errors{"amount": "error.ledger.over_spent"}},
+		{"before the final report, up to the grant", owed, pay(6_000_000), false,
+			ledger.Balance{Granted: 30_000_000, Paid: 30_000_000, Spent: 27_000_000}, false, nil},
 	}
 	for _, tt := range tests {
 		got, err := MoveMoney(tt.b, tt.e, tt.finalApproved)
@@ -99,6 +105,63 @@ func TestMoveMoney(t *testing.T) {
 		if got.Before != tt.b || got.After != tt.wantAfter || got.Closes != tt.wantCloses {
 			t.Errorf("%s: %+v → %+v closes=%v; want %+v → %+v closes=%v", tt.name, got.Before, got.After, got.Closes, tt.b, tt.wantAfter, tt.wantCloses)
 		}
+	}
+}
+
+// A ledger left unsettled by the old rules (paid above what was spent
+// after the final report, nothing claimed back) is reconciled by the
+// next change: the repayment claims what is owed first and closes the
+// grant; a payment is refused with nothing left to pay; the officer's
+// closing claims it (issue 10).
+func TestMoveMoneyReconcilesAnUnsettledLedger(t *testing.T) {
+	broken := ledger.Balance{Granted: 15_000_000, Paid: 15_000_000, Spent: 14_300_000}
+	claim := ledger.Entry{GrantID: 5, Kind: ledger.ToRepay, Amount: 700_000, At: moneyAt, By: 2}
+	repay := ledger.Entry{GrantID: 5, Kind: ledger.Repaid, Amount: 700_000, At: moneyAt, By: 2}
+	m, err := MoveMoney(broken, repay, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ledger.Balance{Granted: 15_000_000, Paid: 15_000_000, Spent: 14_300_000, ToRepay: 700_000, Repaid: 700_000}
+	if !slices.Equal(m.Entries, []ledger.Entry{claim, repay}) || m.After != want || !m.Closes {
+		t.Errorf("repayment: %+v → %+v closes=%v", m.Entries, m.After, m.Closes)
+	}
+	if m.After.Paid-m.After.Repaid != m.After.Spent {
+		t.Errorf("closed with paid %d − repaid %d ≠ spent %d", m.After.Paid, m.After.Repaid, m.After.Spent)
+	}
+	var errs validate.Errors
+	if _, err := MoveMoney(broken, ledger.Entry{GrantID: 5, Kind: ledger.Paid, Amount: 1, At: moneyAt}, true); !errors.As(err, &errs) || errs["amount"] != ErrOverSpent.Error() {
+		t.Errorf("payment on an overpaid grant: %v", err)
+	}
+	c, err := Close(broken, true, 5, 2, moneyAt)
+	if err != nil || !slices.Equal(c.Entries, []ledger.Entry{claim}) || c.Closes || c.After.Outstanding() != 700_000 {
+		t.Errorf("closing: %+v %v", c, err)
+	}
+	if c, err := Close(ledger.Balance{Granted: 100, Paid: 80, Spent: 80}, true, 5, 2, moneyAt); err != nil || len(c.Entries) != 0 || !c.Closes {
+		t.Errorf("closing a settled grant: %+v %v", c, err)
+	}
+	if c, err := Close(broken, false, 5, 2, moneyAt); err != nil || len(c.Entries) != 0 || c.Closes {
+		t.Errorf("closing before the final report: %+v %v", c, err)
+	}
+}
+
+func TestMaxPaymentAndDueNow(t *testing.T) {
+	plan := ledger.Plan{{Percent: 60, When: ledger.OnAcceptance}, {Percent: 40, When: ledger.OnFinalReportApproved}}
+	b := ledger.Balance{Granted: 15_000_000, Paid: 9_000_000, Spent: 14_300_000}
+	if got := MaxPayment(b, false); got != 6_000_000 {
+		t.Errorf("before the final report: %d", got)
+	}
+	if got := MaxPayment(b, true); got != 5_300_000 {
+		t.Errorf("after: %d", got)
+	}
+	happened := map[ledger.Trigger]bool{ledger.OnAcceptance: true, ledger.OnFinalReportApproved: true}
+	if got, err := DueNow(plan, b, happened); err != nil || got != 5_300_000 {
+		t.Errorf("due after the final report: %d %v", got, err)
+	}
+	if got, err := DueNow(plan, b, map[ledger.Trigger]bool{ledger.OnAcceptance: true}); err != nil || got != 0 {
+		t.Errorf("due before: %d %v", got, err)
+	}
+	if got := MaxPayment(ledger.Balance{Granted: 100, Paid: 60, Spent: 50}, true); got != 0 {
+		t.Errorf("overpaid: %d", got)
 	}
 }
 

@@ -54,6 +54,16 @@ func (b Balance) Unspent() int64 { return max(b.Paid-b.Spent, 0) }
 // Outstanding is what is still to be repaid.
 func (b Balance) Outstanding() int64 { return b.ToRepay - b.Repaid }
 
+// Unclaimed is what was paid and not spent but not yet claimed back
+// (ToRepay): what settling the grant after its final report adds to be
+// repaid.
+func (b Balance) Unclaimed() int64 { return max(b.Unspent()-b.ToRepay, 0) }
+
+// OwedBack is what the grantee owes back once the final report is
+// approved: what was paid and not spent, less what was repaid, whether
+// or not it has been claimed (ToRepay) yet.
+func (b Balance) OwedBack() int64 { return max(b.Unspent()-b.Repaid, 0) }
+
 // Settled reports whether nothing is owed either way: the grantee is not
 // owed money for costs above what was paid, all unspent money has been
 // claimed back, and it has been repaid.

@@ -94,3 +94,60 @@ func (p Plan) Due(granted, paid int64, happened map[Trigger]bool) (int64, error)
 	}
 	return max(due-paid, 0), nil
 }
+
+// InstalmentState is where one instalment of a plan stands.
+type InstalmentState string
+
+const (
+	InstalmentPaid       InstalmentState = "paid"        // paid in full
+	InstalmentPartlyPaid InstalmentState = "partly_paid" // some of it paid
+	InstalmentToBePaid   InstalmentState = "to_be_paid"  // its trigger happened; nothing paid yet
+	InstalmentNotYetDue  InstalmentState = "not_yet_due" // its trigger has not happened
+	InstalmentNotPayable InstalmentState = "not_payable" // nothing of it is payable: the costs reported were lower
+)
+
+// InstalmentStatus is one instalment with what it pays and where it
+// stands.
+type InstalmentStatus struct {
+	Instalment
+	Planned int64 // its share of the grant
+	Payable int64 // what of it may be paid: less than Planned when the costs reported were lower
+	Paid    int64 // what of it is paid
+	Due     bool  // its trigger happened
+	State   InstalmentState
+}
+
+// Status returns where each instalment stands given what may be paid in
+// all (payable: the grant, or after the final report what it reported
+// spent), what was paid and the triggers that happened. Payments cover
+// the instalments in order, and so does what may be paid: when the costs
+// were lower, the last instalments shrink first.
+func (p Plan) Status(granted, payable, paid int64, happened map[Trigger]bool) ([]InstalmentStatus, error) {
+	amounts, err := p.Amounts(granted)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]InstalmentStatus, len(p))
+	leftPayable, leftPaid := max(payable, 0), max(paid, 0)
+	for i, in := range p {
+		s := InstalmentStatus{Instalment: in, Planned: amounts[i], Due: happened[in.When]}
+		s.Payable = min(amounts[i], leftPayable)
+		leftPayable -= s.Payable
+		s.Paid = min(s.Payable, leftPaid)
+		leftPaid -= s.Paid
+		switch {
+		case s.Payable == 0 && s.Planned > 0:
+			s.State = InstalmentNotPayable
+		case s.Paid == s.Payable:
+			s.State = InstalmentPaid
+		case s.Paid > 0:
+			s.State = InstalmentPartlyPaid
+		case s.Due:
+			s.State = InstalmentToBePaid
+		default:
+			s.State = InstalmentNotYetDue
+		}
+		out[i] = s
+	}
+	return out, nil
+}

@@ -26,23 +26,18 @@ func CheckNote(note string, required bool) validate.Errors {
 	return e
 }
 
-// Settle returns the ledger entries approving the final report r makes,
+// Settle returns the ledger entry approving the final report r makes,
 // given the grant's balance b: the spending reported, capped to the grant
 // (the ledger takes no more), replacing what was recorded as spent
-// before; then what was paid and not spent, to be repaid. Costs above
-// what was paid are not entered here: the plan's last instalment, paid
-// by an officer, meets them.
+// before. What was paid and not spent is then claimed back by
+// grant.Reconcile; costs above what was paid are met by a payment an
+// officer records (no more than grant.MaxPayment).
 func Settle(r *Report, b ledger.Balance, by int64, at time.Time) []ledger.Entry {
-	var out []ledger.Entry
 	spent := min(r.Spent(), b.Granted)
 	if d := spent - b.Spent; d != 0 {
-		out = append(out, ledger.Entry{GrantID: r.GrantID, Kind: ledger.Spent, Amount: d, At: at, By: by, Note: r.RegNumber})
-		b.Spent = spent
+		return []ledger.Entry{{GrantID: r.GrantID, Kind: ledger.Spent, Amount: d, At: at, By: by, Note: r.RegNumber}}
 	}
-	if d := b.Unspent() - b.ToRepay; d > 0 {
-		out = append(out, ledger.Entry{GrantID: r.GrantID, Kind: ledger.ToRepay, Amount: d, At: at, By: by, Note: r.RegNumber})
-	}
-	return out
+	return nil
 }
 
 // Triggers returns the payment-plan triggers a grant's reports have set
@@ -61,13 +56,6 @@ func Triggers(list []Report) map[ledger.Trigger]bool {
 		}
 	}
 	return out
-}
-
-// DueAfterFinal is what the plan makes due once the final report is
-// approved: the plan's due amount (plan.Due), but never more than the
-// costs reported and not yet paid.
-func DueAfterFinal(planDue int64, b ledger.Balance) int64 {
-	return max(min(planDue, b.Spent-b.Paid), 0)
 }
 
 // DueFor returns the reminders the deadlines of one grant call for at

@@ -36,8 +36,10 @@ type GrantLife interface {
 	// RecordPayment records money paid to the grantee, holding the grant's
 	// lock: a payment the ledger refuses (above what is left of the grant,
 	// not positive) is a field error "amount" with the ledger's error key
-	// (ledger.ErrOverGranted, ledger.ErrAmount). The grant's Granted entry
-	// is stored with its first movement.
+	// (ledger.ErrOverGranted, ledger.ErrAmount); after the final report is
+	// approved, one that would take paid above what was spent is
+	// grant.ErrOverSpent. The grant's Granted entry is stored with its
+	// first movement.
 	RecordPayment(ctx context.Context, by audit.Actor, grantID, amount int64, note string) (*ledger.Entry, error)
 	// RequestChange validates cr against its grant (grant.ChangeRequest.
 	// Validate) and stores it as pending, setting its ID and requester.
@@ -157,8 +159,10 @@ func (s *DB) RecordPayment(ctx context.Context, by audit.Actor, grantID, amount 
 }
 
 // moveMoney records e, a payment or repayment, at now: it locks the grant,
-// refuses a closed one, applies grant.MoveMoney to the balance and
-// closes the grant when that settles it.
+// refuses a closed one, applies grant.MoveMoney to the balance (after the
+// final report: no payment above what was spent, and the ledger
+// reconciled, claiming back what was paid and not spent) and closes the
+// grant when that settles it.
 func (s *DB) moveMoney(ctx context.Context, by audit.Actor, action string, e ledger.Entry) (*ledger.Entry, error) {
 	err := s.tx(ctx, func(tx *conn) error {
 		g, err := s.lockGrant(ctx, tx, e.GrantID)
@@ -184,7 +188,11 @@ func (s *DB) moveMoney(ctx context.Context, by audit.Actor, action string, e led
 		if err := s.recordMovement(ctx, tx, by, action, g.ID, m); err != nil {
 			return err
 		}
-		e = m.Entries[0] // with its ID
+		for _, stored := range m.Entries {
+			if stored.Kind == e.Kind {
+				e = stored // with its ID; a reconciliation may come before it
+			}
+		}
 		return nil
 	})
 	if err != nil {

@@ -53,14 +53,17 @@ type Reports interface {
 	// due from then (see ReportTriggers); officers record the payment.
 	ApproveReport(ctx context.Context, by audit.Actor, id int64, note string, mails []mail.Message) (*report.Report, error)
 	// RecordRepayment records money the grantee paid back (ledger Repaid;
-	// more than is outstanding is a field error "amount"), and closes
-	// the grant when the final report is approved and the balance is
-	// then settled.
+	// more than is owed is a field error "amount"), and closes the grant
+	// when the final report is approved and the balance is then settled.
+	// After the final report the ledger is reconciled first (grant.
+	// MoveMoney), so what was paid and not spent can be repaid even when
+	// it was never claimed.
 	RecordRepayment(ctx context.Context, by audit.Actor, grantID, amount int64, note string) (*ledger.Entry, error)
 	// CloseGrant closes a grant whose final report is approved and whose
 	// balance is settled (grant.CanClose), else a field error "form" =
-	// "error.grant.not_settled": for a grant settled by a payment made
-	// after the approval.
+	// "error.grant.not_settled". It reconciles the ledger first
+	// (grant.Close): a grant paid above what it spent under earlier rules
+	// gets the missing to-repay entry, kept even when the step is refused.
 	CloseGrant(ctx context.Context, by audit.Actor, grantID int64) error
 	// Closure returns the grant's closing, or ErrNotFound while it is open.
 	Closure(ctx context.Context, grantID int64) (*grant.Closure, error)
@@ -434,9 +437,12 @@ func (s *DB) recordMovement(ctx context.Context, tx *conn, by audit.Actor, actio
 	return nil
 }
 
-// CloseGrant closes a grant whose final report is approved and whose
-// money is settled.
+// CloseGrant reconciles the ledger (grant.Close: what was paid and not
+// spent is claimed back) and closes the grant when that leaves it
+// settled; otherwise what the reconciliation claimed is kept and the
+// step is refused.
 func (s *DB) CloseGrant(ctx context.Context, by audit.Actor, grantID int64) error {
+	closes := false
 	err := s.tx(ctx, func(tx *conn) error {
 		g, _, err := s.openGrantTx(ctx, tx, grantID)
 		if err != nil {
@@ -450,11 +456,18 @@ func (s *DB) CloseGrant(ctx context.Context, by audit.Actor, grantID int64) erro
 		if err != nil {
 			return err
 		}
-		if !grant.CanClose(final, b) {
-			return validate.Errors{"form": "error.grant.not_settled"}
+		m, err := grant.Close(b, final, grantID, by.UserID, s.now())
+		if err != nil {
+			return err
 		}
-		return s.closeGrantTx(ctx, tx, by, grantID)
+		if closes = m.Closes; len(m.Entries) == 0 && !closes {
+			return nil
+		}
+		return s.recordMovement(ctx, tx, by, "settle", grantID, m)
 	})
+	if err == nil && !closes {
+		err = validate.Errors{"form": "error.grant.not_settled"}
+	}
 	if err != nil {
 		return fmt.Errorf("close grant %d: %w", grantID, err)
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/icld/partnerskap/internal/organisation"
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/policy"
-	"github.com/icld/partnerskap/internal/report"
 	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/validate"
 )
@@ -34,17 +33,13 @@ type grantView struct {
 	Stage       grant.Stage
 	Balance     ledger.Balance
 	Entries     []ledger.Entry
-	Plan        []instalmentRow
-	DueNow      int64 // what the plan makes due and is not yet paid
-	Changes     []grant.ChangeRequest
-}
-
-// instalmentRow is one instalment of the payment plan with its amount.
-type instalmentRow struct {
-	Percent  int
-	When     ledger.Trigger
-	Amount   int64
-	Happened bool // its trigger has happened: the instalment is due
+	Plan        []ledger.InstalmentStatus // each instalment and where it stands
+	DueNow      int64                     // what the plan makes due and is not yet paid (grant.DueNow)
+	MaxPayment  int64                     // the most a payment may be now (grant.MaxPayment)
+	// FinalApproved: the final report is approved; from then the grant
+	// settles to what it spent.
+	FinalApproved bool
+	Changes       []grant.ChangeRequest
 }
 
 // Payments are the ledger's payments, oldest first.
@@ -57,6 +52,13 @@ func (v grantView) Payments() []ledger.Entry {
 	}
 	return out
 }
+
+// StageAmount is what the grant's stage says is owed, either way.
+func (v grantView) StageAmount() int64 { return v.Stage.Amount(v.Balance) }
+
+// NetPaid is what the grantee kept: paid less repaid. A closed grant has
+// it equal to what was spent.
+func (v grantView) NetPaid() int64 { return v.Balance.Paid - v.Balance.Repaid }
 
 // Left is what is granted and not yet reported as spent.
 func (v grantView) Left() int64 { return v.Balance.Granted - v.Balance.Spent }
@@ -111,7 +113,6 @@ func (s *Server) grantViewOf(ctx context.Context, g *grant.Grant) (*grantView, e
 	} else if err != nil {
 		return nil, err
 	}
-	v.Stage = grant.StageOf(v.Closure != nil, v.Acceptance != nil, v.Balance)
 	plan := v.Call.Config.Plan()
 	// The approved reports set off their instalments, as acceptance does.
 	happened, err := s.store.ReportTriggers(ctx, g.ID)
@@ -123,20 +124,18 @@ func (s *Server) grantViewOf(ctx context.Context, g *grant.Grant) (*grantView, e
 		happened = map[ledger.Trigger]bool{}
 	}
 	happened[ledger.OnAcceptance] = v.Acceptance != nil
-	amounts, err := plan.Amounts(g.Amount)
-	if err != nil {
+	v.FinalApproved = happened[ledger.OnFinalReportApproved]
+	// Shown reconciled: a grant paid above what it spent shows what is
+	// owed back even before the next change records it.
+	v.Balance = grant.Reconciled(v.Balance, v.FinalApproved)
+	v.Stage = grant.StageOf(v.Closure != nil, v.Acceptance != nil, v.FinalApproved, v.Balance)
+	if v.Plan, err = plan.Status(g.Amount, grant.Payable(v.Balance, v.FinalApproved), v.Balance.Paid, happened); err != nil {
 		return nil, err
 	}
-	for i, in := range plan {
-		v.Plan = append(v.Plan, instalmentRow{Percent: in.Percent, When: in.When, Amount: amounts[i], Happened: happened[in.When]})
-	}
-	if v.DueNow, err = plan.Due(g.Amount, v.Balance.Paid, happened); err != nil {
+	if v.DueNow, err = grant.DueNow(plan, v.Balance, happened); err != nil {
 		return nil, err
 	}
-	if happened[ledger.OnFinalReportApproved] {
-		// No more than the costs reported and not yet paid.
-		v.DueNow = report.DueAfterFinal(v.DueNow, v.Balance)
-	}
+	v.MaxPayment = grant.MaxPayment(v.Balance, v.FinalApproved)
 	if v.Changes, err = s.store.ChangeRequests(ctx, g.ID); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/icld/partnerskap/internal/call"
 	"github.com/icld/partnerskap/internal/grant"
+	"github.com/icld/partnerskap/internal/ledger"
 	"github.com/icld/partnerskap/internal/money"
 	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/store"
@@ -99,6 +100,11 @@ func (s *Server) renderStaffGrant(w http.ResponseWriter, r *http.Request, b *Bas
 	if err != nil {
 		return err
 	}
+	switch key := b.Errors["amount"]; key {
+	case grant.ErrOverSpent.Error(), ledger.ErrOverGranted.Error():
+		// Say the most that may be paid (grant.MaxPayment), in the page's language.
+		b.Errors["amount"] = b.T(key+".max", "Max", b.Money(v.MaxPayment))
+	}
 	page := staffGrantPage{Base: b, grantView: v, Payment: p, Decide: d, CanManage: policy.Can(b.User, policy.ManageProgramme, v.Call.ProgrammeID)}
 	page.Summary = b.ErrorSummary("amount=money.pay.amount", "note=money.pay.note",
 		decisionField(d.ID)+"=money.decide.decision", noteField(d.ID)+"=money.decide.note")
@@ -112,8 +118,9 @@ func decisionField(id int64) string { return "decision-" + strconv.FormatInt(id,
 func noteField(id int64) string     { return "note-" + strconv.FormatInt(id, 10) }
 
 // staffGrantPay records a payment. The amount is read as people type
-// kronor; a payment above what is left of the grant is refused with the
-// ledger's message, and what was typed stays in the form.
+// kronor; a payment above what may be paid now (the grant, and after the
+// final report what was spent: grant.MaxPayment) is refused with the
+// most allowed, and what was typed stays in the form.
 func (s *Server) staffGrantPay(w http.ResponseWriter, r *http.Request, b *Base) error {
 	g, c, err := s.loadStaffGrant(r, b)
 	if err != nil {

@@ -196,7 +196,7 @@ func TestGrantPayments(t *testing.T) {
 		{"negative", "-5 000", 422, "Beloppet kan inte vara negativt."},
 		{"zero", "0", 422, "Beloppet måste vara större än noll."},
 		{"empty", "", 422, "Ange ett belopp i kronor."},
-		{"above the grant", fmt.Sprintf("%d kr", over), 422, "Utbetalningen skulle överstiga det beviljade beloppet."},
+		{"above the grant", fmt.Sprintf("%d kr", over), 422, "får betalas ut: det som återstår av det beviljade beloppet."},
 		{"valid", "100 000,50", 303, ""},
 	}
 	for _, tt := range tests {

@@ -4,13 +4,11 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"maps"
 	"slices"
 	"time"
 
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/grant"
-	"github.com/icld/partnerskap/internal/ledger"
 	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/report"
 	"github.com/icld/partnerskap/internal/store"
@@ -62,18 +60,7 @@ func (s *Server) grantStateOf(ctx context.Context, g *grant.Grant) (*grantState,
 		st.Reports[r.Kind], st.ReportIDs[r.Kind] = r.State, r.ID
 	}
 	st.Deadlines = v.Call.Config.Reports.Deadlines(g.AwardedOn, g.EndDate)
-	happened, err := s.store.ReportTriggers(ctx, g.ID)
-	if err != nil {
-		return nil, err
-	}
-	happened = maps.Clone(happened)
-	if happened == nil {
-		happened = map[ledger.Trigger]bool{}
-	}
-	happened[ledger.OnAcceptance] = v.Acceptance != nil
-	if st.Due, err = v.Call.Config.Plan().Due(g.Amount, v.Balance.Paid, happened); err != nil {
-		return nil, err
-	}
+	st.Due = v.DueNow // after the final report, no more than the costs not yet paid
 	return st, nil
 }
 
@@ -102,7 +89,7 @@ func grantStatus(b *Base, st *grantState) string {
 	if st.Closed {
 		return b.T("home.grants.closed")
 	}
-	return b.T("money.stage." + string(st.Stage))
+	return b.T("money.stage."+string(st.Stage), "Amount", b.Money(st.StageAmount()))
 }
 
 // granteeGrants fills in the grants of the applicant's organisations.
@@ -187,6 +174,11 @@ func granteeSteps(b *Base, st *grantState, now time.Time) []homeStep {
 	if st.Acceptance == nil {
 		return []homeStep{{Text: b.T("home.grants.step.accept"), URL: b.URL("grant", id) + "#terms-heading"}}
 	}
+	if st.Stage == grant.Repayment {
+		// The final report is approved and money paid was not spent:
+		// paying it back is all that is left.
+		return []homeStep{{Text: b.T("home.grants.step.repay", "Amount", b.Money(st.StageAmount())), URL: b.URL("grant", id) + "#money-heading"}}
+	}
 	steps := []homeStep{{Text: b.T("home.grants.step.activities"), URL: b.URL("grant.activities", id)}}
 	surveyURL := b.URL("grant.survey", id)
 	switch sv := st.Survey; {
@@ -215,9 +207,10 @@ type grantTask struct {
 }
 
 // officerGrantTasks fills in, across the grants of the programmes the
-// officer manages, the payments due, the reports to approve, the change
-// requests to decide, and what waits for the grantees: overdue reports
-// and terms not yet accepted.
+// officer manages, the payments due, the money to claim back and the
+// grants to close after the final report, the reports to approve, the
+// change requests to decide, and what waits for the grantees: overdue
+// reports and terms not yet accepted. A grant stays until it is closed.
 func (s *Server) officerGrantTasks(ctx context.Context, b *Base, page *staffHomePage) error {
 	now := s.clock.Now()
 	list, err := s.store.GrantList(ctx, grant.Filter{})
@@ -238,6 +231,17 @@ func (s *Server) officerGrantTasks(ctx context.Context, b *Base, page *staffHome
 		grantURL := b.URL("staff.grant", g.ID)
 		if st.Due > 0 {
 			task(0, true, b.T("home.officer.grants.pay", "Amount", b.Money(st.Due)), grantURL+"#ledger-heading")
+		}
+		if st.FinalApproved {
+			// Until it closes, a grant whose final report is approved
+			// waits for the officer: money to claim back, or closing.
+			finalURL := b.URL("staff.report", g.ID, st.ReportIDs[report.Final])
+			switch st.Stage {
+			case grant.Repayment:
+				task(0, true, b.T("home.officer.grants.repay", "Amount", b.Money(st.StageAmount())), finalURL+"#repay-heading")
+			case grant.Settled:
+				task(0, true, b.T("home.officer.grants.close"), finalURL)
+			}
 		}
 		for _, d := range st.Deadlines {
 			if st.Reports[d.Kind] == report.Submitted {

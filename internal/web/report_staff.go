@@ -102,11 +102,10 @@ func (s *Server) renderStaffReport(w http.ResponseWriter, r *http.Request, b *Ba
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	if due, err := ga.Call.Config.Plan().Due(ga.Grant.Amount, page.Balance.Paid, happened); err == nil {
-		page.DueNow = due
-		if happened[ledger.OnFinalReportApproved] {
-			page.DueNow = report.DueAfterFinal(due, page.Balance)
-		}
+	final := happened[ledger.OnFinalReportApproved]
+	page.Balance = grant.Reconciled(page.Balance, final) // shows what is owed back before it is recorded
+	if page.DueNow, err = grant.DueNow(ga.Call.Config.Plan(), page.Balance, happened); err != nil {
+		return err
 	}
 	page.CanClose = page.Closure == nil && rep.Kind == report.Final && rep.State == report.Approved && grant.CanClose(true, page.Balance)
 	page.Summary = b.ErrorSummary("form", "note=report.staff.note", "amount=report.repay.amount", "repay_note=report.repay.note")

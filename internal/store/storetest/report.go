@@ -227,7 +227,7 @@ func testReportLedger(t *testing.T, s store.Store, _ *clock.Fixed) {
 	}
 	b, err := s.Balance(ctx(), g3.ID)
 	must(t, err)
-	if due := report.DueAfterFinal(2_000_000, b); due != 2_000_000 {
+	if due := grant.MaxPayment(b, true); due != 2_000_000 {
 		t.Errorf("due after the final report: %d", due)
 	}
 	_, err = s.RecordPayment(ctx(), officer, g3.ID, 2_000_000, "Slutbetalning")
@@ -238,6 +238,51 @@ func testReportLedger(t *testing.T, s store.Store, _ *clock.Fixed) {
 	if err := s.CloseGrant(ctx(), officer, g3.ID); !errors.Is(err, grant.ErrClosed) {
 		t.Errorf("closing twice: %v", err)
 	}
+}
+
+// testOverpayment: after the final report is approved no payment takes
+// paid above what was spent, and every grant closes with paid − repaid =
+// spent (issue 10).
+func testOverpayment(t *testing.T, s store.Store, _ *clock.Fixed) {
+	f := newFixture(t, s)
+	settledRight := func(g *grant.Grant) {
+		t.Helper()
+		b, err := s.Balance(ctx(), g.ID)
+		must(t, err)
+		if !closed(t, s, g.ID) || b.Paid-b.Repaid != b.Spent {
+			t.Errorf("grant %d: closed=%v, %+v", g.ID, closed(t, s, g.ID), b)
+		}
+	}
+
+	// 150 000 kr granted, 90 000 paid (60 %), 143 000 spent: 53 000 may
+	// be paid, not the 60 000 left of the grant.
+	g := newGrant(t, s, f, 15_000_000)
+	_, err := s.RecordPayment(ctx(), officer, g.ID, 9_000_000, "60 %")
+	must(t, err)
+	fileFinal(t, s, g, "143 000", "Filmen blev billigare.")
+	_, err = s.RecordPayment(ctx(), officer, g.ID, 6_000_000, "40 %")
+	wantField(t, err, "amount", grant.ErrOverSpent.Error())
+	_, err = s.RecordPayment(ctx(), officer, g.ID, 5_300_001, "")
+	wantField(t, err, "amount", grant.ErrOverSpent.Error())
+	wantBalance(t, s, g.ID, ledger.Balance{Granted: 15_000_000, Paid: 9_000_000, Spent: 14_300_000})
+	if closed(t, s, g.ID) {
+		t.Fatal("closed with costs unpaid")
+	}
+	_, err = s.RecordPayment(ctx(), officer, g.ID, 5_300_000, "Slutbetalning")
+	must(t, err)
+	settledRight(g)
+
+	// 90 000 paid, 50 000 spent: 40 000 to repay, nothing more to pay.
+	g2 := newGrant(t, s, f, 15_000_000)
+	_, err = s.RecordPayment(ctx(), officer, g2.ID, 9_000_000, "60 %")
+	must(t, err)
+	fileFinal(t, s, g2, "50 000", "Halva projektet blev av.")
+	wantBalance(t, s, g2.ID, ledger.Balance{Granted: 15_000_000, Paid: 9_000_000, Spent: 5_000_000, ToRepay: 4_000_000})
+	_, err = s.RecordPayment(ctx(), officer, g2.ID, 1, "")
+	wantField(t, err, "amount", grant.ErrOverSpent.Error())
+	_, err = s.RecordRepayment(ctx(), officer, g2.ID, 4_000_000, "Återbetalning")
+	must(t, err)
+	settledRight(g2)
 }
 
 // runReminders is one reminder run, as the application's loop makes it.

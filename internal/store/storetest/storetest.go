@@ -91,6 +91,7 @@ func Run(t *testing.T, open Factory) {
 		{"Activities", testActivities},
 		{"Reports", testReports},
 		{"ReportLedger", testReportLedger},
+		{"Overpayment", testOverpayment},
 		{"Reminders", testReminders},
 		{"ClosedGrant", testClosedGrant},
 		{"DataVersion", testDataVersion},
