@@ -19,3 +19,29 @@ func TestHomeFeedLink(t *testing.T) {
 		wantContains(t, "home "+c.path, head, c.link)
 	}
 }
+
+// The stylesheet styles an address field (type=url: an activity's
+// evidence, a material's link) as every other text field, and keeps a
+// date (every date is a <time>) on one line.
+func TestStylesheetFieldsAndDates(t *testing.T) {
+	e := newEnv(t, "https://partnerskap.example")
+	css := e.get(e.client(), "/static/style.css").body
+	var fields string
+	for _, rule := range strings.Split(css, "}") {
+		if strings.Contains(rule, "input[type=text]") && strings.Contains(rule, "border:") {
+			fields = rule
+		}
+	}
+	if fields == "" {
+		t.Fatal("no rule styles input[type=text]")
+	}
+	sel, _, _ := strings.Cut(fields, "{")
+	for _, want := range []string{"input[type=email]", "input[type=url]", "input[type=search]"} {
+		if !strings.Contains(sel, want) {
+			t.Errorf("the text fields' rule %q lacks %s", strings.TrimSpace(sel), want)
+		}
+	}
+	if !strings.Contains(css, "\ntime { white-space: nowrap; }") {
+		t.Error("style.css: a <time> may break over lines")
+	}
+}
