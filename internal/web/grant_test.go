@@ -163,8 +163,8 @@ func TestGrantChangeRequest(t *testing.T) {
 	wantContains(t, "grantee sees the decision", res.body, "godkänd", "Beslutad av Olle Handläggare", "Godkänt.")
 	// The approved end date takes effect: the grant shows it, and the
 	// final report moves to 31 January after it.
-	wantContains(t, "grant after the approval", res.body, "<dt>Aktiviteterna slutar</dt><dd>2022-03-31")
-	wantContains(t, "officer's grant after the approval", e.get(o, staffPage).body, "<dt>Aktiviteterna slutar</dt><dd>2022-03-31")
+	wantContains(t, "grant after the approval", res.body, "<dt>Aktiviteterna slutar</dt><dd><time datetime=\"2022-03-31\">2022-03-31</time>")
+	wantContains(t, "officer's grant after the approval", e.get(o, staffPage).body, "<dt>Aktiviteterna slutar</dt><dd><time datetime=\"2022-03-31\">2022-03-31</time>")
 	reports := e.get(c, page+"/rapporter").body
 	wantContains(t, "reports after the extension", reports, "2023-01-31")
 	wantNotContains(t, "reports after the extension", reports, "2022-01-31")

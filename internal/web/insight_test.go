@@ -201,7 +201,7 @@ func TestInsight(t *testing.T) {
 			t.Fatalf("partnership: %d", res.status)
 		}
 		wantContains(t, "Kalix activities", res.body, "Aktiviteter och räckvidd",
-			`<tr><th scope="row">Skolbesök i årskurs 5 om plast och avfallshantering</th><td>2021-11-16</td><td>Skolbesök</td><td>Skolelever</td><td class="num">260</td><td>Skolelever 260</td></tr>`,
+			`<tr><th scope="row">Skolbesök i årskurs 5 om plast och avfallshantering</th><td><time datetime="2021-11-16">2021-11-16</time></td><td>Skolbesök</td><td>Skolelever</td><td class="num">260</td><td>Skolelever 260</td></tr>`,
 			"Utställning om plasten i Kalix och Masaka", "<td>Medborgare 230, Skolelever 410</td>", // in the order of the call's list
 			"3 aktiviteter har tillsammans nått 952 personer.", // 410+230 + 34+18 + 260
 			row("Skolelever", "670"), "Nådda personer per målgrupp")
@@ -275,7 +275,7 @@ func TestInsight(t *testing.T) {
 			}
 		}
 		res := e.get(c, "/mal/12")
-		wantContains(t, "goal 12 activities", res.body, `<tr><th scope="row">Skolbesök i årskurs 5 om plast och avfallshantering</th><td>2021-11-16</td>`)
+		wantContains(t, "goal 12 activities", res.body, `<tr><th scope="row">Skolbesök i årskurs 5 om plast och avfallshantering</th><td><time datetime="2021-11-16">2021-11-16</time></td>`)
 		en := e.get(c, "/en/goals/12")
 		wantContains(t, "goal 12 in English", en.body, "Money and reach", "Granted to the partnerships", "Activities of the partnerships working on the goal")
 	})

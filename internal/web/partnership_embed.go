@@ -15,7 +15,9 @@ import (
 const embedStories = 3
 
 // embedHeight is the widget's height in the snippet, in CSS pixels: the
-// card and three stories without a scroll bar on a desktop column.
+// card and three stories without a scroll bar on a desktop column. It is
+// the height where the host has not included the snippet's script, which
+// otherwise fits the frame to its content.
 const embedHeight = 560
 
 // parseEmbedTemplate parses the widget's page: its own small document
@@ -82,10 +84,15 @@ func (pg embedPage) StoryURL(id int64) string {
 // EmbedSnippet is the HTML a municipality pastes into its own site to show
 // the partnership's widget in the page's language: an iframe with a title
 // for screen readers, the full width of its column, loaded when scrolled
-// to.
+// to, and the script (static/widget.js) that makes the frame as tall as
+// the widget's content. Where the script is left out, blocked by the
+// host's policy or JavaScript is off, the frame keeps its fixed height.
+// The script's address carries no version: a snippet pasted once keeps
+// fetching the current script, revalidated each time.
 func (b *Base) EmbedSnippet(p *partnership.Partnership) string {
 	src := b.publicBase() + b.URL("embed.partnership", p.ID)
 	title := b.T("embed.iframe_title", "Name", p.Name)
-	return fmt.Sprintf(`<iframe src="%s" title="%s" width="100%%" height="%d" style="border:0" loading="lazy"></iframe>`,
-		html.EscapeString(src), html.EscapeString(title), embedHeight)
+	return fmt.Sprintf(`<iframe src="%s" title="%s" width="100%%" height="%d" style="border:0" loading="lazy"></iframe>`+"\n"+
+		`<script src="%s" async></script>`,
+		html.EscapeString(src), html.EscapeString(title), embedHeight, html.EscapeString(b.publicBase()+"/static/widget.js"))
 }

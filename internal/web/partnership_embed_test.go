@@ -110,7 +110,10 @@ func TestEmbedSnippet(t *testing.T) {
 		}
 		field := res.body[start:end]
 		snippet := html.UnescapeString(field[strings.Index(field, ">")+1:])
-		want := `<iframe src="` + tc.src + `" title="` + tc.title + `" width="100%" height="560" style="border:0" loading="lazy"></iframe>`
+		// The frame keeps a fixed height for a host without the script (or
+		// without JavaScript); the script makes it as tall as its content.
+		want := `<iframe src="` + tc.src + `" title="` + tc.title + `" width="100%" height="560" style="border:0" loading="lazy"></iframe>` + "\n" +
+			`<script src="https://partnerskap.example/static/widget.js" async></script>`
 		if snippet != want {
 			t.Errorf("%s: snippet\n got %s\nwant %s", tc.page, snippet, want)
 		}
@@ -124,4 +127,34 @@ func TestEmbedSnippet(t *testing.T) {
 	bare := newEnv(t, "")
 	res := bare.get(bare.client(), "/partnerskap/"+id)
 	wantContains(t, "no base URL", res.body, html.EscapeString(`<iframe src="`+bare.srv.URL+`/inbadda/partnerskap/`+id+`"`))
+}
+
+// TestEmbedAutoHeight checks the parts of the widget's automatic height:
+// the widget page loads its script (a file: the CSP forbids inline
+// scripts), which posts only its height under a named message type, and
+// the host's script is served from the address the snippet gives. It
+// believes only messages from the widget's origin and from the frame
+// itself.
+func TestEmbedAutoHeight(t *testing.T) {
+	e := newEnv(t, "https://partnerskap.example")
+	c := e.client()
+	id := strconv.FormatInt(e.partnershipID("Kalix – Masaka"), 10)
+	for _, path := range []string{"/inbadda/partnerskap/" + id, "/en/embed/partnerships/" + id} {
+		res := e.get(c, path)
+		wantContains(t, path, res.body, `<script src="/static/embed.js?v=`)
+		wantNotContains(t, path, res.body, "<script>")
+	}
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{"/static/embed.js", []string{"partnerskap-widget-height", "window.parent.postMessage", "height:"}},
+		{"/static/widget.js", []string{"partnerskap-widget-height", "event.origin !== origin", "f.contentWindow === event.source", "document.currentScript"}},
+	} {
+		res := e.get(c, tc.path)
+		if res.status != http.StatusOK || !strings.Contains(res.header.Get("Content-Type"), "javascript") {
+			t.Fatalf("%s: status %d, type %q", tc.path, res.status, res.header.Get("Content-Type"))
+		}
+		wantContains(t, tc.path, res.body, tc.want...)
+	}
 }

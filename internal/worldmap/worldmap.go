@@ -105,39 +105,130 @@ func load() {
 func pathData(polys [][][][2]float64) string {
 	var b strings.Builder
 	for _, poly := range polys {
-		for _, ring := range poly {
-			var pts [][2]int
-			for _, c := range ring {
-				lat := max(c[1], bottom)
-				p := [2]int{int(math.Round((c[0] + 180) * 10)), int(math.Round((top - lat) * 10))}
-				if n := len(pts); n > 0 && pts[n-1] == p {
-					continue
-				}
-				pts = append(pts, p)
+		for _, whole := range poly {
+			for _, ring := range cutAtAntimeridian(whole) {
+				writeRing(&b, ring)
 			}
-			if len(pts) > 1 && pts[0] == pts[len(pts)-1] {
-				pts = pts[:len(pts)-1]
-			}
-			if len(pts) < 3 {
-				continue
-			}
-			b.WriteByte('M')
-			b.WriteString(tenths(pts[0][0]))
-			b.WriteByte(' ')
-			b.WriteString(tenths(pts[0][1]))
-			b.WriteByte('l')
-			for i := 1; i < len(pts); i++ {
-				if i > 1 {
-					b.WriteByte(' ')
-				}
-				b.WriteString(tenths(pts[i][0] - pts[i-1][0]))
-				b.WriteByte(' ')
-				b.WriteString(tenths(pts[i][1] - pts[i-1][1]))
-			}
-			b.WriteByte('z')
 		}
 	}
 	return b.String()
+}
+
+// cutAtAntimeridian returns a ring (longitude, latitude) as pieces that lie
+// within longitude -180…180 and never jump across the map. A ring that
+// crosses the 180th meridian (Russia's Chukotka, Fiji, Wrangel Island)
+// comes from the data with longitudes that leap from 180 to -180; it is
+// first made continuous (a longitude may then pass 180 or -180) and then
+// cut at the meridian, the part beyond it moved by 360 degrees to the
+// other edge of the map. Without this the leap is drawn as a band across
+// the whole width.
+func cutAtAntimeridian(ring [][2]float64) [][][2]float64 {
+	if len(ring) > 1 && ring[0] == ring[len(ring)-1] {
+		ring = ring[:len(ring)-1]
+	}
+	if len(ring) < 3 {
+		return nil
+	}
+	un := make([][2]float64, len(ring))
+	un[0] = ring[0]
+	shift, lo, hi := 0.0, ring[0][0], ring[0][0]
+	for i := 1; i < len(ring); i++ {
+		switch d := ring[i][0] - ring[i-1][0]; {
+		case d > 180:
+			shift -= 360
+		case d < -180:
+			shift += 360
+		}
+		un[i] = [2]float64{ring[i][0] + shift, ring[i][1]}
+		lo, hi = min(lo, un[i][0]), max(hi, un[i][0])
+	}
+	// A ring that goes round the pole does not close when made continuous
+	// (only Antarctica, which is not drawn); it is kept as it was.
+	switch back := ring[0][0] - ring[len(ring)-1][0]; {
+	case back > 180:
+		shift -= 360
+	case back < -180:
+		shift += 360
+	}
+	if shift != 0 {
+		return [][][2]float64{ring}
+	}
+	if lo >= -180 && hi <= 180 {
+		return [][][2]float64{un}
+	}
+	var out [][][2]float64
+	for _, by := range []float64{-360, 0, 360} {
+		if hi+by <= -180 || lo+by >= 180 {
+			continue
+		}
+		moved := make([][2]float64, len(un))
+		for i, p := range un {
+			moved[i] = [2]float64{p[0] + by, p[1]}
+		}
+		piece := clip(clip(moved, -180, false), 180, true)
+		if len(piece) >= 3 {
+			out = append(out, piece)
+		}
+	}
+	return out
+}
+
+// clip cuts a closed ring at the meridian x (Sutherland–Hodgman): it keeps
+// the part east of x, or west of it when west is true. A concave ring cut
+// into several parts stays one ring, its parts joined along the meridian,
+// which is the edge of the map.
+func clip(ring [][2]float64, x float64, west bool) [][2]float64 {
+	inside := func(p [2]float64) bool {
+		if west {
+			return p[0] <= x
+		}
+		return p[0] >= x
+	}
+	var out [][2]float64
+	for i, cur := range ring {
+		prev := ring[(i+len(ring)-1)%len(ring)]
+		if inside(cur) != inside(prev) {
+			t := (x - prev[0]) / (cur[0] - prev[0])
+			out = append(out, [2]float64{x, prev[1] + t*(cur[1]-prev[1])})
+		}
+		if inside(cur) {
+			out = append(out, cur)
+		}
+	}
+	return out
+}
+
+// writeRing writes one closed ring as SVG path data.
+func writeRing(b *strings.Builder, ring [][2]float64) {
+	var pts [][2]int
+	for _, c := range ring {
+		lat := max(c[1], bottom)
+		p := [2]int{int(math.Round((c[0] + 180) * 10)), int(math.Round((top - lat) * 10))}
+		if n := len(pts); n > 0 && pts[n-1] == p {
+			continue
+		}
+		pts = append(pts, p)
+	}
+	if len(pts) > 1 && pts[0] == pts[len(pts)-1] {
+		pts = pts[:len(pts)-1]
+	}
+	if len(pts) < 3 {
+		return
+	}
+	b.WriteByte('M')
+	b.WriteString(tenths(pts[0][0]))
+	b.WriteByte(' ')
+	b.WriteString(tenths(pts[0][1]))
+	b.WriteByte('l')
+	for i := 1; i < len(pts); i++ {
+		if i > 1 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(tenths(pts[i][0] - pts[i-1][0]))
+		b.WriteByte(' ')
+		b.WriteString(tenths(pts[i][1] - pts[i-1][1]))
+	}
+	b.WriteByte('z')
 }
 
 // tenths formats n/10 with at most one decimal: 12 → "1.2", 10 → "1", -3 → "-0.3".

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -128,4 +129,92 @@ func luminance(hex string) float64 {
 		l += w * c
 	}
 	return l
+}
+
+// TestAntimeridian checks that no shape is drawn across the whole width:
+// a country that crosses the 180th meridian (Russia, Fiji) is cut there,
+// its pieces drawn at both edges, and no line of any path jumps more than
+// half the map's width or leaves the map.
+func TestAntimeridian(t *testing.T) {
+	svg := string(SVG([]string{"RU", "FJ"}, "en", "Map"))
+	d := xml.NewDecoder(strings.NewReader(svg))
+	xs := map[string][]float64{} // highlighted country → its x coordinates
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, ok := tok.(xml.StartElement)
+		if !ok || e.Name.Local != "path" {
+			continue
+		}
+		var code, data string
+		for _, a := range e.Attr {
+			switch a.Name.Local {
+			case "data-country":
+				code = a.Value
+			case "d":
+				data = a.Value
+			}
+		}
+		for _, ring := range parsePath(t, data) {
+			for i, p := range ring {
+				q := ring[(i+1)%len(ring)]
+				if math.Abs(q[0]-p[0]) > 180 {
+					t.Errorf("path %q: a line from x=%g to x=%g, over half the map's width", code, p[0], q[0])
+				}
+				if p[0] < 0 || p[0] > 360 || p[1] < 0 || p[1] > top-bottom {
+					t.Errorf("path %q: point %v outside the map", code, p)
+				}
+				if code != "" {
+					xs[code] = append(xs[code], p[0])
+				}
+			}
+		}
+	}
+	// Both have land on each side of the meridian: at both edges of the map.
+	for _, c := range []string{"RU", "FJ"} {
+		lo, hi := slices.Min(xs[c]), slices.Max(xs[c])
+		if lo > 1 || hi < 359 {
+			t.Errorf("%s spans x %g…%g, want pieces at both edges (0 and 360)", c, lo, hi)
+		}
+	}
+}
+
+// parsePath reads path data as pathData writes it ("M x y l dx dy … z",
+// repeated) into rings of absolute points.
+func parsePath(t *testing.T, d string) [][][2]float64 {
+	t.Helper()
+	var rings [][][2]float64
+	for _, sub := range strings.Split(d, "z") {
+		sub = strings.TrimSpace(sub)
+		if sub == "" {
+			continue
+		}
+		m, rel, ok := strings.Cut(strings.TrimPrefix(sub, "M"), "l")
+		if !strings.HasPrefix(sub, "M") || !ok {
+			t.Fatalf("path data %q: want M…l…z", sub)
+		}
+		// In tenths of a degree, as written, so that no rounding drifts.
+		num := func(s string) int {
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				t.Fatalf("path data %q: %v", sub, err)
+			}
+			return int(math.Round(v * 10))
+		}
+		start := strings.Fields(m)
+		x, y := num(start[0]), num(start[1])
+		ring := [][2]float64{{float64(x) / 10, float64(y) / 10}}
+		f := strings.Fields(rel)
+		for i := 0; i+1 < len(f); i += 2 {
+			x, y = x+num(f[i]), y+num(f[i+1])
+			ring = append(ring, [2]float64{float64(x) / 10, float64(y) / 10})
+		}
+		rings = append(rings, ring)
+	}
+	return rings
 }
