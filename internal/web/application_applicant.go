@@ -308,7 +308,7 @@ func (s *Server) appSave(w http.ResponseWriter, r *http.Request, b *Base) error 
 	if err != nil {
 		return err
 	}
-	_, err = s.store.SubmitApplication(ctx, actor(b.User), a.ID, draft.Version, mails)
+	entry, err := s.store.SubmitApplication(ctx, actor(b.User), a.ID, draft.Version, mails)
 	var verr validate.Errors
 	switch {
 	case errors.As(err, &verr):
@@ -328,7 +328,11 @@ func (s *Server) appSave(w http.ResponseWriter, r *http.Request, b *Base) error 
 	case err != nil:
 		return err
 	}
-	setFlash(w, "flash.submitted")
+	flash := "flash.submitted"
+	if a.State == application.CompletionRequested {
+		flash = "flash.resubmitted"
+	}
+	setFlash(w, flash, "Number", entry.Number)
 	http.Redirect(w, r, b.URL("app", a.ID), http.StatusSeeOther)
 	return nil
 }
