@@ -45,7 +45,7 @@ func TestAuditActionsTranslated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pairs, err := auditActions(t, dirs...)
+	pairs, err := auditActions(t, auditSinks, dirs...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,9 +74,33 @@ func TestAuditActionsTranslated(t *testing.T) {
 	}
 }
 
+// TestTimelineEventsTranslated: every event an application's timeline
+// records (store.addChange) is named in both languages, on the
+// applicant's page and the officer's case (app.event.*).
+func TestTimelineEventsTranslated(t *testing.T) {
+	pairs, err := auditActions(t, map[string]auditSink{"addChange": {action: 6, entity: -1, fixedEntity: "application"}}, "../store")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pairs) < 8 {
+		t.Fatalf("found only %d events: the scan is broken", len(pairs))
+	}
+	for _, lang := range i18n.Langs {
+		keys, err := i18n.Keys(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pairs {
+			if !slices.Contains(keys, "app.event."+p[1]) {
+				t.Errorf("%s: the timeline event %q has no app.event.%s", lang, p[1], p[1])
+			}
+		}
+	}
+}
+
 // auditActions returns the (entity, action) pairs the non-test Go files of
 // dirs can write to the audit log, sorted.
-func auditActions(t *testing.T, dirs ...string) ([][2]string, error) {
+func auditActions(t *testing.T, sinks map[string]auditSink, dirs ...string) ([][2]string, error) {
 	t.Helper()
 	fset := token.NewFileSet()
 	seen := map[[2]string]bool{}
@@ -103,16 +127,16 @@ func auditActions(t *testing.T, dirs ...string) ([][2]string, error) {
 					if !ok {
 						return true
 					}
-					sink, ok := auditSinks[calleeName(call)]
+					sink, ok := sinks[calleeName(call)]
 					if !ok || len(call.Args) <= sink.action {
 						return true
 					}
 					where := fset.Position(call.Pos()).String()
 					entities := []string{sink.fixedEntity}
 					if sink.entity >= 0 {
-						entities = resolveEntity(t, fn, call.Args[sink.entity], where)
+						entities = resolveEntity(t, sinks, fn, call.Args[sink.entity], where)
 					}
-					for _, a := range resolveAction(t, fn, call.Args[sink.action], where) {
+					for _, a := range resolveAction(t, sinks, fn, call.Args[sink.action], where) {
 						for _, e := range entities {
 							seen[[2]string{e, a}] = true
 						}
@@ -142,13 +166,13 @@ func calleeName(call *ast.CallExpr) string {
 
 // isForwarded reports whether name is a parameter of fn, a sink itself:
 // its callers are scanned instead.
-func isForwarded(t *testing.T, fn *ast.FuncDecl, name, where string) bool {
+func isForwarded(t *testing.T, sinks map[string]auditSink, fn *ast.FuncDecl, name, where string) bool {
 	t.Helper()
 	for _, field := range fn.Type.Params.List {
 		for _, n := range field.Names {
 			if n.Name == name {
-				if _, ok := auditSinks[fn.Name.Name]; !ok {
-					t.Errorf("%s: %s passes its parameter %s on to the audit log: list %s in auditSinks", where, fn.Name.Name, name, fn.Name.Name)
+				if _, ok := sinks[fn.Name.Name]; !ok {
+					t.Errorf("%s: %s passes its parameter %s on: list %s among the sinks", where, fn.Name.Name, name, fn.Name.Name)
 				}
 				return true
 			}
@@ -160,7 +184,7 @@ func isForwarded(t *testing.T, fn *ast.FuncDecl, name, where string) bool {
 // resolveAction tells the actions expr can hold: a literal, a local
 // variable given literals, or string(e) of a domain Event parameter (every
 // Event constant of that package).
-func resolveAction(t *testing.T, fn *ast.FuncDecl, expr ast.Expr, where string) []string {
+func resolveAction(t *testing.T, sinks map[string]auditSink, fn *ast.FuncDecl, expr ast.Expr, where string) []string {
 	t.Helper()
 	switch x := expr.(type) {
 	case *ast.BasicLit:
@@ -168,7 +192,7 @@ func resolveAction(t *testing.T, fn *ast.FuncDecl, expr ast.Expr, where string) 
 			return []string{s}
 		}
 	case *ast.Ident:
-		if isForwarded(t, fn, x.Name, where) {
+		if isForwarded(t, sinks, fn, x.Name, where) {
 			return nil
 		}
 		if vals := literalsAssigned(fn, x.Name); len(vals) > 0 {
@@ -176,9 +200,16 @@ func resolveAction(t *testing.T, fn *ast.FuncDecl, expr ast.Expr, where string) 
 		}
 	case *ast.CallExpr:
 		if id, ok := x.Fun.(*ast.Ident); ok && id.Name == "string" && len(x.Args) == 1 {
-			if arg, ok := x.Args[0].(*ast.Ident); ok {
+			switch arg := x.Args[0].(type) {
+			case *ast.Ident: // string(e), e a parameter of type pkg.Event
 				if pkg := paramPackage(fn, arg.Name); pkg != "" {
-					if vals := eventConstants(t, pkg); len(vals) > 0 {
+					if vals := eventConstants(t, pkg, ""); len(vals) > 0 {
+						return vals
+					}
+				}
+			case *ast.SelectorExpr: // string(pkg.Submit)
+				if pkg, ok := arg.X.(*ast.Ident); ok {
+					if vals := eventConstants(t, pkg.Name, arg.Sel.Name); len(vals) == 1 {
 						return vals
 					}
 				}
@@ -191,7 +222,7 @@ func resolveAction(t *testing.T, fn *ast.FuncDecl, expr ast.Expr, where string) 
 
 // resolveEntity tells the kind of record expr names: a literal, or a
 // literal prefix before ":" ("setting:"+key).
-func resolveEntity(t *testing.T, fn *ast.FuncDecl, expr ast.Expr, where string) []string {
+func resolveEntity(t *testing.T, sinks map[string]auditSink, fn *ast.FuncDecl, expr ast.Expr, where string) []string {
 	t.Helper()
 	switch x := expr.(type) {
 	case *ast.BasicLit:
@@ -205,7 +236,7 @@ func resolveEntity(t *testing.T, fn *ast.FuncDecl, expr ast.Expr, where string) 
 			return []string{kind}
 		}
 	case *ast.Ident:
-		if isForwarded(t, fn, x.Name, where) {
+		if isForwarded(t, sinks, fn, x.Name, where) {
 			return nil
 		}
 	}
@@ -253,8 +284,8 @@ func paramPackage(fn *ast.FuncDecl, name string) string {
 }
 
 // eventConstants returns the values of the constants of type Event in the
-// domain package internal/<pkg>.
-func eventConstants(t *testing.T, pkg string) []string {
+// domain package internal/<pkg>, or of the one named name.
+func eventConstants(t *testing.T, pkg, name string) []string {
 	t.Helper()
 	pkgs, err := parser.ParseDir(token.NewFileSet(), filepath.Join("..", pkg), nil, 0)
 	if err != nil {
@@ -273,7 +304,10 @@ func eventConstants(t *testing.T, pkg string) []string {
 					if id, ok := vs.Type.(*ast.Ident); !ok || id.Name != "Event" {
 						continue
 					}
-					for _, v := range vs.Values {
+					for i, v := range vs.Values {
+						if name != "" && vs.Names[i].Name != name {
+							continue
+						}
 						if lit, ok := v.(*ast.BasicLit); ok {
 							s, _ := strconv.Unquote(lit.Value)
 							out = append(out, s)
