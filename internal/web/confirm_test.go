@@ -183,3 +183,54 @@ func TestFlashRefusesForgedText(t *testing.T) {
 		wantNotContains(t, v, res.body, `class="flash"`)
 	}
 }
+
+// TestFlashSaysWhatNextOnTheCase: the officer's steps on an application,
+// a decision with its number and amount, and the reviewer's declaration
+// and review each say what happened and what follows.
+func TestFlashSaysWhatNextOnTheCase(t *testing.T) {
+	e := newEnv(t, "http://localhost")
+	f := newCaseFix(t, e, 1_000_000, 300_000, nil)
+	ctx := context.Background()
+	off := e.login(officer)
+
+	// Completion requested: the applicant is told, with the comment.
+	a := f.submitted("Komplettera mig", "100 000")
+	f.move(a.ID, application.StartCheck)
+	res := e.follow(off, e.post(off, casePath(a.ID)+"/steg", url.Values{"event": {"request_completion"}, "note": {"Bifoga budgeten."}}))
+	wantContains(t, "after requesting completion", res.body, "Komplettering är begärd. Den sökande får e-post med din kommentar")
+	// The applicant completes it: resubmitted, with the new number.
+	cl := e.login(kalixApplicant)
+	path := "/ansokningar/" + strconv.FormatInt(a.ID, 10)
+	form := complete(strconv.Itoa(f.reload(a.ID).Version))
+	form.Set("action", "submit")
+	res = e.follow(cl, e.post(cl, path, form))
+	wantContains(t, "after resubmitting", res.body, "Kompletteringen är inskickad och diarieförd som "+f.reload(a.ID).RegNumber+".")
+
+	// A step of the case.
+	b := f.submitted("Granska mig", "100 000")
+	res = e.follow(off, e.post(off, casePath(b.ID)+"/steg", url.Values{"event": {"start_check"}}))
+	wantContains(t, "after starting the check", res.body, "Den formella granskningen är påbörjad.")
+
+	// The reviewer declares no conflict, then submits.
+	c := f.inReview("Bedöm mig", "200 000")
+	berit := f.newReviewer("greta@example.se", "Greta Granskare")
+	if err := e.store.AssignReviewer(ctx, f.by, c.ID, berit.ID); err != nil {
+		t.Fatal(err)
+	}
+	rev := e.loginAs(t, berit.Email)
+	res = e.follow(rev, e.post(rev, reviewPath(c.ID)+"/jav", url.Values{"conflict": {"no"}}))
+	wantContains(t, "after declaring", res.body, "Du har intygat att du inte är jävig. Nu kan du bedöma ansökan.")
+	full := url.Values{"action": {"submit"}, "score_relevance": {"4"}, "comment_relevance": {"Bra."}, "score_feasibility": {"3"},
+		"comment_feasibility": {"Budgeten är rimlig."}, "recommendation": {"grant"}, "comment": {"Stöd ansökan."}}
+	res = e.follow(rev, e.post(rev, reviewPath(c.ID), full))
+	wantContains(t, "after submitting the review", res.body, "Bedömningen är inskickad och kan inte längre ändras.")
+
+	// The decision: outcome, number and amount, and the applicant's next step.
+	res = e.follow(off, e.post(off, casePath(c.ID)+"/beslut", url.Values{"outcome": {"granted"}, "conditions": {"Rapport senast 31 januari 2022."}}))
+	d, err := e.store.Decision(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantContains(t, "after deciding", res.body, "Beslutet är fattat och diariefört som "+d.RegNumber+": 200\u00a0000\u00a0kr beviljas.",
+		"godkänner sedan villkoren")
+}
