@@ -90,6 +90,8 @@ func TestPublicAccessibility(t *testing.T) {
 			t.Fatalf("submitting an empty application shows no errors")
 		}
 		b.checkAccessibility(t, "application with errors (sv)")
+		b.open(t, appPath+"/dra-tillbaka")
+		b.checkAccessibility(t, "withdraw confirmation (sv)")
 		b.open(t, "/en"+strings.Replace(appPath, "/ansokningar/", "/applications/", 1))
 		b.follow(t, `button[name="action"][value="submit"]`)
 		if !b.exists(t, ".error-summary") {

@@ -313,7 +313,7 @@ func (s *Server) appSave(w http.ResponseWriter, r *http.Request, b *Base) error 
 	if err != nil {
 		return err
 	}
-	_, err = s.store.SubmitApplication(ctx, actor(b.User), a.ID, draft.Version, mails)
+	entry, err := s.store.SubmitApplication(ctx, actor(b.User), a.ID, draft.Version, mails)
 	var verr validate.Errors
 	switch {
 	case errors.As(err, &verr):
@@ -333,13 +333,63 @@ func (s *Server) appSave(w http.ResponseWriter, r *http.Request, b *Base) error 
 	case err != nil:
 		return err
 	}
-	setFlash(w, "flash.submitted")
+	flash := "flash.submitted"
+	if a.State == application.CompletionRequested {
+		flash = "flash.resubmitted"
+	}
+	setFlash(w, flash, "Number", entry.Number)
 	http.Redirect(w, r, b.URL("app", a.ID), http.StatusSeeOther)
 	return nil
 }
 
+// withdrawPage asks the applicant to confirm withdrawing, and says what
+// it means.
+type withdrawPage struct {
+	*Base
+	Row      appRow
+	CallOpen bool
+	Note     string
+}
+
+// appWithdrawPage asks before an application is withdrawn: withdrawing is
+// final (application.Withdrawn ends the workflow), so it is a page of its
+// own, reached from apart from Submit, that works without a script. An
+// application that can no longer be withdrawn leads back to its page.
+func (s *Server) appWithdrawPage(w http.ResponseWriter, r *http.Request, b *Base) error {
+	a, err := s.loadOwnApplication(r, b)
+	if err != nil {
+		return err
+	}
+	if a.State.Final() {
+		http.Redirect(w, r, b.URL("app", a.ID), http.StatusSeeOther)
+		return nil
+	}
+	return s.renderWithdraw(w, r, b, http.StatusOK, a, "")
+}
+
+func (s *Server) renderWithdraw(w http.ResponseWriter, r *http.Request, b *Base, status int, a *application.Application, note string) error {
+	row, err := s.appRowOf(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	b.Title = b.T("withdraw.title")
+	page := withdrawPage{Base: b, Row: row, CallOpen: row.Call.Status(s.clock.Now()) == call.Open, Note: note}
+	return s.render(w, b, status, "app_withdraw", page)
+}
+
+// appWithdraw withdraws the application when the form confirms it
+// (confirm=yes, sent by the confirmation page); otherwise it asks.
 func (s *Server) appWithdraw(w http.ResponseWriter, r *http.Request, b *Base, a *application.Application) error {
-	err := s.store.Transition(r.Context(), actor(b.User), a.ID, application.Withdraw, r.PostFormValue("note"), nil)
+	note := r.PostFormValue("note")
+	if r.PostFormValue("confirm") != "yes" {
+		return s.renderWithdraw(w, r, b, http.StatusOK, a, note)
+	}
+	err := s.store.Transition(r.Context(), actor(b.User), a.ID, application.Withdraw, note, nil)
+	var verr validate.Errors
+	if errors.As(err, &verr) {
+		b.Errors = verr
+		return s.renderWithdraw(w, r, b, http.StatusUnprocessableEntity, a, note)
+	}
 	if errors.Is(err, application.ErrTransition) {
 		b.Errors = validate.Errors{"form": "error.application.transition"}
 		return s.renderApp(w, r, b, http.StatusConflict, a, nil)

@@ -249,7 +249,7 @@ func TestApplyRefusals(t *testing.T) {
 		t.Errorf("draft after close: %d", res.status)
 	}
 	// Withdrawing.
-	res = e.post(cl, path, url.Values{"action": {"withdraw"}})
+	res = e.post(cl, path, url.Values{"action": {"withdraw"}, "confirm": {"yes"}})
 	if res.status != http.StatusSeeOther || e.app(path).State != application.Withdrawn {
 		t.Errorf("withdraw: %d %s", res.status, e.app(path).State)
 	}

@@ -361,7 +361,7 @@ func (s *Server) caseEvent(w http.ResponseWriter, r *http.Request, b *Base) erro
 	if err != nil {
 		return err
 	}
-	setFlash(w, "flash.saved")
+	setFlash(w, "flash.case."+string(e))
 	http.Redirect(w, r, b.URL("case", cf.App.ID), http.StatusSeeOther)
 	return nil
 }
@@ -421,7 +421,7 @@ func (s *Server) caseAssign(w http.ResponseWriter, r *http.Request, b *Base) err
 		}
 		return s.renderCase(w, r, b, http.StatusUnprocessableEntity, cf, decideForm{}, "", typed)
 	}
-	setFlash(w, "flash.saved")
+	setFlash(w, "flash.case.assigned")
 	http.Redirect(w, r, b.URL("case", cf.App.ID), http.StatusSeeOther)
 	return nil
 }
@@ -488,7 +488,7 @@ func (s *Server) caseDecide(w http.ResponseWriter, r *http.Request, b *Base) err
 	if err != nil {
 		return err
 	}
-	setFlash(w, "flash.saved")
+	setFlash(w, "flash.decided."+string(d.Outcome), "Number", d.RegNumber, "Amount", b.Money(d.Amount))
 	http.Redirect(w, r, b.URL("case", cf.App.ID), http.StatusSeeOther)
 	return nil
 }

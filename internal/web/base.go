@@ -30,10 +30,11 @@ type Base struct {
 	Flash  string // a message key shown once after a redirect
 	Title  string // translated page title, set by the handler
 
-	srv    *Server
-	req    *http.Request
-	route  route
-	failed bool // an error page: it has no canonical address
+	flashArgs []any // the Flash message's placeholders
+	srv       *Server
+	req       *http.Request
+	route     route
+	failed    bool // an error page: it has no canonical address
 }
 
 // page wraps a handler: it builds the Base, enforces sign-in for staff
@@ -69,7 +70,7 @@ func (s *Server) page(rt route, lang string) http.Handler {
 				return
 			}
 			b.User = u
-			b.Flash = takeFlash(w, r)
+			b.Flash, b.flashArgs = s.takeFlash(w, r)
 		}
 		limitBody(w, r, b.User != nil)
 		err := rt.h(w, r, b)
@@ -150,6 +151,10 @@ func (b *Base) T(key string, args ...any) string {
 	}
 	return b.srv.msgs.T(b.Lang, key, data)
 }
+
+// FlashText is the flash message in the page's language, its
+// placeholders filled.
+func (b *Base) FlashText() string { return b.T(b.Flash, b.flashArgs...) }
 
 // URL builds the path of a named page in the page's language; params fill
 // the {placeholders} in order.

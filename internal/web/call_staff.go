@@ -162,7 +162,7 @@ func (s *Server) callCreate(w http.ResponseWriter, r *http.Request, b *Base) err
 	if err != nil {
 		return err
 	}
-	setFlash(w, "flash.created")
+	setFlash(w, "flash.call.created", "Opens", b.DateTime(c.OpensAt), "Closes", b.DateTime(c.ClosesAt))
 	http.Redirect(w, r, b.URL("call.edit", c.ID), http.StatusSeeOther)
 	return nil
 }

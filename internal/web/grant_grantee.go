@@ -247,7 +247,7 @@ func (s *Server) grantAccept(w http.ResponseWriter, r *http.Request, b *Base) er
 	if err != nil {
 		return err
 	}
-	setFlash(w, "flash.grant.accepted")
+	setFlash(w, "flash.grant.terms_accepted")
 	http.Redirect(w, r, b.URL("grant", g.ID), http.StatusSeeOther)
 	return nil
 }

@@ -142,7 +142,7 @@ func (s *Server) staffGrantPay(w http.ResponseWriter, r *http.Request, b *Base) 
 	if err != nil {
 		return err
 	}
-	setFlash(w, "flash.grant.paid")
+	setFlash(w, "flash.grant.payment_recorded", "Amount", b.Money(amount))
 	http.Redirect(w, r, b.URL("staff.grant", g.ID)+"#ledger-heading", http.StatusSeeOther)
 	return nil
 }

@@ -226,7 +226,7 @@ func TestGrantPayments(t *testing.T) {
 		t.Errorf("the rest: %d", res.status)
 	}
 	res = e.get(o, page)
-	wantContains(t, "after paying", res.body, "Utbetalningen är registrerad.", "Första utbetalningen", "100\u00a0000,50\u00a0kr")
+	wantContains(t, "after paying", res.body, "är registrerad i bidragets reskontra.", "Första utbetalningen", "100\u00a0000,50\u00a0kr")
 	if b, _ := e.store.Balance(context.Background(), own.ID); b.Paid != own.Amount || b.Unpaid() != 0 {
 		t.Errorf("balance after paying the rest: %+v", b)
 	}

@@ -47,7 +47,7 @@ func safeNext(next string) string {
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, b *Base) error {
 	w.Header().Set("Cache-Control", "no-store")
 	b.Title = b.T("login.title")
-	b.Flash = takeFlash(w, r) // after a password reset or an e-mail change
+	b.Flash, b.flashArgs = s.takeFlash(w, r) // after a password reset or an e-mail change
 	return s.render(w, b, http.StatusOK, "login", loginPage{Base: b, Next: safeNext(r.URL.Query().Get("next"))})
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/mail"
 	"github.com/icld/partnerskap/internal/money"
+	"github.com/icld/partnerskap/internal/registry"
 	"github.com/icld/partnerskap/internal/report"
 	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/survey"
@@ -328,10 +329,14 @@ func (s *Server) grantReportPost(w http.ResponseWriter, r *http.Request, b *Base
 	typed.Lines = append([]report.Line(nil), rep.Lines...)
 	err = s.store.SaveReport(ctx, actor(b.User), rep)
 	submit := r.PostFormValue("action") == "submit"
+	number := ""
 	if err == nil && submit {
 		var mails []mail.Message
 		if mails, err = s.notify.ReportSubmitted(ctx, ga.mailed(), d.Kind); err == nil {
-			_, err = s.store.SubmitReport(ctx, actor(b.User), rep.ID, rep.Version, mails)
+			var entry *registry.Entry
+			if entry, err = s.store.SubmitReport(ctx, actor(b.User), rep.ID, rep.Version, mails); err == nil {
+				number = entry.Number
+			}
 		}
 	}
 	switch {
@@ -349,7 +354,7 @@ func (s *Server) grantReportPost(w http.ResponseWriter, r *http.Request, b *Base
 		return err
 	}
 	if submit {
-		setFlash(w, "flash.report.submitted")
+		setFlash(w, "flash.report.submitted."+string(d.Kind), "Number", number)
 	} else {
 		setFlash(w, "flash.report.saved")
 	}

@@ -126,14 +126,14 @@ func (s *Server) staffReportPost(w http.ResponseWriter, r *http.Request, b *Base
 	ctx := r.Context()
 	note := r.PostFormValue("note")
 	repay := paymentForm{Amount: strings.TrimSpace(r.PostFormValue("amount")), Note: r.PostFormValue("repay_note")}
-	flash := ""
+	flash, amountText := "", ""
 	switch r.PostFormValue("action") {
 	case "approve":
 		var mails []mail.Message
 		if mails, err = s.notify.ReportApproved(ctx, ga.mailed(), rep.Kind); err == nil {
 			_, err = s.store.ApproveReport(ctx, actor(b.User), rep.ID, note, mails)
 		}
-		flash = "flash.report.approved"
+		flash = "flash.report.approved." + string(rep.Kind)
 	case "complete":
 		var mails []mail.Message
 		if mails, err = s.notify.ReportCompletionRequested(ctx, ga.mailed(), rep.Kind); err == nil {
@@ -146,6 +146,7 @@ func (s *Server) staffReportPost(w http.ResponseWriter, r *http.Request, b *Base
 			err = validate.Errors{"amount": perr.Error()}
 		} else {
 			_, err = s.store.RecordRepayment(ctx, actor(b.User), ga.Grant.ID, amount, repay.Note)
+			amountText = b.Money(amount)
 		}
 		var verr validate.Errors
 		if errors.As(err, &verr) && verr.Has("note") {
@@ -176,7 +177,7 @@ func (s *Server) staffReportPost(w http.ResponseWriter, r *http.Request, b *Base
 	if err != nil {
 		return err
 	}
-	setFlash(w, flash)
+	setFlash(w, flash, "Amount", amountText)
 	http.Redirect(w, r, b.URL("staff.report", ga.Grant.ID, rep.ID), http.StatusSeeOther)
 	return nil
 }

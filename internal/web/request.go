@@ -1,14 +1,22 @@
 package web
 
 import (
+	"encoding/base64"
 	"errors"
+	"maps"
 	"mime"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/grant"
+	"github.com/icld/partnerskap/internal/i18n"
 	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/sdg"
 	"github.com/icld/partnerskap/internal/store"
@@ -118,26 +126,88 @@ func actor(u *user.User) audit.Actor { return audit.Actor{UserID: u.ID, Name: u.
 
 const flashCookie = "flash"
 
-// setFlash leaves a message key for the next staff page ("saved").
-func setFlash(w http.ResponseWriter, key string) {
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: key, Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+// setFlash leaves a message for the next page: a message key and, as for
+// Base.T, name/value pairs for its placeholders ("Number", "2026/0019"),
+// so the message can say what happened to which record and what comes
+// next. The values travel in the cookie; takeFlash only accepts short,
+// plain ones.
+func setFlash(w http.ResponseWriter, key string, args ...string) {
+	v := key
+	if len(args) > 1 {
+		q := url.Values{}
+		for i := 0; i+1 < len(args); i += 2 {
+			q.Set(args[i], args[i+1])
+		}
+		v += "|" + base64.RawURLEncoding.EncodeToString([]byte(q.Encode()))
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: v, Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
-// takeFlash reads the flash message once, and only one the site sets.
-func takeFlash(w http.ResponseWriter, r *http.Request) string {
+// flashKeys are the messages outside "flash." a flash may show.
+var flashKeys = []string{"sessions.ended", "sessions.ended_others", "account.reset_done", "account.password_changed",
+	"account.email_sent", "account.email_changed", "second_factor.disabled", "second_factor.reset_done",
+	"people.deactivated", "people.reactivated"}
+
+// takeFlash reads the flash message once: only a key the catalogue holds
+// (a "flash." message, or one of flashKeys), never text from the cookie,
+// and placeholders only of short plain values (a number, an amount, a
+// date), so a forged cookie can't put words on the page.
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) (string, []any) {
 	c, err := r.Cookie(flashCookie)
 	if err != nil {
-		return ""
+		return "", nil
 	}
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	switch c.Value { // only known keys, never text from the cookie
-	case "flash.saved", "flash.created", "flash.signed_in", "flash.submitted", "flash.withdrawn", "flash.decided", "flash.invited",
-		"flash.grant.accepted", "flash.grant.paid", "flash.grant.change_requested", "flash.grant.change_decided",
-		"sessions.ended", "sessions.ended_others",
-		"account.reset_done", "account.password_changed", "account.email_sent", "account.email_changed":
-		return c.Value
+	key, enc, _ := strings.Cut(c.Value, "|")
+	if !strings.HasPrefix(key, "flash.") && !slices.Contains(flashKeys, key) || s.msgs.T(i18n.Langs[0], key, nil) == key {
+		return "", nil
 	}
-	return ""
+	if enc == "" {
+		return key, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(enc)
+	if err != nil {
+		return "", nil
+	}
+	q, err := url.ParseQuery(string(raw))
+	if err != nil || len(q) > 4 {
+		return "", nil
+	}
+	var args []any
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		if len(q[name]) != 1 || !plainFlashName(name) || !plainFlashValue(q[name][0]) {
+			return "", nil
+		}
+		args = append(args, name, q[name][0])
+	}
+	return key, args
+}
+
+func plainFlashName(s string) bool {
+	if s == "" || len(s) > 20 {
+		return false
+	}
+	for _, r := range s {
+		if r < 'A' || r > 'z' || (r > 'Z' && r < 'a') {
+			return false
+		}
+	}
+	return true
+}
+
+// plainFlashValue accepts what the handlers put in a message: numbers,
+// amounts with their currency, dates, short titles; nothing longer than
+// 120 characters, no markup characters and no web address.
+func plainFlashValue(s string) bool {
+	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > 120 || strings.Contains(s, "//") || strings.Contains(strings.ToLower(s), "www.") {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsSpace(r) && !strings.ContainsRune("/.,:;-–()%&'’!?+", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // ---- Forms ----

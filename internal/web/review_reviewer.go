@@ -338,7 +338,11 @@ func (s *Server) reviewDeclare(w http.ResponseWriter, r *http.Request, b *Base) 
 	if len(b.Errors) > 0 {
 		return s.renderReview(w, r, b, http.StatusUnprocessableEntity, cf, as, nil, conflict, note)
 	}
-	setFlash(w, "flash.saved")
+	if conflict == "yes" {
+		setFlash(w, "flash.review.conflict")
+	} else {
+		setFlash(w, "flash.review.no_conflict")
+	}
 	http.Redirect(w, r, b.URL("review", cf.App.ID), http.StatusSeeOther)
 	return nil
 }
@@ -425,7 +429,11 @@ func (s *Server) reviewSave(w http.ResponseWriter, r *http.Request, b *Base) err
 	if len(b.Errors) > 0 {
 		return s.renderReview(w, r, b, status, cf, as, &f, "", "")
 	}
-	setFlash(w, "flash.saved")
+	if submit {
+		setFlash(w, "flash.review.submitted")
+	} else {
+		setFlash(w, "flash.review.saved")
+	}
 	http.Redirect(w, r, b.URL("review", cf.App.ID), http.StatusSeeOther)
 	return nil
 }

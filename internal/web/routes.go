@@ -205,6 +205,7 @@ func (s *Server) table() []route {
 		{"app.create", "POST", "/ansokningar/ny", "/en/applications/new", s.appCreate, staff},
 		{"app", "GET", "/ansokningar/{id}", "/en/applications/{id}", s.appPage, staff},
 		{"app.save", "POST", "/ansokningar/{id}", "/en/applications/{id}", s.appSave, staff},
+		{"app.withdraw", "GET", "/ansokningar/{id}/dra-tillbaka", "/en/applications/{id}/withdraw", s.appWithdrawPage, staff},
 		{"app.file", "GET", "/ansokningar/{id}/bilagor/{file}", "/en/applications/{id}/attachments/{file}", s.appFile, staff},
 		{"invite.create", "POST", "/ansokningar/inbjudan", "/en/applications/invitation", s.inviteCreate, staff},
 		{"invite", "GET", "/inbjudan/{token}", "/en/invitation/{token}", s.invitePage, public},
