@@ -160,6 +160,7 @@ var accessTable = []accessRow{
 	{"apps", "", "", "L 200 200 403 403 403 403 403 403 403 200 L"},
 	{"app.create", "", "call={call}&partnership={pship}:{org}", "L 303 403 403 403 403 403 403 403 403 403 L"},
 	{"app", "app", "", "L 200 404 404 404 404 404 404 404 404 404 L"},
+	{"app.withdraw", "app", "", "L 200 404 404 404 404 404 404 404 404 404 L"},
 	{"app.save", "app", "", "L 409 404 404 404 404 404 404 404 404 404 L"},
 	{"app.file", "app file=att", "", "L 200 404 404 200 404 404 200 200 404 200 L"},
 	{"invite.create", "", "organisation={org}&invite_email=ny.kollega@example.se", "L 303 403 403 403 403 403 403 403 403 403 L"},
