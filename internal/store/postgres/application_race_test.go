@@ -116,7 +116,7 @@ func TestRegistryNumberWaits(t *testing.T) {
 	f := newAppRaceFixture(t)
 	a := f.draft(t, "1 000")
 	rival := "SELECT pg_advisory_xact_lock(" + itoa(int64(store.RegistryLockKey)) + ", 2021); " +
-		"INSERT INTO registry (year, seq, number, kind, title, at) VALUES (2021, 1, '2021/0001', 'report', 'Rapport', now())"
+		"INSERT INTO registry (year, seq, doc, number, kind, title, at) VALUES (2021, 1, 1, '2021/0001-1', 'report', 'Rapport', now())"
 	var number string
 	err := raceRival(t, f.s, rival, func() error {
 		e, err := f.s.SubmitApplication(context.Background(), tester, a.ID, a.Version, nil)
@@ -125,8 +125,8 @@ func TestRegistryNumberWaits(t *testing.T) {
 		}
 		return err
 	})
-	if err != nil || number != "2021/0002" {
-		t.Errorf("got %q, %v; want 2021/0002", number, err)
+	if err != nil || number != "2021/0002-1" {
+		t.Errorf("got %q, %v; want 2021/0002-1", number, err)
 	}
 }
 
