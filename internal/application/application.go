@@ -154,6 +154,10 @@ func (a *Application) RegistryTitle() string {
 	return "Ansökan " + strconv.FormatInt(a.ID, 10)
 }
 
+// CompletionTitle is what the diarium calls the officer's request to
+// complete the application.
+func (a *Application) CompletionTitle() string { return "Begäran om komplettering: " + a.RegistryTitle() }
+
 // Snapshot is a submitted version, frozen.
 type Snapshot struct {
 	ApplicationID int64

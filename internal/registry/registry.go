@@ -29,10 +29,12 @@ import (
 type Kind string
 
 const (
-	Application  Kind = "application"
-	Resubmission Kind = "resubmission"
-	Decision     Kind = "decision"
-	Report       Kind = "report"
+	Application       Kind = "application"
+	CompletionRequest Kind = "completion_request" // outgoing: the officer's request to complete an application
+	Resubmission      Kind = "resubmission"
+	Decision          Kind = "decision"
+	Report            Kind = "report"
+	Document          Kind = "document" // any other document an officer registers in a case (a letter, an e-mail)
 )
 
 // SubmissionKind is how a submission of an application that has been
@@ -122,6 +124,18 @@ func (f Filter) MatchesQuery(e *Entry) bool {
 	q := strings.ToLower(strings.TrimSpace(f.Query))
 	return q == "" || strings.Contains(strings.ToLower(e.Number), q) || strings.Contains(strings.ToLower(e.Title), q) ||
 		(e.FormerNumber != "" && strings.Contains(strings.ToLower(e.FormerNumber), q))
+}
+
+// MaxTitle bounds the title of a document an officer registers.
+const MaxTitle = 300
+
+// CheckDocument checks the title of a document an officer registers in a
+// case: given, and not too long.
+func CheckDocument(title string) validate.Errors {
+	e := validate.Errors{}
+	e.Required("title", title)
+	e.MaxLen("title", title, MaxTitle)
+	return e
 }
 
 // CheckConfidential requires a reason for a confidential record.

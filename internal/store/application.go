@@ -275,7 +275,8 @@ func (s *DB) SubmitApplication(ctx context.Context, by audit.Actor, id int64, ve
 }
 
 // Transition applies an event other than a submission or a decision,
-// holding the application's row lock.
+// holding the application's row lock. A completion request is registered
+// as an outgoing document of the application's case.
 func (s *DB) Transition(ctx context.Context, by audit.Actor, id int64, e application.Event, note string, mails []mail.Message) error {
 	err := s.tx(ctx, func(tx *conn) error {
 		if e == application.Submit || e == application.Decide {
@@ -303,6 +304,11 @@ func (s *DB) Transition(ctx context.Context, by audit.Actor, id int64, e applica
 		a.State, a.Version, a.UpdatedAt = next, a.Version+1, now
 		if _, err := tx.ExecContext(ctx, `UPDATE applications SET state = ?, version = ?, updated_at = ? WHERE id = ?`, a.State, a.Version, now, a.ID); err != nil {
 			return err
+		}
+		if e == application.RequestCompletion {
+			if _, err := s.register(ctx, tx, by, registry.CompletionRequest, a.CompletionTitle(), a.ID); err != nil {
+				return err
+			}
 		}
 		if err := s.addChange(ctx, tx, by, a.ID, before.State, a.State, string(e), note); err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/icld/partnerskap/internal/application"
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/registry"
 )
@@ -17,6 +18,7 @@ type Registry interface {
 	RegistryList(ctx context.Context, f registry.Filter) ([]registry.Entry, error)
 	RegistryEntry(ctx context.Context, id int64) (*registry.Entry, error)
 	SetConfidential(ctx context.Context, by audit.Actor, id int64, confidential bool, reason string) error
+	RegisterDocument(ctx context.Context, by audit.Actor, appID int64, title string) (*registry.Entry, error)
 }
 
 // registryPrefixKey is the setting that holds the diarium's prefix
@@ -184,6 +186,34 @@ func (s *DB) RegistryEntry(ctx context.Context, id int64) (*registry.Entry, erro
 		return nil, fmt.Errorf("registry entry %d: %w", id, notFound(err))
 	}
 	return e, nil
+}
+
+// RegisterDocument registers a document an officer received or sent in
+// the case of application appID (a letter, an e-mail) as the case's next
+// document. Only a submitted application has a case: a draft's is
+// application.ErrTransition. It holds the application's row lock, as
+// every registration of an application's own documents does.
+func (s *DB) RegisterDocument(ctx context.Context, by audit.Actor, appID int64, title string) (*registry.Entry, error) {
+	title = strings.TrimSpace(title)
+	if err := registry.CheckDocument(title).Err(); err != nil {
+		return nil, err
+	}
+	var entry *registry.Entry
+	err := s.tx(ctx, func(tx *conn) error {
+		a, err := readApplication(ctx, tx, appID, s.d.ForUpdate)
+		if err != nil {
+			return err
+		}
+		if a.Submissions == 0 {
+			return application.ErrTransition
+		}
+		entry, err = s.register(ctx, tx, by, registry.Document, title, a.ID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("register document in application %d: %w", appID, err)
+	}
+	return entry, nil
 }
 
 // SetConfidential marks an entry confidential, with the reason, or public.

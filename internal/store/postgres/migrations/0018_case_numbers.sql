@@ -24,6 +24,11 @@ ALTER TABLE registry
     ADD COLUMN former_year   INTEGER,
     ADD COLUMN former_seq    INTEGER;
 ALTER TABLE registry DROP CONSTRAINT registry_year_seq_key;
+-- An officer's completion request is registered too, as an outgoing
+-- document of the case.
+ALTER TABLE registry DROP CONSTRAINT registry_kind_check;
+ALTER TABLE registry ADD CONSTRAINT registry_kind_check
+    CHECK (kind IN ('application', 'completion_request', 'resubmission', 'decision', 'report', 'document'));
 UPDATE registry r
    SET year = COALESCE(f.year, r.year), seq = COALESCE(f.seq, r.seq), doc = k.doc,
        number = COALESCE(f.number, r.number) || '-' || k.doc,

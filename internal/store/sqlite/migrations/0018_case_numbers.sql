@@ -16,6 +16,8 @@
 -- names another case. The application's registration number becomes its
 -- case number; snapshots, decisions and reports cite their document's
 -- new number. Ledger notes and the audit log keep the text they had.
+-- An officer's completion request is registered too, as an outgoing
+-- document of the case (kind completion_request).
 -- SQLite cannot drop the unique (year, seq), so the table is rebuilt.
 CREATE TABLE registry_new (
     id             INTEGER PRIMARY KEY,
@@ -23,7 +25,7 @@ CREATE TABLE registry_new (
     seq            INTEGER NOT NULL CHECK (seq > 0),
     doc            INTEGER NOT NULL CHECK (doc > 0),
     number         TEXT    NOT NULL,
-    kind           TEXT    NOT NULL CHECK (kind IN ('application', 'resubmission', 'decision', 'report')),
+    kind           TEXT    NOT NULL CHECK (kind IN ('application', 'completion_request', 'resubmission', 'decision', 'report', 'document')),
     title          TEXT    NOT NULL,
     application_id INTEGER REFERENCES applications (id),
     at             TEXT    NOT NULL,
