@@ -156,7 +156,9 @@ func (a *Application) RegistryTitle() string {
 
 // CompletionTitle is what the diarium calls the officer's request to
 // complete the application.
-func (a *Application) CompletionTitle() string { return "Begäran om komplettering: " + a.RegistryTitle() }
+func (a *Application) CompletionTitle() string {
+	return "Begäran om komplettering: " + a.RegistryTitle()
+}
 
 // Snapshot is a submitted version, frozen.
 type Snapshot struct {
