@@ -87,13 +87,13 @@ func FormatDoc(prefix string, year, seq, doc int) string {
 // CaseNumber is the number of the entry's case: its own number without
 // the document's ("2021/0042-3" gives "2021/0042"), with the prefix the
 // document was registered under.
-func (e *Entry) CaseNumber() string {
+func (e Entry) CaseNumber() string {
 	return strings.TrimSuffix(e.Number, "-"+strconv.Itoa(e.Doc))
 }
 
 // Former reports the number the document had before 0018 when it differs
 // from its case's number, the one worth showing beside the new one.
-func (e *Entry) Former() string {
+func (e Entry) Former() string {
 	if e.FormerNumber == e.CaseNumber() {
 		return ""
 	}
