@@ -968,6 +968,17 @@ func testConcurrentDecisions(t *testing.T, s store.Store, clk *clock.Fixed) {
 	if len(grants)+len(refused) != n || len(decisions) != len(grants) || sum != total || len(grants) == 0 || len(refused) == 0 {
 		t.Errorf("%d granted (%d decisions), %d refused, sum %d / %d", len(grants), len(decisions), len(refused), sum, total)
 	}
-	// The registry holds the submissions and the decisions made, numbered without gaps.
-	e.wantSeqs(2021, n+len(grants))
+	// The registry holds the submissions, each a case, and the decisions
+	// made as their cases' second documents, numbered without gaps.
+	e.wantSeqs(2021, n)
+	entries, err := s.RegistryList(ctx(), registry.Filter{Year: 2021, Limit: 10_000})
+	must(t, err)
+	if len(entries) != n+len(grants) {
+		t.Errorf("registry 2021: %d documents, want %d", len(entries), n+len(grants))
+	}
+	for _, en := range entries {
+		if (en.Kind == registry.Decision) != (en.Doc == 2) {
+			t.Errorf("entry %+v", en)
+		}
+	}
 }
