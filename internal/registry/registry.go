@@ -106,7 +106,7 @@ func YearOf(t time.Time) int { return t.In(clock.Stockholm).Year() }
 
 // Filter selects entries, newest first.
 type Filter struct {
-	Year          int
+	Year          int    // the case's year
 	Query         string // in the number, the former number or the title: "2026/0019" finds the case's documents
 	ApplicationID int64
 	// Scope limits the entries to those of its programmes' applications

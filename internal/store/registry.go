@@ -70,9 +70,12 @@ func (s *DB) register(ctx context.Context, tx *conn, by audit.Actor, kind regist
 			return nil, err
 		}
 		// Under the lock, in case another transaction opened the
-		// application's case meanwhile.
-		if caseNumber, found, err = s.caseOf(ctx, tx, appID, e); err != nil {
-			return nil, err
+		// application's case meanwhile (on SQLite the write lock was held
+		// all along).
+		if s.d.XactLock != "" {
+			if caseNumber, found, err = s.caseOf(ctx, tx, appID, e); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if found {
@@ -84,8 +87,10 @@ func (s *DB) register(ctx context.Context, tx *conn, by audit.Actor, kind regist
 		}
 		e.Number = caseNumber + "-" + strconv.Itoa(e.Doc)
 	} else {
-		err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(n), 0) + 1 FROM (SELECT seq AS n FROM registry WHERE year = ?
-			UNION ALL SELECT former_seq AS n FROM registry WHERE former_year = ?) AS numbers`, e.Year, e.Year).Scan(&e.Seq)
+		// Two plain MAXes, each answered from its index's end.
+		err := tx.QueryRowContext(ctx, `SELECT CASE WHEN a > b THEN a ELSE b END + 1
+			FROM (SELECT COALESCE((SELECT MAX(seq) FROM registry WHERE year = ?), 0) AS a,
+			             COALESCE((SELECT MAX(former_seq) FROM registry WHERE former_year = ?), 0) AS b) AS numbers`, e.Year, e.Year).Scan(&e.Seq)
 		if err != nil {
 			return nil, fmt.Errorf("registry: %w", err)
 		}

@@ -41,6 +41,9 @@ UPDATE registry r
 ALTER TABLE registry ALTER COLUMN doc DROP DEFAULT;
 ALTER TABLE registry ADD CONSTRAINT registry_case_doc UNIQUE (year, seq, doc);
 CREATE INDEX registry_former ON registry (former_year, former_seq);
+-- An application's case is its document 1.
+DROP INDEX registry_application;
+CREATE INDEX registry_application ON registry (application_id, doc);
 
 UPDATE applications a SET reg_number = r.former_number
   FROM registry r WHERE r.application_id = a.id AND r.doc = 1;

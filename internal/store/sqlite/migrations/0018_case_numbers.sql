@@ -46,7 +46,7 @@ LEFT JOIN (SELECT r.application_id, r.year, r.seq, r.number FROM registry r
        ON f.application_id = k.application_id;
 DROP TABLE registry;
 ALTER TABLE registry_new RENAME TO registry;
-CREATE INDEX registry_application ON registry (application_id);
+CREATE INDEX registry_application ON registry (application_id, doc);
 CREATE INDEX registry_former ON registry (former_year, former_seq);
 
 UPDATE applications SET reg_number = (SELECT r.former_number FROM registry r WHERE r.application_id = applications.id AND r.doc = 1)
