@@ -22,12 +22,12 @@ func TestCaseDocuments(t *testing.T) {
 		t.Fatalf("first registry number: %q", number)
 	}
 	// An application's document: its case link lists the case alone.
-	b.follow(t, `main table tbody tr:has(td a[href^="/personal/ansokningar/"]) th a`)
+	b.follow(t, `main table tbody tr:has(td a[href^="/personal/ansokningar/"]) a.case-link`)
 	if q := b.value(t, "#q"); !strings.HasPrefix(q, "2026/") || strings.Contains(q, "-") {
 		t.Errorf("the case link searched %q", q)
 	}
 	b.checkAccessibility(t, "registry, one case")
-	b.follow(t, `main table tbody tr td a[href^="/personal/ansokningar/"]`)
+	b.follow(t, `main table tbody tr td a[href^="/personal/ansokningar/"]`) // the document's application
 	if got := b.text(t, "#documents-heading"); got != "Handlingar i ärendet" {
 		t.Fatalf("case page: %q at %s", got, b.path(t))
 	}
