@@ -45,7 +45,7 @@ func (s State) Editable() bool { return s == Draft || s == CompletionRequested }
 type Event string
 
 const (
-	Submit            Event = "submit"             // applicant: draft or completion → submitted
+	Submit            Event = "submit"             // applicant: draft → submitted; completion → back to the formal check
 	StartCheck        Event = "start_check"        // officer: submitted → formal check
 	RequestCompletion Event = "request_completion" // officer: formal check → completion requested
 	PassCheck         Event = "pass_check"         // officer: formal check → review, or ready when the call has no review
@@ -71,8 +71,16 @@ var ErrTransition = errors.New("application: not allowed in this state")
 func Next(s State, e Event, steps Steps) (State, error) {
 	switch e {
 	case Submit:
-		if s == Draft || s == CompletionRequested {
+		if s == Draft {
 			return Submitted, nil
+		}
+		if s == CompletionRequested {
+			// The completed application returns to the formal check it
+			// left: the officer continues there, not from the start.
+			if steps.FormalCheck {
+				return FormalCheck, nil
+			}
+			return Submitted, nil // the call dropped the step meanwhile
 		}
 	case StartCheck:
 		if s == Submitted && steps.FormalCheck {
@@ -125,7 +133,7 @@ type Application struct {
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	SubmittedAt    time.Time // the latest submission
-	RegNumber      string    // of the latest submission
+	RegNumber      string    // the case's number, given at the first submission ("2026/0019")
 }
 
 // SetAnswers replaces the working copy, and the amount requested with it:
@@ -146,6 +154,12 @@ func (a *Application) RegistryTitle() string {
 	return "Ansökan " + strconv.FormatInt(a.ID, 10)
 }
 
+// CompletionTitle is what the diarium calls the officer's request to
+// complete the application.
+func (a *Application) CompletionTitle() string {
+	return "Begäran om komplettering: " + a.RegistryTitle()
+}
+
 // Snapshot is a submitted version, frozen.
 type Snapshot struct {
 	ApplicationID int64
@@ -154,7 +168,7 @@ type Snapshot struct {
 	Requested     int64
 	SubmittedAt   time.Time
 	SubmittedBy   int64
-	RegNumber     string
+	RegNumber     string // this submission's document number in the case ("2026/0019-2")
 }
 
 // Filter selects applications.

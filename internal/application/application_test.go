@@ -21,7 +21,14 @@ func TestNext(t *testing.T) {
 	for _, fc := range []bool{false, true} {
 		for _, rv := range []bool{false, true} {
 			allowed[key{Draft, Submit, fc, rv}] = Submitted
-			allowed[key{CompletionRequested, Submit, fc, rv}] = Submitted
+			// A resubmission returns to the formal check it left, where
+			// the officer continues; only if the call dropped the step
+			// since is it an ordinary submission.
+			if fc {
+				allowed[key{CompletionRequested, Submit, fc, rv}] = FormalCheck
+			} else {
+				allowed[key{CompletionRequested, Submit, fc, rv}] = Submitted
+			}
 			allowed[key{FormalCheck, RequestCompletion, fc, rv}] = CompletionRequested
 			if rv {
 				allowed[key{FormalCheck, PassCheck, fc, rv}] = InReview

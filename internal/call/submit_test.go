@@ -52,8 +52,8 @@ func TestSubmit(t *testing.T) {
 	tests := []submitCase{
 		{"draft, open call, complete", application.Steps{FormalCheck: true, Review: true}, false, application.Draft, nil, open, application.Submitted, nil, nil},
 		{"draft, no steps", application.Steps{}, false, application.Draft, nil, opens, application.Submitted, nil, nil},
-		{"resubmission before closing", application.Steps{FormalCheck: true, Review: true}, false, application.CompletionRequested, nil, open, application.Submitted, nil, nil},
-		{"resubmission after closing", application.Steps{FormalCheck: true, Review: true}, false, application.CompletionRequested, nil, closes.Add(30 * 24 * time.Hour), application.Submitted, nil, nil},
+		{"resubmission before closing", application.Steps{FormalCheck: true, Review: true}, false, application.CompletionRequested, nil, open, application.FormalCheck, nil, nil},
+		{"resubmission after closing", application.Steps{FormalCheck: true, Review: true}, false, application.CompletionRequested, nil, closes.Add(30 * 24 * time.Hour), application.FormalCheck, nil, nil},
 		{"draft at the closing instant", application.Steps{FormalCheck: true}, false, application.Draft, nil, closes, application.Draft,
 			ErrClosed, validate.Errors{"call": "error.application.call_closed"}},
 		{"draft long after closing", application.Steps{FormalCheck: true}, false, application.Draft, nil, closes.Add(365 * 24 * time.Hour), application.Draft,

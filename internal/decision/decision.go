@@ -44,7 +44,7 @@ type Decision struct {
 	DecidedBy     int64
 	DeciderName   string
 	DecidedAt     time.Time
-	RegNumber     string // the decision's registration number
+	RegNumber     string // the decision's document number in the application's case ("2026/0019-3")
 	GrantID       int64  // the grant it created, when granted
 }
 

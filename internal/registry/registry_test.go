@@ -131,3 +131,76 @@ func TestSubmissionKind(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatDoc checks a document's number within its case, and that the
+// case number is read back from it whatever the prefix holds.
+func TestFormatDoc(t *testing.T) {
+	tests := []struct {
+		prefix         string
+		year, seq, doc int
+		want, wantCase string
+	}{
+		{"", 2026, 19, 1, "2026/0019-1", "2026/0019"},
+		{"", 2026, 19, 2, "2026/0019-2", "2026/0019"},
+		{"", 2026, 19, 12, "2026/0019-12", "2026/0019"},
+		{"", 2026, 10000, 3, "2026/10000-3", "2026/10000"},
+		{"KOM", 2021, 42, 3, "KOM 2021/0042-3", "KOM 2021/0042"},
+		{"ICLD-1", 2022, 7, 1, "ICLD-1 2022/0007-1", "ICLD-1 2022/0007"}, // a dash in the prefix stays
+		{"  ", 2022, 7, 4, "2022/0007-4", "2022/0007"},
+	}
+	for _, tt := range tests {
+		got := FormatDoc(tt.prefix, tt.year, tt.seq, tt.doc)
+		if got != tt.want {
+			t.Errorf("FormatDoc(%q, %d, %d, %d) = %q, want %q", tt.prefix, tt.year, tt.seq, tt.doc, got, tt.want)
+		}
+		e := Entry{Year: tt.year, Seq: tt.seq, Doc: tt.doc, Number: got}
+		if c := e.CaseNumber(); c != tt.wantCase {
+			t.Errorf("CaseNumber of %q = %q, want %q", got, c, tt.wantCase)
+		}
+	}
+}
+
+// TestFormer shows a number from before 0018 only when it differs from
+// the case's number.
+func TestFormer(t *testing.T) {
+	for _, tt := range []struct {
+		e    Entry
+		want string
+	}{
+		{Entry{Doc: 1, Number: "2026/0019-1", FormerNumber: "2026/0019"}, ""},
+		{Entry{Doc: 2, Number: "2026/0019-2", FormerNumber: "2026/0020"}, "2026/0020"},
+		{Entry{Doc: 3, Number: "2026/0019-3"}, ""},
+	} {
+		if got := tt.e.Former(); got != tt.want {
+			t.Errorf("Former of %+v = %q, want %q", tt.e, got, tt.want)
+		}
+	}
+}
+
+// TestMatchesQueryCase checks that a case number finds every document of
+// the case and nothing else, and that a former number still finds its
+// document.
+func TestMatchesQueryCase(t *testing.T) {
+	entries := []*Entry{
+		{Number: "2026/0019-1", Doc: 1, FormerNumber: "2026/0019"},
+		{Number: "2026/0019-2", Doc: 2, FormerNumber: "2026/0020"},
+		{Number: "2026/0019-3", Doc: 3},
+		{Number: "2026/0190-1", Doc: 1},
+		{Number: "2026/0021-1", Doc: 1},
+	}
+	for _, tt := range []struct {
+		query string
+		want  []bool
+	}{
+		{"2026/0019", []bool{true, true, true, false, false}},
+		{"2026/0019-2", []bool{false, true, false, false, false}},
+		{"2026/0020", []bool{false, true, false, false, false}},
+	} {
+		f := Filter{Query: tt.query}
+		for i, e := range entries {
+			if got := f.MatchesQuery(e); got != tt.want[i] {
+				t.Errorf("query %q, entry %s: got %v, want %v", tt.query, e.Number, got, tt.want[i])
+			}
+		}
+	}
+}

@@ -99,7 +99,7 @@ type Report struct {
 	Lines       []Line
 	Version     int
 	SubmittedAt time.Time
-	RegNumber   string
+	RegNumber   string // the report's document number in its application's case
 	// Note is the officer's note with the last request for completion
 	// or the approval.
 	Note         string

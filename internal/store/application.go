@@ -218,7 +218,10 @@ func (s *DB) SaveDraft(ctx context.Context, by audit.Actor, a *application.Appli
 // SubmitApplication submits the application at version, freezes a
 // snapshot and registers it. It holds the application's row lock, so a
 // second submission of the same version waits and then finds it stale;
-// register holds the year's registry lock.
+// register holds the year's registry lock. The first submission opens the
+// application's case, whose number is its registration number from then
+// on; a resubmission is the case's next document, and the snapshot keeps
+// each submission's document number.
 func (s *DB) SubmitApplication(ctx context.Context, by audit.Actor, id int64, version int, mails []mail.Message) (*registry.Entry, error) {
 	var entry *registry.Entry
 	err := s.tx(ctx, func(tx *conn) error {
@@ -248,7 +251,7 @@ func (s *DB) SubmitApplication(ctx context.Context, by audit.Actor, id int64, ve
 		}
 		before := *a
 		a.State, a.Version, a.Submissions = next, a.Version+1, a.Submissions+1
-		a.SubmittedAt, a.UpdatedAt, a.RegNumber = now, now, entry.Number
+		a.SubmittedAt, a.UpdatedAt, a.RegNumber = now, now, entry.CaseNumber()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO application_snapshots (application_id, number, answers, requested, submitted_at, submitted_by, reg_number)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, a.ID, a.Submissions, answers, a.Requested, now, nullInt(by.UserID), entry.Number); err != nil {
 			return err
@@ -272,7 +275,8 @@ func (s *DB) SubmitApplication(ctx context.Context, by audit.Actor, id int64, ve
 }
 
 // Transition applies an event other than a submission or a decision,
-// holding the application's row lock.
+// holding the application's row lock. A completion request is registered
+// as an outgoing document of the application's case.
 func (s *DB) Transition(ctx context.Context, by audit.Actor, id int64, e application.Event, note string, mails []mail.Message) error {
 	err := s.tx(ctx, func(tx *conn) error {
 		if e == application.Submit || e == application.Decide {
@@ -300,6 +304,11 @@ func (s *DB) Transition(ctx context.Context, by audit.Actor, id int64, e applica
 		a.State, a.Version, a.UpdatedAt = next, a.Version+1, now
 		if _, err := tx.ExecContext(ctx, `UPDATE applications SET state = ?, version = ?, updated_at = ? WHERE id = ?`, a.State, a.Version, now, a.ID); err != nil {
 			return err
+		}
+		if e == application.RequestCompletion {
+			if _, err := s.register(ctx, tx, by, registry.CompletionRequest, a.CompletionTitle(), a.ID); err != nil {
+				return err
+			}
 		}
 		if err := s.addChange(ctx, tx, by, a.ID, before.State, a.State, string(e), note); err != nil {
 			return err

@@ -31,6 +31,7 @@ type caseFile struct {
 	Call        *call.Call
 	Partnership *partnership.Partnership
 	Org         *organisation.Organisation
+	DocTitle    string // typed in the form to register a document (registry_case.go), kept after an error
 }
 
 func (s *Server) loadCase(ctx context.Context, id int64) (*caseFile, error) {
@@ -160,6 +161,7 @@ type casePage struct {
 	Decide      decideForm
 	Decision    *decision.Decision
 	MaxPerGrant int64
+	Documents   []registryRow // the case's documents in the registry, newest first
 }
 
 // officerEvents are the steps an officer takes with buttons; a completion
@@ -246,6 +248,9 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, b *Base, sta
 			return err
 		}
 		page.Decision = d
+	}
+	if page.Documents, err = s.caseDocuments(ctx, b, a.ID); err != nil {
+		return err
 	}
 	b.Title = b.T("case.title", "Name", appLabel(b, a))
 	return s.render(w, b, status, "case", page)

@@ -347,8 +347,9 @@ func TestCaseSteps(t *testing.T) {
 	wantContains(t, "resubmitted", res.body, "Ändringar från version 1 till 2", "Samma enkät före och efter, till samma klasser.",
 		"Enkät i september och i december, samma klasser.", `<td class="before"><p>Kommunikatörs tid · Kommunikatör 20 % · 200`+"\u00a0000\u00a0kr</p>", "180\u00a0000\u00a0kr", note, "Komplettering begärd")
 	wantNotContains(t, "resubmitted diff", res.body, "<th scope=\"row\">Projektets namn")
-	// Through the check into review, then assign a reviewer.
-	for _, ev := range []string{"start_check", "pass_check"} {
+	// The check goes on where it was (no new start), into review; then
+	// assign a reviewer.
+	for _, ev := range []string{"pass_check"} {
 		if res = e.post(off, path+"/steg", url.Values{"event": {ev}}); res.status != http.StatusSeeOther {
 			t.Fatalf("%s: %d", ev, res.status)
 		}
@@ -603,7 +604,7 @@ func TestCaseMessages(t *testing.T) {
 	for _, s := range []string{"grant", "partly", "reject"} {
 		keys = append(keys, "case.recommend."+s)
 	}
-	for _, s := range []string{"application", "resubmission", "decision", "report"} {
+	for _, s := range []string{"application", "completion_request", "resubmission", "decision", "report", "document"} {
 		keys = append(keys, "registry.kind."+s)
 	}
 	for _, s := range application.States {

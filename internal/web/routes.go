@@ -219,6 +219,7 @@ func (s *Server) table() []route {
 		{"case.event", "POST", "/personal/ansokningar/{id}/steg", "/en/staff/applications/{id}/step", s.caseEvent, staff},
 		{"case.assign", "POST", "/personal/ansokningar/{id}/bedomare", "/en/staff/applications/{id}/reviewers", s.caseAssign, staff},
 		{"case.decide", "POST", "/personal/ansokningar/{id}/beslut", "/en/staff/applications/{id}/decision", s.caseDecide, staff},
+		{"case.document", "POST", "/personal/ansokningar/{id}/handlingar", "/en/staff/applications/{id}/documents", s.caseDocument, staff},
 		{"registry", "GET", "/personal/diarium", "/en/staff/registry", s.registryList, staff},
 		{"registry.update", "POST", "/personal/diarium/{id}", "/en/staff/registry/{id}", s.registryUpdate, staff},
 

@@ -116,7 +116,7 @@ func TestRegistryNumberWaits(t *testing.T) {
 	f := newAppRaceFixture(t)
 	a := f.draft(t, "1 000")
 	rival := "SELECT pg_advisory_xact_lock(" + itoa(int64(store.RegistryLockKey)) + ", 2021); " +
-		"INSERT INTO registry (year, seq, number, kind, title, at) VALUES (2021, 1, '2021/0001', 'report', 'Rapport', now())"
+		"INSERT INTO registry (year, seq, doc, number, kind, title, at) VALUES (2021, 1, 1, '2021/0001-1', 'report', 'Rapport', now())"
 	var number string
 	err := raceRival(t, f.s, rival, func() error {
 		e, err := f.s.SubmitApplication(context.Background(), tester, a.ID, a.Version, nil)
@@ -125,8 +125,56 @@ func TestRegistryNumberWaits(t *testing.T) {
 		}
 		return err
 	})
-	if err != nil || number != "2021/0002" {
-		t.Errorf("got %q, %v; want 2021/0002", number, err)
+	if err != nil || number != "2021/0002-1" {
+		t.Errorf("got %q, %v; want 2021/0002-1", number, err)
+	}
+}
+
+// TestCaseDocumentWaits registers a document in an application's case
+// while another transaction holds the year's registry lock and has taken
+// the case's document 2 without committing. The registration must wait,
+// then take document 3.
+func TestCaseDocumentWaits(t *testing.T) {
+	pgtest.URL(t)
+	ctx := context.Background()
+	f := newAppRaceFixture(t)
+	a := f.draft(t, "1 000")
+	e, err := f.s.SubmitApplication(ctx, tester, a.ID, a.Version, nil)
+	if err != nil || e.Number != "2021/0001-1" {
+		t.Fatalf("submission: %+v, %v", e, err)
+	}
+	rival := "SELECT pg_advisory_xact_lock(" + itoa(int64(store.RegistryLockKey)) + ", 2021); " +
+		"INSERT INTO registry (year, seq, doc, number, kind, title, application_id, at) VALUES (2021, 1, 2, '2021/0001-2', 'document', 'Brev', " +
+		itoa(a.ID) + ", now())"
+	var number string
+	err = raceRival(t, f.s, rival, func() error {
+		e, err := f.s.RegisterDocument(ctx, tester, a.ID, "E-post")
+		if err == nil {
+			number = e.Number
+		}
+		return err
+	})
+	if err != nil || number != "2021/0001-3" {
+		t.Errorf("got %q, %v; want 2021/0001-3", number, err)
+	}
+}
+
+// TestNewCaseAfterFormerNumbers gives a new case the number after the
+// year's former numbers too (migration 0018): a number once given to a
+// document is never another case's.
+func TestNewCaseAfterFormerNumbers(t *testing.T) {
+	pgtest.URL(t)
+	ctx := context.Background()
+	f := newAppRaceFixture(t)
+	if _, err := f.s.db.ExecContext(ctx, `INSERT INTO registry (year, seq, doc, number, kind, title, at, former_number, former_year, former_seq)
+		VALUES (2021, 1, 1, '2021/0001-1', 'application', 'Gammal', now(), '2021/0001', 2021, 1),
+		       (2021, 1, 2, '2021/0001-2', 'resubmission', 'Gammal', now(), '2021/0007', 2021, 7)`); err != nil {
+		t.Fatal(err)
+	}
+	a := f.draft(t, "1 000")
+	e, err := f.s.SubmitApplication(ctx, tester, a.ID, a.Version, nil)
+	if err != nil || e.Number != "2021/0008-1" {
+		t.Errorf("got %+v, %v; want 2021/0008-1", e, err)
 	}
 }
 

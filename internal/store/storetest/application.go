@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -131,14 +132,30 @@ func (e *appEnv) wantState(id int64, want application.State) {
 	}
 }
 
-// wantSeqs checks that the year's registry numbers are exactly 1..n.
+// wantSeqs checks that the year's case numbers are exactly 1..n, and each
+// case's documents 1..k, without gaps or duplicates.
 func (e *appEnv) wantSeqs(year, n int) {
 	e.t.Helper()
 	entries, err := e.s.RegistryList(ctx(), registry.Filter{Year: year, Limit: 10_000})
 	must(e.t, err)
 	var seqs []int
+	docs := map[int][]int{}
 	for _, en := range entries {
-		seqs = append(seqs, en.Seq)
+		if len(docs[en.Seq]) == 0 {
+			seqs = append(seqs, en.Seq)
+		}
+		docs[en.Seq] = append(docs[en.Seq], en.Doc)
+		if !strings.HasSuffix(en.Number, registry.FormatDoc("", year, en.Seq, en.Doc)) {
+			e.t.Fatalf("registry %d: number %s of document %d", year, en.Number, en.Doc)
+		}
+	}
+	for seq, ds := range docs {
+		sort.Ints(ds)
+		for i, d := range ds {
+			if d != i+1 {
+				e.t.Fatalf("registry %d/%04d: documents %v, want 1..%d without gaps or duplicates", year, seq, ds, len(ds))
+			}
+		}
 	}
 	sort.Ints(seqs)
 	for i, seq := range seqs {
@@ -366,7 +383,7 @@ func testApplicationSubmit(t *testing.T, s store.Store, clk *clock.Fixed) {
 	ack := mail.Message{To: "åsa.öberg@kalix.se", Subject: "Ansökan mottagen – Återbruk i Kalix", Body: "Hej Åsa!"}
 	entry, err := s.SubmitApplication(ctx(), applicant, a.ID, a.Version, []mail.Message{ack})
 	must(t, err)
-	if entry.Number != "2021/0001" || entry.Year != 2021 || entry.Seq != 1 || entry.Kind != registry.Application || entry.Title != "Återbruk i Kalix" ||
+	if entry.Number != "2021/0001-1" || entry.Year != 2021 || entry.Seq != 1 || entry.Doc != 1 || entry.Kind != registry.Application || entry.Title != "Återbruk i Kalix" ||
 		entry.ApplicationID != a.ID || !entry.At.Equal(Start.Add(time.Hour)) || entry.By != applicant.UserID || entry.ID == 0 {
 		t.Errorf("entry: %+v", entry)
 	}
@@ -385,7 +402,9 @@ func testApplicationSubmit(t *testing.T, s store.Store, clk *clock.Fixed) {
 	_, err = s.SubmitApplication(ctx(), applicant, a.ID, a.Version, nil)
 	wantErrIs(t, err, application.ErrTransition)
 	// The officer asks for completion; the call closes; the applicant
-	// completes and resubmits, which a closed call allows.
+	// completes and resubmits, which a closed call allows. The
+	// resubmission is the case's second document: the application keeps
+	// its number, and returns to the formal check the officer left.
 	clk.Set(Start.Add(2 * time.Hour))
 	e.move(a, application.StartCheck)
 	must(t, s.Transition(ctx(), officer, a.ID, application.RequestCompletion, "Budgeten saknar underlag för konsulten.", nil))
@@ -395,10 +414,11 @@ func testApplicationSubmit(t *testing.T, s store.Store, clk *clock.Fixed) {
 	a.Answers.Budget = a.Answers.Budget[:1]
 	must(t, s.SaveDraft(ctx(), applicant, a))
 	entry = e.submit(a)
-	if entry.Number != "2021/0002" || entry.Kind != registry.Resubmission || entry.Title != "Återbruk i Kalix, reviderad" {
+	if entry.Number != "2021/0001-3" || entry.Year != 2021 || entry.Seq != 1 || entry.Doc != 3 || entry.Kind != registry.Resubmission ||
+		entry.Title != "Återbruk i Kalix, reviderad" || entry.CaseNumber() != "2021/0001" {
 		t.Errorf("resubmission entry: %+v", entry)
 	}
-	if a.State != application.Submitted || a.Submissions != 2 || a.RegNumber != "2021/0002" || a.Requested != 10_000_000 {
+	if a.State != application.FormalCheck || a.Submissions != 2 || a.RegNumber != "2021/0001" || a.Requested != 10_000_000 {
 		t.Errorf("resubmitted: %+v", a)
 	}
 	// A first submission after the call closed is refused.
@@ -413,11 +433,11 @@ func testApplicationSubmit(t *testing.T, s store.Store, clk *clock.Fixed) {
 	}
 	s1, s2 := snaps[0], snaps[1]
 	if s1.Number != 1 || s1.Answers.Values["title"] != "Återbruk i Kalix" || len(s1.Answers.Budget) != 2 || s1.Requested != 12_000_050 ||
-		s1.RegNumber != "2021/0001" || !s1.SubmittedAt.Equal(Start.Add(time.Hour)) || s1.SubmittedBy != applicant.UserID || s1.ApplicationID != a.ID {
+		s1.RegNumber != "2021/0001-1" || !s1.SubmittedAt.Equal(Start.Add(time.Hour)) || s1.SubmittedBy != applicant.UserID || s1.ApplicationID != a.ID {
 		t.Errorf("snapshot 1: %+v", s1)
 	}
 	if s2.Number != 2 || s2.Answers.Values["title"] != "Återbruk i Kalix, reviderad" || len(s2.Answers.Budget) != 1 || s2.Requested != 10_000_000 ||
-		s2.RegNumber != "2021/0002" || !s2.SubmittedAt.Equal(e.call.ClosesAt.Add(24*time.Hour)) {
+		s2.RegNumber != "2021/0001-3" || !s2.SubmittedAt.Equal(e.call.ClosesAt.Add(24*time.Hour)) {
 		t.Errorf("snapshot 2: %+v", s2)
 	}
 	// The timeline tells the story.
@@ -435,7 +455,7 @@ func testApplicationSubmit(t *testing.T, s store.Store, clk *clock.Fixed) {
 		{application.Draft, application.Submitted, application.Submit, applicant.Name, "", Start.Add(time.Hour)},
 		{application.Submitted, application.FormalCheck, application.StartCheck, officer.Name, "", Start.Add(2 * time.Hour)},
 		{application.FormalCheck, application.CompletionRequested, application.RequestCompletion, officer.Name, "Budgeten saknar underlag för konsulten.", Start.Add(2 * time.Hour)},
-		{application.CompletionRequested, application.Submitted, application.Submit, applicant.Name, "", e.call.ClosesAt.Add(24 * time.Hour)},
+		{application.CompletionRequested, application.FormalCheck, application.Submit, applicant.Name, "", e.call.ClosesAt.Add(24 * time.Hour)},
 	}
 	if len(timeline) != len(want) {
 		t.Fatalf("timeline: %+v", timeline)
@@ -496,20 +516,20 @@ func testRegistry(t *testing.T, s store.Store, clk *clock.Fixed) {
 	incomplete := e.create(winter, form.Answers{})
 	// 23:30 on New Year's Eve in Stockholm is still 2021.
 	clk.Set(newYear.Add(-30 * time.Minute))
-	if got := e.submit(first).Number; got != "2021/0001" {
-		t.Errorf("New Year's Eve: %s, want 2021/0001", got)
+	if got := e.submit(first).Number; got != "2021/0001-1" {
+		t.Errorf("New Year's Eve: %s, want 2021/0001-1", got)
 	}
 	must(t, s.SetSetting(ctx(), officer, "registry_prefix", "KOM"))
 	clk.Set(newYear.Add(30 * time.Minute)) // 23:30 UTC, 00:30 in Stockholm
-	if got := e.submit(second).Number; got != "KOM 2022/0001" {
-		t.Errorf("New Year's morning: %s, want KOM 2022/0001", got)
+	if got := e.submit(second).Number; got != "KOM 2022/0001-1" {
+		t.Errorf("New Year's morning: %s, want KOM 2022/0001-1", got)
 	}
 	if _, err := s.SubmitApplication(ctx(), applicant, incomplete.ID, incomplete.Version, nil); err == nil {
 		t.Fatal("incomplete application submitted")
 	}
 	clk.Set(newYear.Add(time.Hour))
-	if got := e.submit(third).Number; got != "KOM 2022/0002" {
-		t.Errorf("after a refused submission: %s, want KOM 2022/0002 (no gap)", got)
+	if got := e.submit(third).Number; got != "KOM 2022/0002-1" {
+		t.Errorf("after a refused submission: %s, want KOM 2022/0002-1 (no gap)", got)
 	}
 	e.wantSeqs(2021, 1)
 	e.wantSeqs(2022, 2)
@@ -518,15 +538,15 @@ func testRegistry(t *testing.T, s store.Store, clk *clock.Fixed) {
 		f    registry.Filter
 		want []string
 	}{
-		{registry.Filter{}, []string{"KOM 2022/0002", "KOM 2022/0001", "2021/0001"}},
-		{registry.Filter{Year: 2022}, []string{"KOM 2022/0002", "KOM 2022/0001"}},
-		{registry.Filter{Limit: 1}, []string{"KOM 2022/0002"}},
-		{registry.Filter{Query: "kom 2022/0001"}, []string{"KOM 2022/0001"}},
-		{registry.Filter{Query: "ÅTERBRUK"}, []string{"2021/0001"}},
-		{registry.Filter{Query: "återBRUK"}, []string{"2021/0001"}},
-		{registry.Filter{Query: "0001"}, []string{"KOM 2022/0001", "2021/0001"}},
-		{registry.Filter{Query: "0001", Limit: 1}, []string{"KOM 2022/0001"}},
-		{registry.Filter{ApplicationID: third.ID}, []string{"KOM 2022/0002"}},
+		{registry.Filter{}, []string{"KOM 2022/0002-1", "KOM 2022/0001-1", "2021/0001-1"}},
+		{registry.Filter{Year: 2022}, []string{"KOM 2022/0002-1", "KOM 2022/0001-1"}},
+		{registry.Filter{Limit: 1}, []string{"KOM 2022/0002-1"}},
+		{registry.Filter{Query: "kom 2022/0001"}, []string{"KOM 2022/0001-1"}},
+		{registry.Filter{Query: "ÅTERBRUK"}, []string{"2021/0001-1"}},
+		{registry.Filter{Query: "återBRUK"}, []string{"2021/0001-1"}},
+		{registry.Filter{Query: "0001"}, []string{"KOM 2022/0001-1", "2021/0001-1"}},
+		{registry.Filter{Query: "0001", Limit: 1}, []string{"KOM 2022/0001-1"}},
+		{registry.Filter{ApplicationID: third.ID}, []string{"KOM 2022/0002-1"}},
 		{registry.Filter{Year: 2020}, nil},
 	} {
 		list, err := s.RegistryList(ctx(), tt.f)
@@ -547,7 +567,7 @@ func testRegistry(t *testing.T, s store.Store, clk *clock.Fixed) {
 	must(t, s.SetConfidential(ctx(), officer, id, true, "OSL 21 kap. 3 §"))
 	got, err := s.RegistryEntry(ctx(), id)
 	must(t, err)
-	if !got.Confidential || got.Reason != "OSL 21 kap. 3 §" || got.Number != "2021/0001" || got.Kind != registry.Application ||
+	if !got.Confidential || got.Reason != "OSL 21 kap. 3 §" || got.Number != "2021/0001-1" || got.Kind != registry.Application ||
 		got.ApplicationID != first.ID || got.By != applicant.UserID || !got.At.Equal(newYear.Add(-30*time.Minute)) || got.At.Location() != time.UTC {
 		t.Errorf("confidential entry: %+v", got)
 	}
@@ -593,12 +613,12 @@ func testConcurrentSubmissions(t *testing.T, s store.Store, clk *clock.Fixed) {
 			t.Errorf("number %s given to applications %d and %d", en.Number, other, apps[i].ID)
 		}
 		seen[en.Seq] = apps[i].ID
-		if en.Number != registry.Format("", 2021, en.Seq) {
+		if en.Number != registry.FormatDoc("", 2021, en.Seq, 1) {
 			t.Errorf("entry %+v", en)
 		}
 		got, err := s.Application(ctx(), apps[i].ID)
 		must(t, err)
-		if got.RegNumber != en.Number || got.State != application.Submitted {
+		if got.RegNumber != en.CaseNumber() || got.State != application.Submitted {
 			t.Errorf("application %d: %s %s, entry %s", got.ID, got.State, got.RegNumber, en.Number)
 		}
 		if c := e.mailCount(fmt.Sprintf("Mottagen %d", apps[i].ID)); c != 1 {
@@ -808,7 +828,7 @@ func testDecisions(t *testing.T, s store.Store, clk *clock.Fixed) {
 	notice := mail.Message{To: "åsa.öberg@kalix.se", Subject: "Beslut om er ansökan", Body: "Ni har beviljats 150 000 kr."}
 	d := &decision.Decision{ApplicationID: a.ID, Outcome: decision.PartlyGranted, Amount: 15_000_000, Reason: " Konsultkostnaden stryks. ", Conditions: "Rapport senast 2022-01-31."}
 	must(t, s.Decide(ctx(), officer, d, []mail.Message{notice}))
-	if d.RegNumber != "2021/0002" || d.GrantID == 0 || !d.DecidedAt.Equal(Start.Add(48*time.Hour)) || d.DeciderName != officer.Name || d.Reason != "Konsultkostnaden stryks." {
+	if d.RegNumber != "2021/0001-2" || d.GrantID == 0 || !d.DecidedAt.Equal(Start.Add(48*time.Hour)) || d.DeciderName != officer.Name || d.Reason != "Konsultkostnaden stryks." {
 		t.Errorf("decision: %+v", d)
 	}
 	got, err := s.Decision(ctx(), a.ID)
@@ -844,7 +864,7 @@ func testDecisions(t *testing.T, s store.Store, clk *clock.Fixed) {
 	e.move(b, application.StartCheck, application.PassCheck)
 	rej := &decision.Decision{ApplicationID: b.ID, Outcome: decision.Rejected, Reason: "Ligger utanför stödets syfte."}
 	must(t, s.Decide(ctx(), officer, rej, nil))
-	if rej.GrantID != 0 || rej.Amount != 0 || rej.RegNumber != "2021/0004" {
+	if rej.GrantID != 0 || rej.Amount != 0 || rej.RegNumber != "2021/0002-2" {
 		t.Errorf("rejection: %+v", rej)
 	}
 	sum, err := s.GrantedInCall(ctx(), e.call.ID)
@@ -948,6 +968,17 @@ func testConcurrentDecisions(t *testing.T, s store.Store, clk *clock.Fixed) {
 	if len(grants)+len(refused) != n || len(decisions) != len(grants) || sum != total || len(grants) == 0 || len(refused) == 0 {
 		t.Errorf("%d granted (%d decisions), %d refused, sum %d / %d", len(grants), len(decisions), len(refused), sum, total)
 	}
-	// The registry holds the submissions and the decisions made, numbered without gaps.
-	e.wantSeqs(2021, n+len(grants))
+	// The registry holds the submissions, each a case, and the decisions
+	// made as their cases' second documents, numbered without gaps.
+	e.wantSeqs(2021, n)
+	entries, err := s.RegistryList(ctx(), registry.Filter{Year: 2021, Limit: 10_000})
+	must(t, err)
+	if len(entries) != n+len(grants) {
+		t.Errorf("registry 2021: %d documents, want %d", len(entries), n+len(grants))
+	}
+	for _, en := range entries {
+		if (en.Kind == registry.Decision) != (en.Doc == 2) {
+			t.Errorf("entry %+v", en)
+		}
+	}
 }

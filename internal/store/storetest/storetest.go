@@ -72,6 +72,8 @@ func Run(t *testing.T, open Factory) {
 		{"DoubleSubmit", testDoubleSubmit},
 		{"Registry", testRegistry},
 		{"ConcurrentSubmissionsNumberedWithoutGaps", testConcurrentSubmissions},
+		{"CaseNumbers", testCaseNumbers},
+		{"ConcurrentCaseDocuments", testConcurrentCaseDocuments},
 		{"Transitions", testTransitions},
 		{"Reviews", testReviews},
 		{"Decisions", testDecisions},
