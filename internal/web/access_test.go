@@ -172,6 +172,7 @@ var accessTable = []accessRow{
 	{"case", "app", "", "L 403 403 403 403 403 403 403 200 403 200 L"},
 	{"case.event", "app", "", "L 403 403 403 403 403 403 403 422 403 422 L"},
 	{"case.assign", "app", "reviewer={person}", "L 403 403 403 403 403 403 403 303 403 303 L"},
+	{"case.document", "app", "title=Brev", "L 403 403 403 403 403 403 403 303 403 303 L"},
 	{"case.decide", "app", "", "L 403 403 403 403 403 403 403 422 403 422 L"},
 	{"registry", "", "", "L 403 403 403 403 403 403 403 200 200 200 L"},
 	{"registry.update", "registry", "", "L 403 403 403 403 403 403 403 303 403 303 L"},
