@@ -337,7 +337,8 @@ func (s *Server) appSave(w http.ResponseWriter, r *http.Request, b *Base) error 
 	if a.State == application.CompletionRequested {
 		flash = "flash.resubmitted"
 	}
-	setFlash(w, flash, "Number", entry.Number)
+	// The first submission opens the case; a resubmission is a document in it.
+	setFlash(w, flash, "Number", entry.Number, "Case", entry.CaseNumber())
 	http.Redirect(w, r, b.URL("app", a.ID), http.StatusSeeOther)
 	return nil
 }

@@ -105,7 +105,7 @@ func TestFlashSaysWhatNext(t *testing.T) {
 	form.Set("action", "submit")
 	res := e.follow(cl, e.post(cl, path, form))
 	number := e.app(path).RegNumber
-	wantContains(t, "after submitting", res.body, `<p class="flash" role="alert">Ansökan är inskickad och diarieförd som `+number+".",
+	wantContains(t, "after submitting", res.body, `<p class="flash" role="alert">Ansökan är inskickad och diarieförd som ärende `+number+".",
 		"ni får e-post om den behöver kompletteras och när beslutet är fattat")
 
 	// The grantee accepts the terms: payment follows the plan.
@@ -204,7 +204,7 @@ func TestFlashSaysWhatNextOnTheCase(t *testing.T) {
 	form := complete(strconv.Itoa(f.reload(a.ID).Version))
 	form.Set("action", "submit")
 	res = e.follow(cl, e.post(cl, path, form))
-	wantContains(t, "after resubmitting", res.body, "Kompletteringen är inskickad och diarieförd som "+f.reload(a.ID).RegNumber+".")
+	wantContains(t, "after resubmitting", res.body, "Kompletteringen är inskickad och diarieförd som handling "+f.reload(a.ID).RegNumber+"-3 i ärende "+f.reload(a.ID).RegNumber+".")
 
 	// A step of the case.
 	b := f.submitted("Granska mig", "100 000")
