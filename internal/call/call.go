@@ -253,3 +253,21 @@ func CheckConfigChange(old, new Config) error {
 	}
 	return nil
 }
+
+// ErrTermsChange refuses a change to the terms of a call's grants once it
+// has one: the payment plan and the report rules the decision letters
+// state (the instalments, the interim report, the due dates and the
+// budget tolerance). Grants already decided keep the terms they were
+// given; reminders may still change.
+var ErrTermsChange = errors.New("error.call.terms_change")
+
+// CheckTermsChange returns ErrTermsChange when new changes the terms of
+// old that grants decided in the call were given.
+func CheckTermsChange(old, new Config) error {
+	o, n := old.Reports, new.Reports
+	if !slices.Equal(old.Plan(), new.Plan()) || o.Interim != n.Interim || o.InterimDue != n.InterimDue ||
+		o.FinalDue != n.FinalDue || o.Tolerance() != n.Tolerance() {
+		return ErrTermsChange
+	}
+	return nil
+}

@@ -1,12 +1,14 @@
 package call
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/form"
+	"github.com/icld/partnerskap/internal/ledger"
 )
 
 func TestStatusFollowsTimes(t *testing.T) {
@@ -101,5 +103,33 @@ func TestCheckConfigChange(t *testing.T) {
 	rescaled.Assessment.Scale.Max = 10
 	if CheckConfigChange(old, rescaled) == nil {
 		t.Error("a new scale was accepted")
+	}
+}
+
+func TestCheckTermsChange(t *testing.T) {
+	base := Config{PaymentPlan: ledger.Plan{{Percent: 100, When: ledger.OnAcceptance}}}
+	tol := 0.2
+	days := 30
+	for _, c := range []struct {
+		name   string
+		change func(*Config)
+		want   error
+	}{
+		{"nothing", func(*Config) {}, nil},
+		{"reminders", func(c *Config) { c.Reports.RemindDaysBefore = &days }, nil},
+		{"the default plan spelled out", func(c *Config) { c.PaymentPlan = nil }, nil},
+		{"plan", func(c *Config) {
+			c.PaymentPlan = ledger.Plan{{Percent: 60, When: ledger.OnAcceptance}, {Percent: 40, When: ledger.OnFinalReportApproved}}
+		}, ErrTermsChange},
+		{"interim report", func(c *Config) { c.Reports.Interim = true }, ErrTermsChange},
+		{"final due", func(c *Config) { c.Reports.FinalDue = "2031-01-31" }, ErrTermsChange},
+		{"tolerance", func(c *Config) { c.Reports.DeviationTolerance = &tol }, ErrTermsChange},
+	} {
+		n := base
+		n.PaymentPlan = slices.Clone(base.PaymentPlan)
+		c.change(&n)
+		if got := CheckTermsChange(base, n); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
 	}
 }

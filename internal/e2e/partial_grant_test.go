@@ -5,8 +5,15 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+)
+
+// The call the walks apply to, opened by the officer with a 60/40 plan.
+const (
+	partialCallSV = "Kommunikationsstöd 60/40"
+	partialCallEN = "Communication support 60/40"
 )
 
 // partialWalk is one walk of TestPartialGrant in one language: its paths
@@ -32,8 +39,8 @@ var partialWalks = []partialWalk{
 }
 
 // TestPartialGrant walks grants paid by a 60/40 plan to their close,
-// through the pages (issue 10): the officer sets the rolling call's plan
-// to 60 % on acceptance and 40 % after the approved final report; the
+// through the pages (issue 10): the officer opens a call whose plan pays
+// 60 % on acceptance and 40 % after the approved final report; the
 // applicant applies for 150 000 kr, the officer grants it, the grantee
 // accepts, the officer pays 60 % (90 000 kr), the grantee reports spending
 // less than granted, the officer approves. In Swedish the costs (120 000
@@ -48,14 +55,24 @@ func TestPartialGrant(t *testing.T) {
 	base := startServer(t)
 	b := newBrowser(t, base, axe)
 
-	t.Run("officer sets a 60/40 plan", func(t *testing.T) {
+	// The plan is a term of a call's grants, fixed once it has one, so the
+	// officer opens a new call in the rolling programme for these walks.
+	t.Run("officer opens a call with a 60/40 plan", func(t *testing.T) {
 		b.signIn(t, officerEmail)
 		b.open(t, "/personal/program/2") // the rolling programme
-		href, ok := b.attr(t, `main a[href$="/ansokningar"]`, "href")
-		if !ok {
-			t.Fatal("no link to the rolling call's applications")
+		b.follow(t, `main a.button[href$="/utlysningar/ny"]`)
+		b.typeInto(t, "#title_sv", partialCallSV)
+		b.typeInto(t, "#title_en", partialCallEN)
+		now := time.Now().Truncate(time.Minute)
+		b.setDateTime(t, "#opens_at", now.Add(-time.Hour))
+		b.setDateTime(t, "#closes_at", now.AddDate(0, 2, 0))
+		b.typeInto(t, "#ceiling", "1 000 000")
+		b.typeInto(t, "#max_per_grant", "300 000")
+		b.follow(t, `main form button[type="submit"]`)
+		if b.exists(t, ".error-summary") {
+			t.Fatalf("call refused: %s", b.text(t, ".error-summary"))
 		}
-		b.open(t, strings.TrimSuffix(href, "/ansokningar")+"/formular")
+		b.open(t, b.path(t)+"/formular")
 		b.typeInto(t, "#plan-r1-percent", "60")
 		b.selectValue(t, "#plan-r1-when", "acceptance")
 		b.typeInto(t, "#plan-r2-percent", "40")
@@ -93,7 +110,7 @@ func walkPartialGrant(t *testing.T, b *browser, w partialWalk) {
 		if b.lang(t) != w.lang {
 			t.Fatalf("%s is in %q", w.apps, b.lang(t))
 		}
-		b.selectByText(t, "#call", map[string]string{"sv": rollingCallSV, "en": "Communication support – rolling"}[w.lang])
+		b.selectByText(t, "#call", map[string]string{"sv": partialCallSV, "en": partialCallEN}[w.lang])
 		b.selectByText(t, "#partnership", "Kalix – Masaka")
 		b.follow(t, `form[action="`+w.appNew+`"] button[type="submit"]`)
 		appPath := b.path(t)

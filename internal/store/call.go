@@ -175,6 +175,9 @@ func (s *DB) UpdateCall(ctx context.Context, by audit.Actor, c *call.Call) error
 				errs.Add("config", "error.call.form_change")
 			}
 		}
+		if granted > 0 && call.CheckTermsChange(before.Config, c.Config) != nil {
+			errs.Add("config", call.ErrTermsChange.Error())
+		}
 		if err := errs.Err(); err != nil {
 			return err
 		}

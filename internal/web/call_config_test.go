@@ -603,6 +603,23 @@ func TestCallConfigPaymentPlan(t *testing.T) {
 		"Share in percent: Write a whole number.", `value="all"`)
 }
 
+// A call's grants keep the terms they were decided with: once it has one,
+// its payment plan and report rules can't change, in either language,
+// and the plan typed stays in the form.
+func TestCallConfigTermsFixedOnceGranted(t *testing.T) {
+	e := newEnv(t, "http://localhost")
+	own, _ := demoGrants(t, e)
+	x := newConfigEditor(t, e, e.login(officer), own.CallID)
+	plan := url.Values{"plan-r1-percent": {"60"}, "plan-r1-when": {"acceptance"},
+		"plan-r2-percent": {"40"}, "plan-r2-when": {"final_report_approved"}}
+	x.refused("sv", "/utbetalning", plan, http.StatusUnprocessableEntity,
+		"Utlysningen har beviljade bidrag", `name="plan-r1-percent" type="text" value="60"`)
+	x.refused("en", "/payment-plan", plan, http.StatusUnprocessableEntity, "The call has grants")
+	x.refused("sv", "/rapporter", url.Values{"reports-interim": {"on"}, "reports-interim_due": {"2031-06-30"},
+		"reports-deviation_tolerance": {"10"}, "reports-remind_days_before": {"14"}, "reports-remind_overdue": {"on"}},
+		http.StatusUnprocessableEntity, "Utlysningen har beviljade bidrag")
+}
+
 func TestCallConfigReportRules(t *testing.T) {
 	e := newEnv(t, "http://localhost")
 	c := openCall(t, e)
