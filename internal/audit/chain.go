@@ -115,7 +115,9 @@ type Break struct {
 	Reason string
 }
 
-func (b *Break) Error() string { return fmt.Sprintf("audit chain broken at entry %d: %s", b.ID, b.Reason) }
+func (b *Break) Error() string {
+	return fmt.Sprintf("audit chain broken at entry %d: %s", b.ID, b.Reason)
+}
 
 // Add checks the next link. After the first break it only counts.
 func (v *Verifier) Add(l Link) {
