@@ -11,8 +11,8 @@ import (
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/store"
-	"github.com/icld/partnerskap/internal/store/postgres/pgtest"
 	"github.com/icld/partnerskap/internal/store/postgres"
+	"github.com/icld/partnerskap/internal/store/postgres/pgtest"
 	"github.com/icld/partnerskap/internal/store/sqlite"
 	"github.com/icld/partnerskap/internal/store/storetest"
 )
