@@ -105,7 +105,7 @@ type Verifier struct {
 	lastSeq  int64
 	ok       int
 	unsealed int
-	pending  []int64 // erased entries no later erase entry has covered yet, ascending
+	pending  []int64 // erased entries no later erase entry has covered yet
 	broken   *Break
 }
 
@@ -125,9 +125,17 @@ func (v *Verifier) Add(l Link) {
 		return
 	}
 	if l.Hash == "" {
+		// Not yet sealed (PostgreSQL, within seconds of its commit): only
+		// its digest can be checked. An erasure whose own entry is not yet
+		// sealed still covers what it blanked: it is on record, and will
+		// be sealed as it stands.
 		v.unsealed++
-		if !l.Erased() && l.Digest != Digest(l.Actor.Name, l.Before, l.After) {
+		if l.Erased() {
+			v.pending = append(v.pending, l.ID)
+		} else if l.Digest != Digest(l.Actor.Name, l.Before, l.After) {
 			v.broken = &Break{l.ID, "its content does not match its digest (not yet sealed)"}
+		} else {
+			v.cover(l.Entry)
 		}
 		return
 	}
@@ -149,11 +157,16 @@ func (v *Verifier) Add(l Link) {
 		v.broken = &Break{l.ID, "its hash does not match its fields and the previous entry's hash (changed, removed or inserted)"}
 		return
 	}
-	if ids, ok := ErasureOf(l.Entry); ok {
-		v.pending = slices.DeleteFunc(v.pending, func(id int64) bool { return slices.Contains(ids, id) })
-	}
+	v.cover(l.Entry)
 	v.prev, v.lastSeq = l.Hash, l.Seq
 	v.ok++
+}
+
+// cover takes the entries e lists, if it is an erasure, off the pending list.
+func (v *Verifier) cover(e Entry) {
+	if ids, ok := ErasureOf(e); ok {
+		v.pending = slices.DeleteFunc(v.pending, func(id int64) bool { return slices.Contains(ids, id) })
+	}
 }
 
 // Result is what Verify found.
@@ -168,8 +181,11 @@ type Result struct {
 // covers breaks the chain too, at whichever comes first.
 func (v *Verifier) Result() Result {
 	r := Result{OK: v.ok, Unsealed: v.unsealed, Head: v.prev, Broken: v.broken}
-	if len(v.pending) > 0 && (r.Broken == nil || v.pending[0] < r.Broken.ID) {
-		r.Broken = &Break{v.pending[0], "its actor name and snapshots are blank, but no later erasure entry lists it"}
+	if len(v.pending) > 0 {
+		first := slices.Min(v.pending)
+		if r.Broken == nil || first < r.Broken.ID {
+			r.Broken = &Break{first, "its actor name and snapshots are blank, but no later erasure entry lists it"}
+		}
 	}
 	return r
 }

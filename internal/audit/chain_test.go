@@ -153,3 +153,25 @@ const (
 	wantDigest = "3f4dfc5f29feeae2c8e5608e0d299409a444b613d066b502002106b90891f3c3"
 	wantHash   = "60e04796728f6a1709720c898718557ecac3823f83be9e87f4216f2ec10183e2"
 )
+
+// TestErasureNotYetSealed: on PostgreSQL an erasure's own entry may not be
+// sealed yet when verify runs; it covers what it blanked all the same.
+func TestErasureNotYetSealed(t *testing.T) {
+	l := erase(chain(4), 2)
+	l[4].Seq, l[4].Hash = 0, ""
+	r := verify(l)
+	if r.Broken != nil || r.OK != 4 || r.Unsealed != 1 {
+		t.Fatalf("got %+v", r)
+	}
+	// Blanked while itself unsealed, and covered.
+	l = chain(3)
+	e := Entry{ID: 4, At: l[2].At, Action: "login", Entity: "user", EntityID: 1, Actor: Actor{Name: "Anna"}, Before: json.RawMessage("null"), After: json.RawMessage("null")}
+	l = append(l, Link{Entry: e, Digest: Digest("Anna", e.Before, e.After)})
+	l = erase(l, 4)
+	l[3].Actor.Name, l[3].Before, l[3].After = Blank, json.RawMessage(Blank), json.RawMessage(Blank)
+	l[4].Seq, l[4].Hash = 0, ""
+	if r := verify(l); r.Broken != nil || r.Unsealed != 2 {
+		t.Fatalf("got %+v", r)
+	}
+	wantBreak(t, verify(l[:4]), 4) // without the erasure's entry
+}
