@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/clock"
@@ -208,4 +209,41 @@ func TestAuditChainErasureHidesNoTampering(t *testing.T) {
 		e.exec(t, `UPDATE audit_log SET entity_id = 77 WHERE id = 3`)
 		e.wantBroken(t, 3)
 	})
+}
+
+// TestAuditChainStraggler: on PostgreSQL an entry whose transaction
+// commits after a later id was sealed is chained after it, and the chain
+// verifies.
+func TestAuditChainStraggler(t *testing.T) {
+	pgtest.URL(t)
+	e := openChainEngines(t)["postgres"](t)
+	ctx := context.Background()
+	e.events(t, 2)
+	tx, err := e.raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	at := storetest.Start.Add(time.Minute)
+	var id int64
+	if err := tx.QueryRow(`INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before, after, digest)
+		VALUES ($1, NULL, 'Sen Person', 'login', 'user', 1, 'null', 'null', $2) RETURNING id`, at, audit.Digest("Sen Person", []byte("null"), []byte("null"))).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	e.events(t, 1) // a later id, committed and sealed first
+	if r := e.verify(t); r.Broken != nil || r.OK != 3 || r.Unsealed != 0 {
+		t.Fatalf("before the straggler commits: %+v", r)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	e.seal(t)
+	e.wantOK(t, 4)
+	var seq, maxSeq int64
+	if err := e.raw.QueryRow(`SELECT chain_seq, (SELECT max(chain_seq) FROM audit_log) FROM audit_log WHERE id = $1`, id).Scan(&seq, &maxSeq); err != nil {
+		t.Fatal(err)
+	}
+	if seq != maxSeq {
+		t.Errorf("straggler %d at chain position %d, want the last (%d)", id, seq, maxSeq)
+	}
 }
