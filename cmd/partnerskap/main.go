@@ -42,7 +42,8 @@ Usage:
   partnerskap user reset-password --email …
                                     set a new password (prompt or stdin), ending its sessions
   partnerskap user reset-2fa EMAIL  remove a user's second factor (a lost phone), ending its sessions
-  partnerskap audit verify [--seal]  check the audit log's hash chain; names the first entry
+  partnerskap audit verify [--seal] [--head HASH]
+                                    check the audit log's hash chain; names the first entry
                                     that does not match (exit status 1)
   partnerskap version               print the version
 

@@ -41,9 +41,10 @@ func runSealer(ctx context.Context, s store.Store, log *slog.Logger) {
 	}
 }
 
-// VerifyAudit checks the audit log's chain, after sealing what is not
-// yet sealed if seal is set (verifying alone writes nothing).
-func VerifyAudit(ctx context.Context, cfg Config, seal bool) (r audit.Result, err error) {
+// VerifyAudit checks the audit log's chain, and that it passes through
+// head (a head noted earlier) if head is not "", after sealing what is
+// not yet sealed if seal is set (verifying alone writes nothing).
+func VerifyAudit(ctx context.Context, cfg Config, seal bool, head string) (r audit.Result, err error) {
 	err = withStore(ctx, cfg, func(s store.Store) error {
 		for seal {
 			n, err := s.SealAudit(ctx)
@@ -52,7 +53,7 @@ func VerifyAudit(ctx context.Context, cfg Config, seal bool) (r audit.Result, er
 			}
 			seal = n > 0
 		}
-		r, err = s.VerifyAudit(ctx)
+		r, err = s.VerifyAudit(ctx, head)
 		return err
 	})
 	return r, err

@@ -30,7 +30,7 @@ func TestServeSealsAuditEntries(t *testing.T) {
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		r, err := s.VerifyAudit(ctx)
+		r, err := s.VerifyAudit(ctx, "")
 		if err != nil {
 			t.Fatal(err)
 		}

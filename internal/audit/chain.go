@@ -101,6 +101,12 @@ func ErasureOf(e Entry) ([]int64, bool) {
 // Verifier checks the chain one link at a time: first every sealed link
 // in chain order (Seq ascending), then the unsealed ones in ID order.
 type Verifier struct {
+	// Head, if set, is a chain hash noted earlier (a Result's Head): the
+	// chain must still pass through it, or its end was cut off or
+	// rewritten.
+	Head string
+
+	reached  bool
 	prev     string
 	lastSeq  int64
 	ok       int
@@ -158,6 +164,9 @@ func (v *Verifier) Add(l Link) {
 		return
 	}
 	v.cover(l.Entry)
+	if v.Head != "" && l.Hash == v.Head {
+		v.reached = true
+	}
 	v.prev, v.lastSeq = l.Hash, l.Seq
 	v.ok++
 }
@@ -175,12 +184,16 @@ type Result struct {
 	Unsealed int    // entries not yet sealed into the chain (PostgreSQL)
 	Head     string // the last sealed entry's hash: note it to detect a cut-off tail later
 	Broken   *Break // the first entry that does not match; nil if none
+	// Lost is set when the chain matches but does not pass through the
+	// Verifier's Head: entries were removed from its end, or it was
+	// rewritten from some entry on.
+	Lost bool
 }
 
 // Result ends the check: an erased entry that no later erase entry
 // covers breaks the chain too, at whichever comes first.
 func (v *Verifier) Result() Result {
-	r := Result{OK: v.ok, Unsealed: v.unsealed, Head: v.prev, Broken: v.broken}
+	r := Result{OK: v.ok, Unsealed: v.unsealed, Head: v.prev, Broken: v.broken, Lost: v.Head != "" && !v.reached}
 	if len(v.pending) > 0 {
 		first := slices.Min(v.pending)
 		if r.Broken == nil || first < r.Broken.ID {

@@ -175,3 +175,35 @@ func TestErasureNotYetSealed(t *testing.T) {
 	}
 	wantBreak(t, verify(l[:4]), 4) // without the erasure's entry
 }
+
+// TestChainHead: a head noted earlier must still be on the chain; cutting
+// off the newest entries leaves a chain that matches but no longer
+// reaches it.
+func TestChainHead(t *testing.T) {
+	l := chain(5)
+	head := l[3].Hash
+	for _, tt := range []struct {
+		links []Link
+		lost  bool
+	}{{l, false}, {l[:4], false}, {l[:3], true}} {
+		v := Verifier{Head: head}
+		for _, x := range tt.links {
+			v.Add(x)
+		}
+		if r := v.Result(); r.Broken != nil || r.Lost != tt.lost {
+			t.Errorf("%d links: got %+v, want lost %v", len(tt.links), r, tt.lost)
+		}
+	}
+	// A forged tail (every hash recomputed from entry 3 on) does not reach it.
+	forged := chain(5)
+	forged[2].After = []byte(`{"name":"forged"}`)
+	forged[2].Digest = Digest(forged[2].Actor.Name, forged[2].Before, forged[2].After)
+	forged = append(forged[:2:2], Seal(forged[1].Hash, forged[1].Seq, forged[2:])...)
+	v := Verifier{Head: head}
+	for _, x := range forged {
+		v.Add(x)
+	}
+	if r := v.Result(); r.Broken != nil || !r.Lost {
+		t.Errorf("forged tail: got %+v, want lost", r)
+	}
+}

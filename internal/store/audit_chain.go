@@ -13,9 +13,10 @@ import (
 
 // AuditChain is the audit log's tamper evidence.
 type AuditChain interface {
-	// VerifyAudit checks the whole chain (audit.Verifier). It writes
-	// nothing: entries not yet sealed are counted, not chained.
-	VerifyAudit(ctx context.Context) (audit.Result, error)
+	// VerifyAudit checks the whole chain (audit.Verifier), and that it
+	// passes through head if head is not "". It writes nothing: entries
+	// not yet sealed are counted, not chained.
+	VerifyAudit(ctx context.Context, head string) (audit.Result, error)
 	// SealAudit chains the entries not yet sealed, in id order, and
 	// returns how many it sealed. Only where entries are chained after
 	// commit (PostgreSQL); elsewhere there is nothing to seal.
@@ -41,8 +42,8 @@ func scanLink(row scanner) (audit.Link, error) {
 
 // VerifyAudit reads every entry, sealed ones in chain order and then the
 // rest in id order, into an audit.Verifier.
-func (s *DB) VerifyAudit(ctx context.Context) (audit.Result, error) {
-	var v audit.Verifier
+func (s *DB) VerifyAudit(ctx context.Context, head string) (audit.Result, error) {
+	v := audit.Verifier{Head: head}
 	err := eachRow(ctx, s.r, func(row scanner) error {
 		l, err := scanLink(row)
 		if err != nil {

@@ -88,7 +88,7 @@ func (e chainEngine) seal(t *testing.T) {
 
 func (e chainEngine) verify(t *testing.T) audit.Result {
 	t.Helper()
-	r, err := e.s.VerifyAudit(context.Background())
+	r, err := e.s.VerifyAudit(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

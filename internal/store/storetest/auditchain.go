@@ -32,7 +32,7 @@ func sealAll(t *testing.T, s store.Store) {
 
 func wantChainOK(t *testing.T, s store.Store, entries int) {
 	t.Helper()
-	r, err := s.VerifyAudit(ctx())
+	r, err := s.VerifyAudit(ctx(), "")
 	must(t, err)
 	if r.Broken != nil || r.OK != entries || r.Unsealed != 0 || r.Head == "" {
 		t.Fatalf("verify: %d ok, %d unsealed, head %q, broken %v; want %d ok", r.OK, r.Unsealed, r.Head, r.Broken, entries)
