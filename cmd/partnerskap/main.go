@@ -42,6 +42,9 @@ Usage:
   partnerskap user reset-password --email …
                                     set a new password (prompt or stdin), ending its sessions
   partnerskap user reset-2fa EMAIL  remove a user's second factor (a lost phone), ending its sessions
+  partnerskap audit verify [--seal] [--head HASH]
+                                    check the audit log's hash chain; names the first entry
+                                    that does not match (exit status 1)
   partnerskap version               print the version
 
 Run "partnerskap <command> -h" for the flags. Every flag can also be set
@@ -117,6 +120,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return resetSecondFactor(args[2:], stdout, stderr)
 		}
 		return fmt.Errorf("unknown user command %q\n%s", args[1], userUsage)
+	case "audit":
+		if len(args) < 2 || args[1] != "verify" {
+			return errors.New(auditUsage)
+		}
+		return verifyAudit(args[2:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "partnerskap", buildVersion())
 		return nil

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -65,6 +66,9 @@ func (s *DB) Init(ctx context.Context, steps ...func(context.Context) error) err
 			return err
 		}
 	}
+	if err := s.chainOld(ctx); err != nil {
+		return err
+	}
 	return s.reindexSearch(ctx)
 }
 
@@ -93,14 +97,45 @@ func (s *DB) tx(ctx context.Context, fn func(tx *conn) error) error {
 	return s.eng.WriteTx(ctx, func(tx *sql.Tx) error { return fn(&conn{tx, s.d}) })
 }
 
-// writeAudit records a change in the transaction that makes it.
+// writeAudit records a change in the transaction that makes it, with the
+// digest of its personal part (audit.Digest). Where entries are chained
+// at insert (SQLite, whose writers take turns), it also links the entry to
+// the last one (audit.ChainHash); elsewhere the sealer does, after commit
+// (SealAudit).
 func (s *DB) writeAudit(ctx context.Context, tx *conn, by audit.Actor, action, entity string, id int64, before, after any) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before, after)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.now(), nullInt(by.UserID), by.Name, action, entity, id,
-		string(audit.Snapshot(before)), string(audit.Snapshot(after)))
+	e := audit.Entry{At: s.now(), Actor: by, Action: action, Entity: entity, EntityID: id,
+		Before: audit.Snapshot(before), After: audit.Snapshot(after)}
+	digest := audit.Digest(by.Name, e.Before, e.After)
+	var err error
+	if s.d.SealLater {
+		_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before, after, digest)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.At, nullInt(by.UserID), by.Name, action, entity, id, string(e.Before), string(e.After), digest)
+	} else {
+		err = s.insertChained(ctx, tx, e, digest)
+	}
 	if err != nil {
 		return fmt.Errorf("audit %s %s %d: %w", action, entity, id, err)
 	}
 	return nil
+}
+
+// insertChained inserts e as the next link of the chain. The write lock
+// the transaction holds keeps the last entry the last until it commits.
+func (s *DB) insertChained(ctx context.Context, tx *conn, e audit.Entry, digest string) error {
+	var last int64
+	var prev sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT id, chain_hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&last, &prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if last != 0 && !prev.Valid {
+		return fmt.Errorf("audit entry %d is not chained", last)
+	}
+	e.ID = last + 1
+	hash := audit.ChainHash(prev.String, e, digest)
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, before, after, digest, chain_seq, chain_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.At, nullInt(e.Actor.UserID), e.Actor.Name, e.Action, e.Entity, e.EntityID, string(e.Before), string(e.After), digest, e.ID, hash)
+	return err
 }

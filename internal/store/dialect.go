@@ -26,6 +26,10 @@ type Dialect struct {
 	// XactLock takes a lock on two integer keys until the transaction
 	// ends (pg_advisory_xact_lock); empty where the write lock suffices.
 	XactLock string
+	// SealLater is set where audit entries are chained after commit by
+	// the sealer (SealAudit) rather than as they are inserted: where
+	// writers run side by side and ids do not come in commit order.
+	SealLater bool
 	// Precision is what stored times are cut to, so that a record a change
 	// hands back equals the record read back later (0: kept as they are).
 	Precision time.Duration

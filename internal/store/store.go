@@ -37,6 +37,7 @@ type Store interface {
 	Users
 	Sessions
 	Audit
+	AuditChain
 	Settings
 	Applications
 	Reviews

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/clock"
@@ -17,12 +18,41 @@ import (
 // organisation (insert, audit entry, and the NOTIFY every write sends so
 // other instances' page caches follow). PostgreSQL serialises the commits
 // of notifying transactions, so this is the write ceiling it sets.
-func BenchmarkParallelWrites(b *testing.B) {
+func BenchmarkParallelWrites(b *testing.B) { parallelWrites(b, false) }
+
+// BenchmarkParallelWritesSealing is BenchmarkParallelWrites with the
+// audit sealer running as a server runs it (app.runSealer: every second,
+// until nothing is left), so its cost to writers shows.
+func BenchmarkParallelWritesSealing(b *testing.B) { parallelWrites(b, true) }
+
+func parallelWrites(b *testing.B, sealing bool) {
 	s := storetest.OpenPostgres(b, clock.System{})
 	ctx := context.Background()
 	by := audit.System("bench")
 	var n atomic.Int64
 	b.SetParallelism(4) // 4 × GOMAXPROCS writers
+	if sealing {
+		sctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		defer func() { stop(); <-done }()
+		go func() {
+			defer close(done)
+			t := time.NewTicker(time.Second)
+			defer t.Stop()
+			for {
+				for {
+					if n, err := s.SealAudit(sctx); err != nil || n == 0 {
+						break
+					}
+				}
+				select {
+				case <-sctx.Done():
+					return
+				case <-t.C:
+				}
+			}
+		}()
+	}
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

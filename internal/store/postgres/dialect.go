@@ -22,6 +22,7 @@ var dialect = &store.Dialect{
 	SkipLocked: " SKIP LOCKED",
 	XactLock:   "SELECT pg_advisory_xact_lock(?, ?)",
 	Precision:  time.Microsecond,
+	SealLater:  true,
 	Time:       func(t time.Time) any { return t },
 	Date: func(t time.Time) any {
 		y, m, d := t.Date()

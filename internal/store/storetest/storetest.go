@@ -62,6 +62,7 @@ func Run(t *testing.T, open Factory) {
 		{"ConcurrentReset", testConcurrentReset},
 		{"AccountChanges", testAccountChanges},
 		{"AuditLog", testAuditLog},
+		{"AuditChain", testAuditChain},
 		{"ProgrammeScope", testProgrammeScope},
 		{"Settings", testSettings},
 		{"ApplicationNotFound", testApplicationNotFound},
