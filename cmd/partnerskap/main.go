@@ -42,6 +42,9 @@ Usage:
   partnerskap user reset-password --email …
                                     set a new password (prompt or stdin), ending its sessions
   partnerskap user reset-2fa EMAIL  remove a user's second factor (a lost phone), ending its sessions
+  partnerskap backup --to FILE      write the database and every uploaded file to one archive
+                                    (SQLite; safe while the server runs; FILE.tar.gz compresses)
+  partnerskap restore --from FILE   restore such an archive into an empty --data-dir
   partnerskap version               print the version
 
 Run "partnerskap <command> -h" for the flags. Every flag can also be set
@@ -117,6 +120,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return resetSecondFactor(args[2:], stdout, stderr)
 		}
 		return fmt.Errorf("unknown user command %q\n%s", args[1], userUsage)
+	case "backup":
+		return backupCmd(args[1:], stdout, stderr)
+	case "restore":
+		return restoreCmd(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "partnerskap", buildVersion())
 		return nil
