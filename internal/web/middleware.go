@@ -116,7 +116,10 @@ func hasSecure(setCookie string) bool {
 	return false
 }
 
-// healthz answers 200 when the database answers, 503 otherwise.
+// healthz answers 200 when the database answers and takes a write, 503
+// otherwise: a database that reads but cannot write (read-only, disk
+// full) loses every submission, so it is not healthy. The write is rolled
+// back (store.CheckWrite) and makes no page render again.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -124,6 +127,12 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		s.log.Error("health check", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("database unavailable\n"))
+		return
+	}
+	if err := s.store.CheckWrite(r.Context()); err != nil {
+		s.log.Error("health check", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database cannot write (read-only or disk full?): see the log\n"))
 		return
 	}
 	w.Write([]byte("ok\n"))
