@@ -94,6 +94,10 @@ var FileColumns = []string{
 // replaced or removed after the copy was taken).
 const attempts = 5
 
+// afterSnapshot is called between taking the database copy and copying
+// the files; a test deletes a file there, as a replaced upload would be.
+var afterSnapshot = func() {}
+
 // Create writes the archive of src to the file to, through a temporary
 // file in the same folder renamed at the end, so to is never a half-written
 // archive. It returns the manifest written.
@@ -130,6 +134,7 @@ func create(ctx context.Context, src Source, to, work string) (m *Manifest, gone
 	if err != nil {
 		return nil, nil, fmt.Errorf("backup: the copy of the database: %w", err)
 	}
+	afterSnapshot()
 	now := time.Now
 	if src.Now != nil {
 		now = src.Now

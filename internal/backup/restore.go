@@ -50,7 +50,7 @@ type Target struct {
 // path outside the data directory, and a format version this package
 // knows. It writes nothing.
 func Verify(ctx context.Context, from string) (*Manifest, error) {
-	return walk(ctx, from, nil)
+	return walk(ctx, from, nil, nil)
 }
 
 // Restore checks the archive at from (Verify) before it writes anything,
@@ -80,7 +80,7 @@ func Restore(ctx context.Context, from string, t Target) (m *Manifest, err error
 			return nil, fmt.Errorf("restore: %w", err)
 		}
 	}
-	_, err = walk(ctx, from, func(name string, r io.Reader, want Entry) error {
+	_, err = walk(ctx, from, m, func(name string, r io.Reader, want Entry) error {
 		dest := t.DBPath
 		if strings.HasPrefix(name, FilesPrefix) {
 			dest = filepath.Join(t.FilesDir, strings.TrimPrefix(name, FilesPrefix))
@@ -182,10 +182,10 @@ func writeFile(dest string, r io.Reader, want Entry) (err error) {
 }
 
 // walk reads the archive at from, hashing every entry, and checks it
-// against the manifest. With write set (the second pass, after a first
-// without), it hands write each entry but the manifest, with what the
-// manifest says of it.
-func walk(ctx context.Context, from string, write func(name string, r io.Reader, want Entry) error) (*Manifest, error) {
+// against the manifest. With write set (the second pass, after Verify
+// returned checked), it hands write each entry but the manifest, with
+// what checked says of it.
+func walk(ctx context.Context, from string, checked *Manifest, write func(name string, r io.Reader, want Entry) error) (*Manifest, error) {
 	f, err := os.Open(from)
 	if err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
@@ -201,19 +201,9 @@ func walk(ctx context.Context, from string, write func(name string, r io.Reader,
 		defer gz.Close()
 		r = gz
 	}
-	var manifest *Manifest
-	if write != nil {
-		// The first pass checked the archive; its manifest says what each
-		// entry must be. It is read again here, as the last entry.
-		m, err := Verify(ctx, from)
-		if err != nil {
-			return nil, err
-		}
-		manifest = m
-	}
 	want := map[string]Entry{}
-	if manifest != nil {
-		for _, e := range manifest.Entries {
+	if checked != nil {
+		for _, e := range checked.Entries {
 			want[e.Path] = e
 		}
 	}
