@@ -211,6 +211,17 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 		stories = append(stories, id)
 	}
 	rows.Close()
+	var grants []int64
+	rows, err = db.Query(`SELECT id FROM grants ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		grants = append(grants, id)
+	}
+	rows.Close()
 	db.Close()
 	drafts := 0
 	for _, it := range items {
@@ -234,7 +245,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	public := []string{"/", "/en/", "/partnerskap", "/en/partnerships", "/partnerskap.csv", "/partnerskap.json", "/mal", "/mal/12",
 		"/statistik", "/beviljade-bidrag", "/berattelser", "/berattelser/atom.xml", "/material", "/en/material", "/sitemap.xml"}
 	for i := 1; i <= 8; i++ {
-		public = append(public, fmt.Sprintf("/partnerskap/%d", i))
+		public = append(public, fmt.Sprintf("/partnerskap/%d", i), fmt.Sprintf("/en/partnerships/%d", i), fmt.Sprintf("/partnerskap/%d/faktablad.pdf", i))
 	}
 	for _, it := range items {
 		if it.state == "published" {
@@ -264,6 +275,9 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	}
 	for _, p := range []string{"/personal", "/personal/bidrag", "/personal/diarium", "/personal/partnerskap", "/personal/organisationer", "/personal/berattelser"} {
 		same("officer", officer, officer2, p)
+	}
+	for _, id := range grants {
+		same("officer", officer, officer2, fmt.Sprintf("/personal/bidrag/%d", id))
 	}
 
 	// Every file the restored database names, from both servers.
