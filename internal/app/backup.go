@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/icld/partnerskap/internal/backup"
+	"github.com/icld/partnerskap/internal/store/sqlite"
 )
 
 // ErrBackupPostgres is Backup's and Restore's answer on PostgreSQL, where
@@ -30,7 +31,8 @@ func Restore(ctx context.Context, cfg Config, from string) (*backup.Manifest, er
 	if cfg.IsPostgres() {
 		return nil, ErrBackupPostgres
 	}
-	return backup.Restore(ctx, from, backup.Target{DataDir: cfg.DataDir, DBPath: cfg.SQLitePath(), FilesDir: filesDir(cfg)})
+	return backup.Restore(ctx, from, backup.Target{DataDir: cfg.DataDir, DBPath: cfg.SQLitePath(), FilesDir: filesDir(cfg),
+		Migration: sqlite.LatestMigration()})
 }
 
 // filesDir is the folder the file store keeps files in on SQLite.

@@ -102,6 +102,15 @@ func TestRoundTrip(t *testing.T) {
 			if err := db.QueryRow(`SELECT group_concat(file_key, ',') FROM materials WHERE file_key <> ''`).Scan(&keys); err != nil || keys != "KEYA,KEYB" {
 				t.Errorf("restored rows: %q, %v", keys, err)
 			}
+			// Not by a program that knows fewer migrations than the archive's database has.
+			older := target(t)
+			older.Migration = 17
+			if _, err := backup.Restore(ctx, to, older); err == nil || !strings.Contains(err.Error(), "has migration 18, made by partnerskap test; this partnerskap knows migrations up to 17") {
+				t.Errorf("restore by an older program: %v", err)
+			}
+			if _, err := os.Stat(older.DataDir); err == nil {
+				t.Error("the refused restore wrote")
+			}
 			// Not again into the same place, nor into any directory in use.
 			if _, err := backup.Restore(ctx, to, tg); err == nil || !strings.Contains(err.Error(), "is not empty") {
 				t.Errorf("restore into a full directory: %v", err)

@@ -43,6 +43,10 @@ type Target struct {
 	DataDir  string // must be empty or not exist
 	DBPath   string // the SQLite file (in DataDir unless --database names another); must not exist
 	FilesDir string // the file store's folder (DataDir/files)
+	// Migration is the newest migration the program restoring knows; an
+	// archive of a database beyond it, made by a newer program, is
+	// refused. 0: not checked.
+	Migration int64
 }
 
 // Verify reads the whole archive at from and checks it against its
@@ -64,6 +68,10 @@ func Restore(ctx context.Context, from string, t Target) (m *Manifest, err error
 	}
 	if m, err = Verify(ctx, from); err != nil {
 		return nil, err
+	}
+	if t.Migration > 0 && m.Migration > t.Migration {
+		return nil, fmt.Errorf("restore: the archive's database has migration %d, made by partnerskap %s; this partnerskap knows migrations up to %d: restore with that version or a newer one",
+			m.Migration, m.AppVersion, t.Migration)
 	}
 	var written []string // files and folders to remove if the restore fails
 	defer func() {
