@@ -94,6 +94,51 @@ func (c *client) postMaterial(pid, title string, publish bool, file []byte) (int
 	return id, nil
 }
 
+// attach starts an application in the demo's rolling call and uploads
+// an attachment to it, returning the attachment's download path and
+// bytes.
+func (c *client) attach(t *testing.T) (path string, data []byte) {
+	t.Helper()
+	_, page := c.get("/ansokningar")
+	call := regexp.MustCompile(`(?s)name="call".*?<option value="(\d+)"`).FindSubmatch(page)
+	pship := regexp.MustCompile(`(?s)name="partnership".*?<option value="([\d:]+)"[^>]*>Kalix – Masaka`).FindSubmatch(page)
+	if call == nil || pship == nil {
+		t.Fatalf("no open call or partnership to apply with:\n%s", page)
+	}
+	req, _ := http.NewRequest("POST", c.base+"/ansokningar/ny", strings.NewReader(url.Values{"call": {string(call[1])}, "partnership": {string(pship[1])}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	status, h, body, err := c.do(req)
+	if err != nil || status != http.StatusSeeOther {
+		t.Fatalf("start an application: %d %v\n%s", status, err, body)
+	}
+	app := h.Get("Location")
+	_, page = c.get(app)
+	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindSubmatch(page)
+	if version == nil {
+		t.Fatalf("no version on %s", app)
+	}
+	data = pdf(7)
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("version", string(version[1]))
+	mw.WriteField("action", "save")
+	mw.WriteField("title", "Med bilaga")
+	fw, _ := mw.CreateFormFile("attachments", "budget.pdf")
+	fw.Write(data)
+	mw.Close()
+	req, _ = http.NewRequest("POST", c.base+app, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if status, _, body, err := c.do(req); err != nil || status != http.StatusSeeOther {
+		t.Fatalf("upload an attachment: %d %v\n%s", status, err, body)
+	}
+	_, page = c.get(app)
+	link := regexp.MustCompile(`href="(` + regexp.QuoteMeta(app) + `/bilagor/\d+)"`).FindSubmatch(page)
+	if link == nil {
+		t.Fatalf("no attachment link on %s", app)
+	}
+	return string(link[1]), data
+}
+
 // pdf is a file the material form takes as a PDF, different for each n.
 func pdf(n int) []byte {
 	return fmt.Appendf(nil, "%%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%% fil %d\n%s%%%%EOF\n", n,
@@ -129,6 +174,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 		}
 		uploaded[id] = pdf(i)
 	}
+	attachment, attachmentData := applicant.attach(t)
 	applicant.get("/mitt-material") // shows, and so ends, the flash message "saved"
 
 	// Drafts with files are uploaded while the backup runs: they show on
@@ -270,7 +316,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	for _, p := range public {
 		same("anonymous", anon, anon2, p)
 	}
-	for _, p := range []string{"/bidrag", "/ansokningar", "/mina-berattelser"} {
+	for _, p := range []string{"/bidrag", "/ansokningar", "/mina-berattelser", strings.Split(attachment, "/bilagor/")[0]} {
 		same("applicant", applicant, applicant2, p)
 	}
 	for _, p := range []string{"/personal", "/personal/bidrag", "/personal/diarium", "/personal/partnerskap", "/personal/organisationer", "/personal/berattelser"} {
@@ -298,6 +344,12 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 		}
 		downloads++
 	}
+	s1, b1 := applicant.get(attachment)
+	s2, b2 := applicant2.get(attachment)
+	if s1 != 200 || s2 != 200 || !bytes.Equal(b1, b2) || !bytes.Equal(b2, attachmentData) {
+		t.Errorf("download %s: %d, %d bytes before; %d, %d bytes after", attachment, s1, len(b1), s2, len(b2))
+	}
+	downloads++
 	for _, id := range stories {
 		path := fmt.Sprintf("/berattelser/%d/bild", id)
 		s1, b1 := anon.get(path)
@@ -307,21 +359,24 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 		}
 		downloads++
 	}
-	if downloads < 3+5+1 || compared < 30 {
+	if downloads < 3+5+1+1 || compared < 30 {
 		t.Errorf("compared %d pages and %d downloads; the demo and uploads have more", compared, downloads)
 	}
 	t.Logf("compared %d pages and %d downloads", compared, downloads)
 }
 
 // normalise removes what differs between two servers with the same data:
-// the address they listen on and per-response nonces.
+// the address they listen on, per-response nonces, and the moment a fact
+// sheet was made (its PDF creation and modification times).
 var (
 	hostPort = regexp.MustCompile(`127\.0\.0\.1:\d+`)
 	nonce    = regexp.MustCompile(`nonce="[^"]*"`)
+	pdfTime  = regexp.MustCompile(`\(D:\d{14}[^)]*\)`)
 )
 
 func normalise(b []byte) []byte {
 	b = hostPort.ReplaceAll(b, []byte("127.0.0.1:PORT"))
+	b = pdfTime.ReplaceAll(b, []byte("(D:)"))
 	return nonce.ReplaceAll(b, []byte(`nonce=""`))
 }
 
