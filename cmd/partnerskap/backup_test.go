@@ -54,6 +54,10 @@ func TestBackupRestoreCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "and 1 files") {
 		t.Fatalf("backup: %d %q %q", code, out, errOut)
 	}
+	// Into an empty directory that exists (a new volume), as into a new one.
+	if err := os.Mkdir(filepath.Join(dir, "restored"), 0o750); err != nil {
+		t.Fatal(err)
+	}
 	code, out, errOut = command(t, "restore", "--data-dir", filepath.Join(dir, "restored"), "--from", archive)
 	if code != 0 || !strings.Contains(out, "restored") {
 		t.Fatalf("restore: %d %q %q", code, out, errOut)
