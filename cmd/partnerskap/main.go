@@ -45,6 +45,9 @@ Usage:
   partnerskap audit verify [--seal] [--head HASH]
                                     check the audit log's hash chain; names the first entry
                                     that does not match (exit status 1)
+  partnerskap backup --to FILE      write the database and every uploaded file to one archive
+                                    (SQLite; safe while the server runs; FILE.tar.gz compresses)
+  partnerskap restore --from FILE   restore such an archive into an empty --data-dir
   partnerskap version               print the version
 
 Run "partnerskap <command> -h" for the flags. Every flag can also be set
@@ -125,6 +128,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return errors.New(auditUsage)
 		}
 		return verifyAudit(args[2:], stdout, stderr)
+	case "backup":
+		return backupCmd(args[1:], stdout, stderr)
+	case "restore":
+		return restoreCmd(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "partnerskap", buildVersion())
 		return nil

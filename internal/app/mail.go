@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/filestore"
@@ -53,7 +52,7 @@ func FileStore(cfg Config, s store.Store) (filestore.Store, error) {
 	if b, ok := s.(filestore.Blobs); ok && s.Engine() == "postgres" {
 		return filestore.NewDB(b), nil
 	}
-	fs, err := filestore.NewDir(filepath.Join(cfg.DataDir, "files"))
+	fs, err := filestore.NewDir(filesDir(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("cannot create the folder for files: %w", err)
 	}

@@ -40,6 +40,11 @@ func NewKey() string {
 	return rand.Text()
 }
 
+// CheckKey returns ErrKey for a key NewKey could not have made and no
+// store accepts: the backup uses it to tell stored files from anything
+// else in the folder, and to refuse an archive entry that is not one.
+func CheckKey(key string) error { return checkKey(key) }
+
 func checkKey(key string) error {
 	if key == "" || len(key) > 128 {
 		return fmt.Errorf("%w %q", ErrKey, key)

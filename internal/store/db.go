@@ -81,6 +81,35 @@ func (s *DB) Ping(ctx context.Context) error {
 	return s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
+// probeSize is how much CheckWrite writes: more than a few pages of
+// either engine, so a database that cannot grow (SQLite's max_page_count
+// reached, no free page left) fails, as the next real write would.
+const probeSize = 64 << 10
+
+// errProbe ends CheckWrite's transaction, so it is rolled back.
+var errProbe = errors.New("write probe done")
+
+// CheckWrite writes a row of probeSize bytes in a write transaction and
+// rolls it back: the write lock is taken and the pages are allocated, so
+// a read-only database (file, mount or PostgreSQL's read-only
+// transactions) or one that cannot grow fails, while nothing is committed,
+// no data version moves and no cached page is rendered again. It cannot
+// see every full disk: SQLite and PostgreSQL write their logs at commit,
+// and a disk that fills then fails that commit with a clear error.
+func (s *DB) CheckWrite(ctx context.Context) error {
+	err := s.tx(ctx, func(tx *conn) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO blobs (key, data, created_at) VALUES (?, ?, ?)`,
+			".healthz-probe", make([]byte, probeSize), s.now()); err != nil {
+			return err
+		}
+		return errProbe
+	})
+	if errors.Is(err, errProbe) {
+		return nil
+	}
+	return fmt.Errorf("database cannot write: %w", err)
+}
+
 // now is the clock's time at the precision the engine stores.
 func (s *DB) now() time.Time { return s.cut(s.clock.Now()) }
 

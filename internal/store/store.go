@@ -59,6 +59,10 @@ type Store interface {
 
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
+	// CheckWrite checks that the database takes a write, which Ping does
+	// not: a read-only database, or one whose disk is full, fails here.
+	// It changes nothing and moves no DataVersion.
+	CheckWrite(ctx context.Context) error
 	// Engine names the engine: "sqlite" or "postgres".
 	Engine() string
 	// DataVersion is a number that grows after every committed change to

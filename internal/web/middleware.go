@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -116,7 +118,10 @@ func hasSecure(setCookie string) bool {
 	return false
 }
 
-// healthz answers 200 when the database answers, 503 otherwise.
+// healthz answers 200 when the database answers and takes a write, 503
+// otherwise: a database that reads but cannot write (read-only, disk
+// full) loses every submission, so it is not healthy. The write is rolled
+// back (store.CheckWrite) and makes no page render again.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -126,7 +131,53 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("database unavailable\n"))
 		return
 	}
+	if err := s.health.do(r.Context(), s.store.CheckWrite); err != nil {
+		s.log.Error("health check", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database cannot write (read-only or disk full?): see the log\n"))
+		return
+	}
 	w.Write([]byte("ok\n"))
+}
+
+// writeCheck runs one write probe at a time: a request that comes while
+// one runs waits for it and shares its answer. /healthz is public, and on
+// SQLite the probe takes the one writer's turn, so a flood of health
+// checks holds up real writes by one probe at most.
+type writeCheck struct {
+	mu  sync.Mutex
+	cur *probeRun
+}
+
+type probeRun struct {
+	done chan struct{}
+	err  error
+}
+
+func (c *writeCheck) do(ctx context.Context, probe func(context.Context) error) error {
+	c.mu.Lock()
+	run := c.cur
+	if run == nil {
+		run = &probeRun{done: make(chan struct{})}
+		c.cur = run
+		c.mu.Unlock()
+		// Not cancelled with the request that started it: others wait on it.
+		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		run.err = probe(pctx)
+		cancel()
+		c.mu.Lock()
+		c.cur = nil
+		c.mu.Unlock()
+		close(run.done)
+		return run.err
+	}
+	c.mu.Unlock()
+	select {
+	case <-run.done:
+		return run.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // HealthHandler is /healthz alone, for the operations listener.

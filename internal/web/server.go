@@ -72,6 +72,7 @@ type Server struct {
 	accounts  accountGuard     // reset requests and own-account password checks (login_reset.go)
 	cache     *pagecache.Cache // rendered public pages; nil when off (cache.go)
 	notify    *notify.Mailer   // the mails handlers queue with their changes
+	health    writeCheck       // /healthz's write probe, one at a time (middleware.go)
 }
 
 // New builds the server and parses its templates once.

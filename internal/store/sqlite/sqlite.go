@@ -9,7 +9,11 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"path"
+	"strconv"
+	"strings"
 
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/store"
@@ -67,6 +71,20 @@ func Open(ctx context.Context, path string, clk clock.Clock) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// LatestMigration is the number of the newest migration this program
+// has: a database beyond it was made by a newer partnerskap.
+func LatestMigration() int64 {
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	var latest int64
+	for _, name := range names {
+		n, err := strconv.ParseInt(strings.SplitN(path.Base(name), "_", 2)[0], 10, 64)
+		if err == nil && n > latest {
+			latest = n
+		}
+	}
+	return latest
 }
 
 // Close closes both pools and the connection that follows changes.
