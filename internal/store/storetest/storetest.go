@@ -62,6 +62,8 @@ func Run(t *testing.T, open Factory) {
 		{"ConcurrentReset", testConcurrentReset},
 		{"AccountChanges", testAccountChanges},
 		{"AuditLog", testAuditLog},
+		{"AuditExport", testAuditExport},
+		{"RegistryExport", testRegistryExport},
 		{"ProgrammeScope", testProgrammeScope},
 		{"Settings", testSettings},
 		{"ApplicationNotFound", testApplicationNotFound},
