@@ -22,6 +22,10 @@ type Audit interface {
 	// (scope.go), so a page filtered to one record can ask the policy.
 	ProgrammeOf(ctx context.Context, entity string, id int64) (int64, error)
 	RecordEvent(ctx context.Context, by audit.Actor, action, entity string, entityID int64) error
+	// RecordEventDetail is RecordEvent with what the event concerned,
+	// kept as the entry's After: an export's filters, a failed sign-in's
+	// reason.
+	RecordEventDetail(ctx context.Context, by audit.Actor, action, entity string, entityID int64, detail any) error
 }
 
 // auditSelect is the query of the entries f selects, without order or
@@ -107,8 +111,13 @@ func (s *DB) EachAuditEntry(ctx context.Context, f audit.Filter, fn func(audit.E
 // until it moves, and no public page shows the log, so a flood of failed
 // sign-ins must not make every page render again.
 func (s *DB) RecordEvent(ctx context.Context, by audit.Actor, action, entity string, entityID int64) error {
+	return s.RecordEventDetail(ctx, by, action, entity, entityID, nil)
+}
+
+// RecordEventDetail is RecordEvent with detail as the entry's After.
+func (s *DB) RecordEventDetail(ctx context.Context, by audit.Actor, action, entity string, entityID int64, detail any) error {
 	err := s.eng.UnannouncedTx(ctx, func(tx *sql.Tx) error {
-		return s.writeAudit(ctx, &conn{tx, s.d}, by, action, entity, entityID, nil, nil)
+		return s.writeAudit(ctx, &conn{tx, s.d}, by, action, entity, entityID, nil, detail)
 	})
 	if err != nil {
 		return fmt.Errorf("record %s: %w", action, err)
