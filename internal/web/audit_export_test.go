@@ -106,6 +106,9 @@ func TestAuditExport(t *testing.T) {
 	if res := e.get(admin, "/personal/logg/export.csv?from=2021-06-03&to=2021-06-01"); res.status != 422 || !strings.Contains(res.body, `id="to-error"`) {
 		t.Errorf("to before from: %d", res.status)
 	}
+	if res := e.get(admin, "/en/staff/log?to=June"); res.status != 422 || !strings.Contains(res.body, "Write the date as YYYY-MM-DD") || !strings.Contains(res.body, "Download as JSON") {
+		t.Errorf("the English log page with a bad date: %d", res.status)
+	}
 	if len(logEntries(t, e, "export")) != 3 {
 		t.Error("a refused export was logged")
 	}
