@@ -21,7 +21,9 @@ func TestLoginGuardLogsBounded(t *testing.T) {
 		}
 		return written, lastUnlogged
 	}
-	many := func(prefix string) func(int) string { return func(i int) string { return fmt.Sprintf("%s%d", prefix, i) } }
+	many := func(prefix string) func(int) string {
+		return func(i int) string { return fmt.Sprintf("%s%d", prefix, i) }
+	}
 	one := func(s string) func(int) string { return func(int) string { return s } }
 
 	g := &loginGuard{}
