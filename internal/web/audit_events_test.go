@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/icld/partnerskap/internal/clock"
+	"github.com/icld/partnerskap/internal/store/storetest"
 )
 
 // TestFailedSignInsLogged: a flood of failed sign-ins from one address,
@@ -109,5 +112,40 @@ func TestEventsAreNoDataChange(t *testing.T) {
 	}
 	if st := e.web.PageCacheStats(); st.Renders != before.Renders || st.Hits < before.Hits+2 {
 		t.Errorf("the public pages were rendered again: %+v → %+v", before, st)
+	}
+}
+
+// TestExportsAndEventsOnPostgres: the log's and registry's exports, a
+// failed sign-in and a sign-out on PostgreSQL: the downloads are whole
+// and formula-safe, and the events move no data version (no NOTIFY).
+func TestExportsAndEventsOnPostgres(t *testing.T) {
+	clk := clock.NewFixed(now)
+	e := newEnvOn(t, "http://localhost", storetest.OpenPostgres(t, clk), clk)
+	plantFormulas(t, e)
+	admin := e.login("admin@demo.partnerskap.se")
+	off := e.login(officer)
+	v0, err := e.store.DataVersion(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/personal/logg/export.csv", "/personal/diarium/export.csv", "/partnerskap.csv"} {
+		res := e.get(admin, p)
+		if res.status != 200 {
+			t.Fatalf("%s: %d", p, res.status)
+		}
+		checkFormulaSafe(t, p, res.body)
+	}
+	if res := e.get(admin, "/personal/logg/export.json?from=2021-06-01&to=2021-06-01"); res.status != 200 || !strings.HasPrefix(res.body, "[\n{") {
+		t.Errorf("JSON of the demo's day: %d %.80s", res.status, res.body)
+	}
+	e.post(e.client(), "/logga-in", url.Values{"email": {"nobody@example.org"}, "password": {"wrong"}})
+	e.post(off, "/logga-ut", nil)
+	if v, err := e.store.DataVersion(context.Background()); err != nil || v != v0 {
+		t.Errorf("data version %d → %d (%v)", v0, v, err)
+	}
+	for _, action := range []string{"export", "login.failed", "logout"} {
+		if len(logEntries(t, e, action)) == 0 {
+			t.Errorf("no %s logged", action)
+		}
 	}
 }
