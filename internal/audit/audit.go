@@ -32,10 +32,13 @@ type Entry struct {
 	After    json.RawMessage // null for a deletion
 }
 
-// Filter selects entries, newest first.
+// Filter selects entries.
 type Filter struct {
 	Entity   string
 	EntityID int64
+	// From and To bound when the entries were written: from From
+	// (inclusive) to To (exclusive); a zero time bounds nothing.
+	From, To time.Time
 	// Scope limits the entries to records of its programmes and records
 	// tied to no programme (policy.ProgrammeScope); the zero Scope is every
 	// programme.

@@ -20,6 +20,7 @@ const (
 	ViewRegistry                      // list and search the registry, mark records confidential
 	Apply                             // write applications for one's organisation
 	Review                            // review applications assigned to one
+	ExportAuditLog                    // download the whole audit log (administrators only)
 )
 
 // Can reports whether u may perform a. programmeID scopes ManageProgramme;

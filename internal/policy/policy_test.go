@@ -37,6 +37,9 @@ func TestCan(t *testing.T) {
 		{"applicant reviews", applicant, Review, 0, false},
 		{"officer registry", allOfficer, ViewRegistry, 0, true},
 		{"applicant registry", applicant, ViewRegistry, 0, false},
+		{"admin exports the log", admin, ExportAuditLog, 0, true},
+		{"officer exports the log", allOfficer, ExportAuditLog, 0, false},
+		{"disabled admin exports the log", disabled, ExportAuditLog, 0, false},
 	}
 	for _, tt := range tests {
 		if got := Can(tt.u, tt.a, tt.prog); got != tt.want {

@@ -104,9 +104,12 @@ func (e Entry) Former() string {
 // so a document received on New Year's Eve at 23:30 belongs to that year.
 func YearOf(t time.Time) int { return t.In(clock.Stockholm).Year() }
 
-// Filter selects entries, newest first.
+// Filter selects entries.
 type Filter struct {
-	Year          int    // the case's year
+	Year int // the case's year
+	// From and To bound when the documents were registered: from From
+	// (inclusive) to To (exclusive); a zero time bounds nothing.
+	From, To      time.Time
 	Query         string // in the number, the former number or the title: "2026/0019" finds the case's documents
 	ApplicationID int64
 	// Scope limits the entries to those of its programmes' applications

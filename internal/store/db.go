@@ -34,6 +34,11 @@ type Engine interface {
 	// data_version does not count, or outside a transaction that sends
 	// PostgreSQL's notification.
 	Unannounced(ctx context.Context, fn func(SQLConn) error) error
+	// UnannouncedTx runs fn in a write transaction, as WriteTx does, that
+	// does not move the data version: for records no public page shows
+	// (an audit entry of an event that changes no record: a sign-in, a
+	// failed one, a sign-out, an export).
+	UnannouncedTx(ctx context.Context, fn func(*sql.Tx) error) error
 	// SearchQuery is the statement (and its arguments) that lists, in
 	// ascending order, the partnerships matching q, which has words.
 	SearchQuery(q search.Query) (string, []any)

@@ -16,6 +16,10 @@ import (
 // Registry stores the diarium.
 type Registry interface {
 	RegistryList(ctx context.Context, f registry.Filter) ([]registry.Entry, error)
+	// EachRegistryEntry calls fn with every entry f selects, in the order
+	// they were registered, reading them a page at a time (as
+	// EachAuditEntry); f.Limit is ignored. It stops at fn's first error.
+	EachRegistryEntry(ctx context.Context, f registry.Filter, fn func(registry.Entry) error) error
 	RegistryEntry(ctx context.Context, id int64) (*registry.Entry, error)
 	SetConfidential(ctx context.Context, by audit.Actor, id int64, confidential bool, reason string) error
 	RegisterDocument(ctx context.Context, by audit.Actor, appID int64, title string) (*registry.Entry, error)
@@ -143,22 +147,7 @@ func scanRegistryEntry(row scanner) (*registry.Entry, error) {
 // application in SQL, by the query in Go (see registry.Filter.MatchesQuery),
 // at most f.Limit (200 when 0).
 func (s *DB) RegistryList(ctx context.Context, f registry.Filter) ([]registry.Entry, error) {
-	q := `SELECT ` + registryColumns + ` FROM registry WHERE 1 = 1`
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "?"
-	}
-	if f.Year != 0 {
-		q += ` AND year = ` + arg(f.Year)
-	}
-	if f.ApplicationID != 0 {
-		q += ` AND application_id = ` + arg(f.ApplicationID)
-	}
-	if cond, list := s.inScope(programmeOfSQL("registry", "registry.id"), f.Scope); cond != "" {
-		q += ` AND ` + cond
-		args = append(args, list)
-	}
+	q, args := s.registrySelect(f)
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 200
@@ -182,6 +171,61 @@ func (s *DB) RegistryList(ctx context.Context, f registry.Filter) ([]registry.En
 		return nil, fmt.Errorf("registry: %w", err)
 	}
 	return out, nil
+}
+
+// registrySelect is the query of the entries f selects by year,
+// application, time and scope, without order, and its arguments.
+func (s *DB) registrySelect(f registry.Filter) (string, []any) {
+	q := `SELECT ` + registryColumns + ` FROM registry WHERE 1 = 1`
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "?"
+	}
+	if f.Year != 0 {
+		q += ` AND year = ` + arg(f.Year)
+	}
+	if f.ApplicationID != 0 {
+		q += ` AND application_id = ` + arg(f.ApplicationID)
+	}
+	if !f.From.IsZero() {
+		q += ` AND at >= ` + arg(s.cut(f.From))
+	}
+	if !f.To.IsZero() {
+		q += ` AND at < ` + arg(s.cut(f.To))
+	}
+	if cond, list := s.inScope(programmeOfSQL("registry", "registry.id"), f.Scope); cond != "" {
+		q += ` AND ` + cond
+		args = append(args, list)
+	}
+	return q, args
+}
+
+// EachRegistryEntry pages through the entries f selects by id, the order
+// of registration; the query is applied in Go, as in RegistryList.
+func (s *DB) EachRegistryEntry(ctx context.Context, f registry.Filter, fn func(registry.Entry) error) error {
+	q, args := s.registrySelect(f)
+	q += ` AND id > ? ORDER BY id LIMIT ?`
+	var after int64
+	for {
+		page, err := queryAll(ctx, s.r, func(row scanner) (*registry.Entry, error) { return scanRegistryEntry(row) },
+			q, append(args[:len(args):len(args)], after, exportPage)...)
+		if err != nil {
+			return fmt.Errorf("registry export: %w", err)
+		}
+		for _, e := range page {
+			after = e.ID
+			if !f.MatchesQuery(e) {
+				continue
+			}
+			if err := fn(*e); err != nil {
+				return err
+			}
+		}
+		if len(page) < exportPage {
+			return nil
+		}
+	}
 }
 
 // RegistryEntry returns the entry with id.

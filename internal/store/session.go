@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -133,10 +134,12 @@ func (s *DB) UserSessions(ctx context.Context, userID int64, now time.Time) ([]u
 	return out, nil
 }
 
-// DeleteSession removes a session (signing out).
+// DeleteSession removes a session (signing out). No public page shows
+// sessions, so it does not move the data version (Engine.UnannouncedTx):
+// signing out makes no public page render again.
 func (s *DB) DeleteSession(ctx context.Context, tokenHash []byte) error {
-	err := s.tx(ctx, func(tx *conn) error {
-		_, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", tokenHash)
+	err := s.eng.UnannouncedTx(ctx, func(tx *sql.Tx) error {
+		_, err := (&conn{tx, s.d}).ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", tokenHash)
 		return err
 	})
 	if err != nil {

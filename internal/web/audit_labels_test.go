@@ -28,11 +28,12 @@ type auditSink struct {
 // TestAuditActionsTranslated fail until it is listed here, so no action
 // can slip past the check.
 var auditSinks = map[string]auditSink{
-	"writeAudit":     {action: 3, entity: 4},
-	"RecordEvent":    {action: 2, entity: 3},
-	"moveMoney":      {action: 2, entity: -1, fixedEntity: "grant"},
-	"recordMovement": {action: 3, entity: -1, fixedEntity: "grant"},
-	"changeUser":     {action: 3, entity: -1, fixedEntity: "user"},
+	"writeAudit":        {action: 3, entity: 4},
+	"RecordEvent":       {action: 2, entity: 3},
+	"RecordEventDetail": {action: 2, entity: 3},
+	"moveMoney":         {action: 2, entity: -1, fixedEntity: "grant"},
+	"recordMovement":    {action: 3, entity: -1, fixedEntity: "grant"},
+	"changeUser":        {action: 3, entity: -1, fixedEntity: "user"},
 }
 
 // TestAuditActionsTranslated walks every action the code can write to the

@@ -5,12 +5,18 @@ import (
 	"errors"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/icld/partnerskap/internal/audit"
+	"github.com/icld/partnerskap/internal/i18n"
 	"github.com/icld/partnerskap/internal/policy"
 	"github.com/icld/partnerskap/internal/store"
+	"github.com/icld/partnerskap/internal/swedish"
+	"github.com/icld/partnerskap/internal/validate"
 )
 
 type auditPage struct {
@@ -18,6 +24,11 @@ type auditPage struct {
 	Entries []auditRow
 	Entity  string // the record the log is limited to, if any
 	ID      int64
+	Filter  logFilter
+	// Kinds are the kinds of record to filter by, named in the page's
+	// language; CanExport says whether the export buttons are shown.
+	Kinds     []option
+	CanExport bool
 }
 
 // auditRow is an entry with what changed, field by field.
@@ -28,39 +39,123 @@ type auditRow struct {
 
 type auditChange struct{ Field, Before, After string }
 
+// logFilter is the log's filters as typed: the days from and to (ISO,
+// inclusive, in Stockholm), the kind of record (post) and its id.
+type logFilter struct{ From, To, Post, ID string }
+
+func (f logFilter) values() url.Values {
+	v := url.Values{}
+	for k, x := range map[string]string{"from": f.From, "to": f.To, "post": f.Post, "id": f.ID} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	return v
+}
+
+// parseLogFilter reads the log's filters; what does not parse is an error
+// on its field and filters nothing.
+func parseLogFilter(b *Base, q url.Values) (logFilter, audit.Filter, validate.Errors) {
+	typed := logFilter{From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to")),
+		Post: strings.TrimSpace(q.Get("post")), ID: strings.TrimSpace(q.Get("id"))}
+	errs := validate.Errors{}
+	f := audit.Filter{Entity: typed.Post, Scope: policy.ProgrammeScope(b.User), Limit: 200}
+	f.From, f.To = dayRange(typed.From, typed.To, errs)
+	if typed.ID != "" {
+		id, err := strconv.ParseInt(typed.ID, 10, 64)
+		if err != nil || id <= 0 {
+			errs.Add("id", "error.export.id")
+		} else {
+			f.EntityID = id
+		}
+	}
+	return typed, f, errs
+}
+
 // auditLog lists the latest changes, or those of one record
-// (?post=application&id=12), each with the fields it changed: those of
-// the records the officer sees (policy.ProgrammeScope), the scope applied
-// in the query. One record of a programme the officer does not see is
-// refused.
+// (?post=application&id=12), or of the days from and to, each with the
+// fields it changed: those of the records the officer sees
+// (policy.ProgrammeScope), the scope applied in the query. One record of
+// a programme the officer does not see is refused.
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, b *Base) error {
 	if err := require(b, policy.ViewAuditLog, 0); err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	f := audit.Filter{Entity: q.Get("post"), Scope: policy.ProgrammeScope(b.User), Limit: 200}
-	f.EntityID, _ = strconv.ParseInt(q.Get("id"), 10, 64)
-	if f.Entity != "" && f.EntityID != 0 {
-		p, err := s.store.ProgrammeOf(r.Context(), f.Entity, f.EntityID)
-		if errors.Is(err, store.ErrNotFound) {
-			p = policy.UnknownProgramme
-		} else if err != nil {
-			return err
-		}
-		if !policy.SeesProgramme(b.User, p) {
-			return errForbidden
-		}
+	typed, f, errs := parseLogFilter(b, r.URL.Query())
+	status := http.StatusOK
+	if len(errs) > 0 {
+		b.Errors, status = errs, http.StatusUnprocessableEntity
+	}
+	return s.renderAuditLog(w, r, b, status, typed, f)
+}
+
+// checkRecordScope refuses a filter on one record of a programme the
+// person does not see.
+func (s *Server) checkRecordScope(r *http.Request, b *Base, f audit.Filter) error {
+	if f.Entity == "" || f.EntityID == 0 {
+		return nil
+	}
+	p, err := s.store.ProgrammeOf(r.Context(), f.Entity, f.EntityID)
+	if errors.Is(err, store.ErrNotFound) {
+		p = policy.UnknownProgramme
+	} else if err != nil {
+		return err
+	}
+	if !policy.SeesProgramme(b.User, p) {
+		return errForbidden
+	}
+	return nil
+}
+
+func (s *Server) renderAuditLog(w http.ResponseWriter, r *http.Request, b *Base, status int, typed logFilter, f audit.Filter) error {
+	if err := s.checkRecordScope(r, b, f); err != nil {
+		return err
 	}
 	entries, err := s.store.AuditLog(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	page := auditPage{Base: b, Entity: f.Entity, ID: f.EntityID}
+	page := auditPage{Base: b, Filter: typed, CanExport: policy.Can(b.User, policy.ExportAuditLog, 0)}
+	if f.Entity != "" && f.EntityID != 0 {
+		page.Entity, page.ID = f.Entity, f.EntityID
+	}
+	page.Kinds, err = auditKinds(b)
+	if err != nil {
+		return err
+	}
 	for _, e := range entries {
 		page.Entries = append(page.Entries, auditRow{Entry: e, Changes: auditChanges(e.Before, e.After)})
 	}
 	b.Title = b.T("audit.title")
-	return s.render(w, b, http.StatusOK, "audit", page)
+	return s.render(w, b, status, "audit", page)
+}
+
+// auditEntityKinds are the kinds of record with a name (audit.entity.*;
+// both languages have the same keys).
+var auditEntityKinds = sync.OnceValues(func() ([]string, error) {
+	keys, err := i18n.Keys("sv")
+	var out []string
+	for _, k := range keys {
+		if kind, ok := strings.CutPrefix(k, "audit.entity."); ok {
+			out = append(out, kind)
+		}
+	}
+	return out, err
+})
+
+// auditKinds are the kinds of record the log names (audit.entity.*), by
+// name in the page's language, after a choice of all.
+func auditKinds(b *Base) ([]option, error) {
+	kinds, err := auditEntityKinds()
+	if err != nil {
+		return nil, err
+	}
+	var out []option
+	for _, k := range kinds {
+		out = append(out, option{Value: k, Label: b.T("audit.entity." + k)})
+	}
+	swedish.Sort(out, func(o option) string { return o.Label })
+	return append([]option{{Value: "", Label: b.T("audit.filter.all_kinds")}}, out...), nil
 }
 
 // auditChanges compares two snapshots field by field. Nested values are

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,6 +13,7 @@ import (
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/country"
 	"github.com/icld/partnerskap/internal/decision"
+	"github.com/icld/partnerskap/internal/export"
 	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/registry"
@@ -195,32 +194,25 @@ func kronor(ore int64) string {
 // grantsCSV writes the register as CSV: UTF-8 with a byte order mark (so
 // Excel reads å, ä and ö), ISO dates, amounts in kronor with a dot.
 func (s *Server) grantsCSV(w http.ResponseWriter, b *Base, grants []publicGrant) error {
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	cw := csv.NewWriter(&buf)
-	cw.Write([]string{
-		b.T("register.programme"), b.T("register.call"), b.T("register.applicant"),
-		b.T("register.partnership"), b.T("register.awarded"), b.T("register.amount_sek"), b.T("register.regnumber"),
-	})
-	for _, g := range grants {
-		reg := g.RegNumber
-		if g.Confidential {
-			reg = b.T("register.confidential")
+	return sendCSV(w, b, "partnerskap-bidrag.csv", func(t export.Table) error {
+		t.Header(
+			b.T("register.programme"), b.T("register.call"), b.T("register.applicant"),
+			b.T("register.partnership"), b.T("register.awarded"), b.T("register.amount_sek"), b.T("register.regnumber"),
+		)
+		for _, g := range grants {
+			reg := g.RegNumber
+			if g.Confidential {
+				reg = b.T("register.confidential")
+			}
+			if err := t.Row(
+				export.Text(g.Programme.Name(b.Lang)), export.Text(g.Call.Title(b.Lang)), export.Text(g.Applicant.Name),
+				export.Text(g.Partnership.Name), export.Text(b.Date(g.Grant.AwardedOn)), export.Number(kronor(g.Grant.Amount)),
+				export.Text(reg),
+			); err != nil {
+				return err
+			}
 		}
-		cw.Write([]string{
-			g.Programme.Name(b.Lang), g.Call.Title(b.Lang), g.Applicant.Name, g.Partnership.Name,
-			b.Date(g.Grant.AwardedOn), kronor(g.Grant.Amount), reg,
-		})
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="partnerskap-bidrag.csv"`)
-	h.Set("Content-Language", b.Lang)
-	h.Set("Cache-Control", "public, max-age=60")
-	_, err := w.Write(buf.Bytes())
-	return err
+		w.Header().Set("Cache-Control", "public, max-age=60")
+		return nil
+	})
 }

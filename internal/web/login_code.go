@@ -184,6 +184,7 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request, b *Base) erro
 		return s.codeRefused(w, b, refused, "login_code", page)
 	}
 	if _, err := s.store.UseSecondFactor(r.Context(), u.ID, code, now); errors.Is(err, user.ErrWrongCode) {
+		s.logFailedSignIn(r, u, u.Email, "code")
 		b.Errors.Add("code", "error.second_factor.wrong_code")
 		return s.render(w, b, http.StatusUnprocessableEntity, "login_code", page)
 	} else if err != nil {

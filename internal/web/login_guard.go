@@ -47,6 +47,14 @@ import (
 // owner on behalf of a stranger, and it bounds a guesser of six-digit
 // codes (three valid at a time) to about one chance in 3,000 a week.
 //
+// Failed sign-ins are written to the audit log at a bounded rate, by the
+// same kind of counter, so a flood of guesses cannot fill the log (or
+// the disk): an entry is written only while the account tried, the
+// client address and the whole process each have one to spend (5 per
+// account and per address, then one every 10 minutes; 100 in all, then
+// one a second), and the next entry written tells how many were left
+// out since the one before (loginGuard.logFailure).
+//
 // The counters live in this process: with several instances each counts
 // on its own, which multiplies the allowance by the number of instances
 // but keeps the guard free of database writes on every attempt.
@@ -61,6 +69,10 @@ const (
 	loginDeviceEvery  = time.Minute
 	loginCodeMax      = 5
 	loginCodeEvery    = 5 * time.Minute
+	loginLogMax       = 5
+	loginLogEvery     = 10 * time.Minute
+	loginLogAllMax    = 100
+	loginLogAllEvery  = time.Second
 )
 
 // loginGuardSize bounds each of the guard's counters, so a flood of
@@ -76,6 +88,12 @@ type loginGuard struct {
 	mu                                       sync.Mutex
 	clients, accounts, pairs, devices, codes *failures
 	held                                     map[string]heldTry
+
+	// The audit log's share of failures (logFailure): per account, per
+	// client address and in all, and how many were not logged since the
+	// last entry.
+	logAccounts, logClients, logAll *failures
+	unlogged                        int
 }
 
 // heldTry is a password attempt waiting for the sign-in's second step.
@@ -160,6 +178,30 @@ func (g *loginGuard) init() {
 	g.devices = newFailures(loginDeviceMax, loginDeviceEvery, size)
 	g.codes = newFailures(loginCodeMax, loginCodeEvery, size)
 	g.held = map[string]heldTry{}
+	g.logAccounts = newFailures(loginLogMax, loginLogEvery, size)
+	g.logClients = newFailures(loginLogMax, loginLogEvery, size)
+	g.logAll = newFailures(loginLogAllMax, loginLogAllEvery, 1)
+}
+
+// logFailure decides whether a failed sign-in at account from client is
+// written to the audit log: when the account, the address and the whole
+// process each have an entry to spend, and then it spends one of each.
+// unlogged is how many failures were left out since the last entry
+// written, which that entry reports; a failure left out only counts.
+func (g *loginGuard) logFailure(client, account string, now time.Time) (write bool, unlogged int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.init()
+	account = strings.ToLower(account)
+	if g.logAccounts.wait(account, now) > 0 || g.logClients.wait(client, now) > 0 || g.logAll.wait("", now) > 0 {
+		g.unlogged++
+		return false, 0
+	}
+	g.logAccounts.add(account, now)
+	g.logClients.add(client, now)
+	g.logAll.add("", now)
+	unlogged, g.unlogged = g.unlogged, 0
+	return true, unlogged
 }
 
 // admitCode decides whether the account (its id) may try a second-factor

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"math"
 	"net/http"
@@ -86,11 +88,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, b *Base) error {
 			msg = "error.login.throttled.account"
 		}
 		b.Errors.Add("password", msg)
+		s.logFailedSignIn(r, u, email, "throttled")
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(refused.wait.Seconds()))))
 		return s.render(w, b, http.StatusTooManyRequests, "login", loginPage{Base: b, Email: email, Next: next})
 	}
 	if !passwordMatches(u, pw) {
 		// The attempt stays counted as a failure.
+		s.logFailedSignIn(r, u, email, "password")
 		b.Errors.Add("password", "error.login.failed")
 		return s.render(w, b, http.StatusUnprocessableEntity, "login", loginPage{Base: b, Email: email, Next: next})
 	}
@@ -181,9 +185,53 @@ func passwordMatches(u *user.User, pw string) bool {
 	return auth.CheckPassword(pw, u.PasswordHash) && !u.Disabled
 }
 
+// failedSignIn is what the audit log keeps of a failed sign-in (its
+// entry's After). The entry names the account tried when there is one;
+// an address that is no account's is personal data of someone who may
+// never have used the system, so only a short digest of it is kept,
+// enough to tell repeated tries at one address apart.
+type failedSignIn struct {
+	Reason   string `json:"reason"`                    // password, throttled (refused by the guard) or code (the second factor)
+	Address  string `json:"address_digest,omitempty"`  // of an address that is no account's
+	Client   string `json:"client"`                    // the client's address
+	Unlogged int    `json:"unlogged_before,omitempty"` // failed sign-ins not logged since the entry before (login_guard.go)
+}
+
+// logFailedSignIn writes a failed sign-in at the account u (nil: none has
+// the address email) to the audit log, at the rate the guard allows
+// (loginGuard.logFailure). It does not move the data version
+// (store.RecordEvent). Failing to log does not change the answer: it is
+// reported to the operator.
+func (s *Server) logFailedSignIn(r *http.Request, u *user.User, email, reason string) {
+	client := s.clientAddress(r)
+	write, unlogged := s.logins.logFailure(client, email, s.clock.Now())
+	if !write {
+		return
+	}
+	d := failedSignIn{Reason: reason, Client: client, Unlogged: unlogged}
+	var id int64
+	if u != nil {
+		id = u.ID
+	} else {
+		sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(email))))
+		d.Address = hex.EncodeToString(sum[:6])
+	}
+	if err := s.store.RecordEventDetail(r.Context(), audit.System("login"), "login.failed", "user", id, d); err != nil {
+		s.log.Error("log failed sign-in", "err", err)
+	}
+}
+
+// logout ends the session and logs the sign-out of the person signed in
+// (a session pending its second factor signed nobody in).
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, b *Base) error {
+	u, _ := s.sessionUser(r)
 	if err := s.endSession(w, r); err != nil {
 		return err
+	}
+	if u != nil {
+		if err := s.store.RecordEvent(r.Context(), actor(u), "logout", "user", u.ID); err != nil {
+			return err
+		}
 	}
 	http.Redirect(w, r, b.URL("home"), http.StatusSeeOther)
 	return nil

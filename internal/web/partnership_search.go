@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"cmp"
-	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/country"
+	"github.com/icld/partnerskap/internal/export"
 	"github.com/icld/partnerskap/internal/partnership"
 	"github.com/icld/partnerskap/internal/sdg"
 	"github.com/icld/partnerskap/internal/swedish"
@@ -303,49 +302,43 @@ func (s *Server) partnershipsCSV(w http.ResponseWriter, r *http.Request, b *Base
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	cw := csv.NewWriter(&buf)
-	cw.Write([]string{
-		"id", b.T("partnerships.col.name"), b.T("partnerships.col.theme"), b.T("partnerships.col.swedish"),
-		b.T("partnerships.col.partners"), b.T("partnerships.col.countries"), b.T("partnerships.col.start"),
-		b.T("partnerships.col.end"), b.T("partnerships.col.status"), b.T("partnerships.col.goals"),
-		b.T("partnerships.col.granted_sek"), b.T("partnerships.col.url"),
+	return sendCSV(w, b, "partnerskap.csv", func(t export.Table) error {
+		t.Header(
+			"id", b.T("partnerships.col.name"), b.T("partnerships.col.theme"), b.T("partnerships.col.swedish"),
+			b.T("partnerships.col.partners"), b.T("partnerships.col.countries"), b.T("partnerships.col.start"),
+			b.T("partnerships.col.end"), b.T("partnerships.col.status"), b.T("partnerships.col.goals"),
+			b.T("partnerships.col.granted_sek"), b.T("partnerships.col.url"),
+		)
+		for _, p := range res.List {
+			var swe, partners, countries, goals []string
+			for _, o := range p.Swedish {
+				swe = append(swe, o.Name)
+			}
+			for _, o := range p.Partners {
+				partners = append(partners, o.Name)
+			}
+			for _, c := range p.Countries() {
+				countries = append(countries, country.Name(c, b.Lang))
+			}
+			for _, g := range p.Goals {
+				goals = append(goals, strconv.Itoa(g))
+			}
+			end := ""
+			if !p.End.IsZero() {
+				end = p.End.Format("2006-01-02")
+			}
+			if err := t.Row(
+				export.Int(p.ID), export.Text(p.Name), export.Text(p.Theme(b.Lang)), export.Text(strings.Join(swe, "; ")),
+				export.Text(strings.Join(partners, "; ")), export.Text(strings.Join(countries, "; ")),
+				export.Text(p.Start.Format("2006-01-02")), export.Text(end), export.Text(b.T("pship.status."+string(p.Status))),
+				export.Text(strings.Join(goals, " ")), export.Number(kronor(res.Granted[p.ID])),
+				export.Text(b.BaseURL()+b.URL("partnership", p.ID)),
+			); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
-	for _, p := range res.List {
-		var swe, partners, countries, goals []string
-		for _, o := range p.Swedish {
-			swe = append(swe, o.Name)
-		}
-		for _, o := range p.Partners {
-			partners = append(partners, o.Name)
-		}
-		for _, c := range p.Countries() {
-			countries = append(countries, country.Name(c, b.Lang))
-		}
-		for _, g := range p.Goals {
-			goals = append(goals, strconv.Itoa(g))
-		}
-		end := ""
-		if !p.End.IsZero() {
-			end = p.End.Format("2006-01-02")
-		}
-		cw.Write([]string{
-			strconv.FormatInt(p.ID, 10), p.Name, p.Theme(b.Lang), strings.Join(swe, "; "), strings.Join(partners, "; "),
-			strings.Join(countries, "; "), p.Start.Format("2006-01-02"), end, b.T("pship.status." + string(p.Status)),
-			strings.Join(goals, " "), kronor(res.Granted[p.ID]), b.BaseURL() + b.URL("partnership", p.ID),
-		})
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="partnerskap.csv"`)
-	h.Set("Content-Language", b.Lang)
-	_, err = w.Write(buf.Bytes())
-	return err
 }
 
 // The JSON download's records. The field names are part of the open data

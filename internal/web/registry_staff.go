@@ -12,8 +12,9 @@ import (
 	"github.com/icld/partnerskap/internal/validate"
 )
 
-// registryFilter is the search as typed.
-type registryFilter struct{ Q, Year string }
+// registryFilter is the search as typed: the query, the case's year and
+// the days from and to (ISO, inclusive, in Stockholm).
+type registryFilter struct{ Q, Year, From, To string }
 
 // registryRow is an entry with what its row shows and what was typed in
 // its confidentiality form.
@@ -35,9 +36,11 @@ type registryPage struct {
 const registryLimit = 200
 
 func parseRegistryFilter(q url.Values) (registryFilter, registry.Filter, validate.Errors) {
-	f := registryFilter{Q: strings.TrimSpace(q.Get("q")), Year: strings.TrimSpace(q.Get("year"))}
+	f := registryFilter{Q: strings.TrimSpace(q.Get("q")), Year: strings.TrimSpace(q.Get("year")),
+		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
 	errs := validate.Errors{}
 	rf := registry.Filter{Query: f.Q, Limit: registryLimit}
+	rf.From, rf.To = dayRange(f.From, f.To, errs)
 	if f.Year != "" {
 		y, err := strconv.Atoi(f.Year)
 		if err != nil || y < 1900 || y > 9999 {
@@ -108,7 +111,7 @@ func (s *Server) registryUpdate(w http.ResponseWriter, r *http.Request, b *Base)
 	confidential := r.PostFormValue("confidential") == "yes"
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	back := url.Values{}
-	for _, k := range []string{"q", "year"} {
+	for _, k := range []string{"q", "year", "from", "to"} {
 		if v := r.PostFormValue(k); v != "" {
 			back.Set(k, v)
 		}

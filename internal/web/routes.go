@@ -153,6 +153,9 @@ func (s *Server) table() []route {
 		{"call.config.plan", "POST", "/personal/utlysningar/{id}/formular/utbetalning", "/en/staff/calls/{id}/form/payment-plan", s.cfgPlan, staff},
 		{"call.config.reports", "POST", "/personal/utlysningar/{id}/formular/rapporter", "/en/staff/calls/{id}/form/reports", s.cfgReports, staff},
 		{"audit", "GET", "/personal/logg", "/en/staff/log", s.auditLog, staff},
+		// The log exported by administrators, with the log page's filters (audit_export.go).
+		{"audit.export.csv", "GET", "/personal/logg/export.csv", "/en/staff/log/export.csv", s.auditExportCSV, staff},
+		{"audit.export.json", "GET", "/personal/logg/export.json", "/en/staff/log/export.json", s.auditExportJSON, staff},
 		// Administrators: people, their roles and access.
 		{"people", "GET", "/personal/personer", "/en/staff/people", s.peopleList, staff},
 		{"person.edit", "GET", "/personal/personer/{id}", "/en/staff/people/{id}", s.personEdit, staff},
@@ -222,6 +225,9 @@ func (s *Server) table() []route {
 		{"case.document", "POST", "/personal/ansokningar/{id}/handlingar", "/en/staff/applications/{id}/documents", s.caseDocument, staff},
 		{"registry", "GET", "/personal/diarium", "/en/staff/registry", s.registryList, staff},
 		{"registry.update", "POST", "/personal/diarium/{id}", "/en/staff/registry/{id}", s.registryUpdate, staff},
+		// The registry exported with its page's filters, by whoever sees the page (registry_export.go).
+		{"registry.export.csv", "GET", "/personal/diarium/export.csv", "/en/staff/registry/export.csv", s.registryExportCSV, staff},
+		{"registry.export.json", "GET", "/personal/diarium/export.json", "/en/staff/registry/export.json", s.registryExportJSON, staff},
 
 		// Reviewers: assigned applications.
 		{"reviews", "GET", "/granskning", "/en/reviews", s.reviewList, staff},

@@ -61,3 +61,9 @@ func (h hooks) WriteTx(ctx context.Context, fn func(*sql.Tx) error) error { retu
 func (h hooks) Unannounced(ctx context.Context, fn func(store.SQLConn) error) error {
 	return fn(h.s.db)
 }
+
+// UnannouncedTx runs fn in a transaction from the pool that sends no
+// notification and moves no version.
+func (h hooks) UnannouncedTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return inTx(ctx, h.s.db, fn)
+}

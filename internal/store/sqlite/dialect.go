@@ -52,3 +52,7 @@ func (h hooks) WriteTx(ctx context.Context, fn func(*sql.Tx) error) error { retu
 func (h hooks) Unannounced(ctx context.Context, fn func(store.SQLConn) error) error {
 	return h.s.version.unannounced(ctx, fn)
 }
+
+func (h hooks) UnannouncedTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return h.s.version.unannouncedTx(ctx, fn)
+}

@@ -145,6 +145,24 @@ func (v *versionWatch) unannounced(ctx context.Context, fn func(store.SQLConn) e
 	return nil
 }
 
+// unannouncedTx runs fn in a write transaction on the connection
+// data_version is read on (see unannounced), so what it commits is not
+// counted as a change. The connection takes the write lock at BEGIN
+// (_txlock=immediate), as the writer's transactions do.
+func (v *versionWatch) unannouncedTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return v.unannounced(ctx, func(c store.SQLConn) error {
+		tx, err := c.(*sql.Conn).BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if err := fn(tx); err != nil {
+			tx.Rollback()
+			return err
+		}
+		return tx.Commit()
+	})
+}
+
 // DataVersion grows after every committed change to the database file:
 // at once for this store's own, within pollEvery for other processes'.
 func (s *Store) DataVersion(ctx context.Context) (uint64, error) {

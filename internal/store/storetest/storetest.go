@@ -63,6 +63,8 @@ func Run(t *testing.T, open Factory) {
 		{"AccountChanges", testAccountChanges},
 		{"AuditLog", testAuditLog},
 		{"AuditChain", testAuditChain},
+		{"AuditExport", testAuditExport},
+		{"RegistryExport", testRegistryExport},
 		{"ProgrammeScope", testProgrammeScope},
 		{"Settings", testSettings},
 		{"ApplicationNotFound", testApplicationNotFound},
