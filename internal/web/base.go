@@ -85,6 +85,13 @@ func (s *Server) page(rt route, lang string) http.Handler {
 			s.renderError(w, b, http.StatusForbidden)
 		case errors.Is(err, store.ErrConflict):
 			s.renderError(w, b, http.StatusConflict)
+		case store.Unavailable(err):
+			// The database cannot take the request (disk full, connection
+			// dropped): nothing was saved, and trying again in a moment
+			// may work, so say that rather than "something went wrong".
+			s.log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+			w.Header().Set("Retry-After", "30")
+			s.renderError(w, b, http.StatusServiceUnavailable)
 		case errors.As(err, &verr):
 			// Handlers re-render their forms themselves; reaching here
 			// means a request no form sends.
