@@ -31,13 +31,18 @@ var ErrUnavailable = errors.New("database unavailable")
 //     ended the session), 25006 (a read-only server, a standby).
 //   - A connection lost or refused on the way: driver.ErrBadConn, a
 //     network error, an unexpected end of the stream.
+//   - A file that cannot be written (the file store of uploads on
+//     SQLite): no space, over quota or over the file size limit, a
+//     read-only file system.
 func Unavailable(err error) bool {
 	if err == nil {
 		return false
 	}
 	if errors.Is(err, ErrUnavailable) || errors.Is(err, driver.ErrBadConn) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EFBIG) ||
+		errors.Is(err, syscall.EROFS) {
 		return true
 	}
 	var sqlite interface{ Code() int }
