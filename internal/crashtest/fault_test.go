@@ -82,23 +82,24 @@ func TestDiskFullSQLite(t *testing.T) {
 	app := tg.cases[0]
 
 	writes := []struct {
-		name string
-		post func(note string) (int, string, error)
+		name  string
+		keeps string // the form comes back with what was typed, this
+		post  func(note string) (int, string, error)
 	}{
-		{"payment", func(note string) (int, string, error) {
+		{"payment", "Disken full fullfull", func(note string) (int, string, error) {
 			return officer.postPage(fmt.Sprintf("/personal/bidrag/%d/utbetalningar", g.ID), url.Values{"amount": {"1"}, "note": {note}})
 		}},
-		{"document", func(note string) (int, string, error) {
+		{"document", "Disken full fullfull", func(note string) (int, string, error) {
 			return officer.postPage(fmt.Sprintf("/personal/ansokningar/%d/handlingar", app), url.Values{"title": {note}})
 		}},
-		{"survey answer", func(note string) (int, string, error) {
+		{"survey answer", `value="fullfull"`, func(note string) (int, string, error) {
 			form := url.Values{"code": {note[len(note)-8:]}}
 			for k, v := range sv.form {
 				form[k] = v
 			}
 			return anon.postPage("/enkat/"+sv.token+"/"+sv.phase, form)
 		}},
-		{"upload", func(note string) (int, string, error) {
+		{"upload", "", func(note string) (int, string, error) {
 			form := url.Values{"date": {time.Now().Format("2006-01-02")}, "title": {note}, "target_group": {"politicians"},
 				"channel": {"seminar"}, "reach.politicians": {"4"}}
 			status, err := applicant.postFile(fmt.Sprintf("/bidrag/%d/aktiviteter", tg.upload.ID), form, "evidence_file", "full.png", pngBytes(note))
@@ -119,9 +120,11 @@ func TestDiskFullSQLite(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", w.name, err)
 		}
-		t.Logf("%s on a full disk: %d at %s", w.name, status, time.Now().Format("15:04:05.000"))
 		if status != http.StatusServiceUnavailable || (body != "" && !strings.Contains(body, unavailableText)) {
 			t.Errorf("%s on a full disk: %d, want 503 with %q\n%s", w.name, status, unavailableText, body)
+		}
+		if !strings.Contains(body, w.keeps) {
+			t.Errorf("%s on a full disk: the form lost what was typed\n%s", w.name, body)
 		}
 	}
 	for _, r := range reads {
