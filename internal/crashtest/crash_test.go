@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -33,12 +34,16 @@ import (
 	_ "modernc.org/sqlite" // PRAGMA integrity_check on the server's file
 
 	"github.com/icld/partnerskap/internal/app"
+	"github.com/icld/partnerskap/internal/application"
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/auth"
+	"github.com/icld/partnerskap/internal/call"
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/demo"
 	"github.com/icld/partnerskap/internal/grant"
 	"github.com/icld/partnerskap/internal/ledger"
+	"github.com/icld/partnerskap/internal/partnership"
+	"github.com/icld/partnerskap/internal/programme"
 	"github.com/icld/partnerskap/internal/registry"
 	"github.com/icld/partnerskap/internal/store"
 	"github.com/icld/partnerskap/internal/store/postgres/pgtest"
@@ -229,6 +234,12 @@ type targets struct {
 	grants  []*grant.Grant
 	surveys []surveyTarget
 	upload  *grant.Grant // Forshaga's grant, whose applicant logs activities
+	// calls are open calls made for the storm, one application each by
+	// Kalix for Kalix – Masaka (partnership:organisation, the form's
+	// value); next hands them out.
+	calls       []int64
+	partnership string
+	next        atomic.Int64
 }
 
 type surveyTarget struct {
@@ -243,7 +254,8 @@ type acks struct {
 	payments map[string]int64 // payment note → grant
 	answers  map[string]int64 // survey code → grant
 	uploads  map[string][]byte
-	refused  map[string]int // status counts of writes not acknowledged, by kind
+	apps     map[string]bool // submitted application's path
+	refused  map[string]int  // status counts of writes not acknowledged, by kind
 }
 
 func (a *acks) add(m map[string]int64, k string, v int64) {
@@ -276,7 +288,7 @@ func crash(t *testing.T, cfg app.Config) {
 	srv := start(t, cfg)
 	tg := findTargets(t, cfg)
 	a := &acks{docs: map[string]int64{}, payments: map[string]int64{}, answers: map[string]int64{},
-		uploads: map[string][]byte{}, refused: map[string]int{}}
+		uploads: map[string][]byte{}, apps: map[string]bool{}, refused: map[string]int{}}
 	var total atomic.Int64
 	for round := 1; round <= rounds; round++ {
 		storm(t, srv, tg, a, round, &total)
@@ -288,9 +300,9 @@ func crash(t *testing.T, cfg app.Config) {
 		}
 	}
 	srv.kill()
-	t.Logf("%s: %d rounds, %d acknowledged writes (%d documents, %d payments, %d survey answers, %d uploads); not acknowledged: %v",
-		engineName(cfg), rounds, total.Load(), len(a.docs), len(a.payments), len(a.answers), len(a.uploads), a.refused)
-	for kind, m := range map[string]int{"documents": len(a.docs), "payments": len(a.payments), "survey answers": len(a.answers), "uploads": len(a.uploads)} {
+	t.Logf("%s: %d rounds, %d acknowledged writes (%d submitted applications, %d documents, %d payments, %d survey answers, %d uploads); not acknowledged: %v",
+		engineName(cfg), rounds, total.Load(), len(a.apps), len(a.docs), len(a.payments), len(a.answers), len(a.uploads), a.refused)
+	for kind, m := range map[string]int{"submitted applications": len(a.apps), "documents": len(a.docs), "payments": len(a.payments), "survey answers": len(a.answers), "uploads": len(a.uploads)} {
 		if m == 0 {
 			t.Errorf("no %s were acknowledged: the storm did not exercise them", kind)
 		}
@@ -390,6 +402,34 @@ func findTargets(t *testing.T, cfg app.Config) *targets {
 			}
 		}
 	}
+	// Calls for the storm's submissions, open now.
+	by := audit.System("crashtest")
+	p := &programme.Programme{NameSV: "Krasch", Funder: "Sida", Operator: "ICLD", TotalBudget: 1_000_000_000_00}
+	if err := s.CreateProgramme(ctx, by, p); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 150 {
+		c := &call.Call{ProgrammeID: p.ID, TitleSV: fmt.Sprintf("Krasch %d", i), TitleEN: fmt.Sprintf("Crash %d", i),
+			OpensAt: time.Now().Add(-time.Hour), ClosesAt: time.Now().Add(30 * 24 * time.Hour),
+			Ceiling: 60_000_000, MaxPerGrant: 30_000_000, Config: call.DefaultConfig()}
+		if err := s.CreateCall(ctx, by, c); err != nil {
+			t.Fatal(err)
+		}
+		tg.calls = append(tg.calls, c.ID)
+	}
+	kalix, err := s.OrganisationByCode(ctx, "2514")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := s.PartnershipList(ctx, partnership.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range ps {
+		if x.Name == "Kalix – Masaka" {
+			tg.partnership = fmt.Sprintf("%d:%d", x.ID, kalix.ID)
+		}
+	}
 	if len(tg.cases) == 0 || len(tg.grants) == 0 || len(tg.surveys) == 0 || tg.upload == nil {
 		t.Fatalf("the demo lacks targets: %d cases, %d payable grants, %d survey phases, upload grant %v",
 			len(tg.cases), len(tg.grants), len(tg.surveys), tg.upload)
@@ -403,6 +443,7 @@ func storm(t *testing.T, srv *server, tg *targets, a *acks, round int, total *at
 	t.Helper()
 	officer := newClient(srv).login(t, "handlaggare@demo.partnerskap.se")
 	applicant := newClient(srv).login(t, uploader)
+	kalix := newClient(srv).login(t, "sokande@kalix.demo.partnerskap.se")
 	anon := newClient(srv)
 	today := time.Now().In(clock.Stockholm).Format("2006-01-02")
 
@@ -416,7 +457,32 @@ func storm(t *testing.T, srv *server, tg *targets, a *acks, round int, total *at
 				id := fmt.Sprintf("r%dw%di%d", round, w, i)
 				var status int
 				var err error
-				switch kind := (w + i) % 4; kind {
+				switch kind := (w + i) % 5; kind {
+				case 4:
+					// Each round has its share of the calls.
+					n := tg.next.Add(1) - 1
+					if n >= int64(round*len(tg.calls)/rounds) {
+						tg.next.Add(-1)
+						continue
+					}
+					// Start a draft, then submit it whole: a new case in
+					// the registry.
+					var path string
+					path, status, err = kalix.start(tg.calls[n], tg.partnership)
+					if status != http.StatusSeeOther {
+						if err == nil {
+							a.refuse("start", status)
+						}
+						break
+					}
+					status, err = kalix.post(path, completeApplication(), "")
+					if status == http.StatusSeeOther {
+						a.mu.Lock()
+						a.apps[path] = true
+						a.mu.Unlock()
+					} else if err == nil {
+						a.refuse("submit", status)
+					}
 				case 0:
 					app := tg.cases[rng.IntN(len(tg.cases))]
 					title := "Krasch " + id
@@ -527,6 +593,21 @@ func verify(t *testing.T, cfg app.Config, tg *targets, a *acks) {
 		}
 	}
 
+	// Every acknowledged submission: submitted, its case opened.
+	cases := map[int64]bool{}
+	for _, e := range entries {
+		if e.Doc == 1 {
+			cases[e.ApplicationID] = true
+		}
+	}
+	for path := range a.apps {
+		id, _ := strconv.ParseInt(path[strings.LastIndex(path, "/")+1:], 10, 64)
+		ap, err := s.Application(ctx, id)
+		if err != nil || ap.State == application.Draft || !cases[id] || ap.RegNumber == "" {
+			t.Errorf("acknowledged submission %s: not submitted or no case (%v)", path, err)
+		}
+	}
+
 	// The ledgers: every acknowledged payment; each ledger sums without
 	// breaking a rule (no more paid than granted).
 	notes := map[string]int64{}
@@ -627,4 +708,35 @@ func pngBytes(tail string) []byte {
 	var img bytes.Buffer
 	png.Encode(&img, image.NewRGBA(image.Rect(0, 0, 4, 3)))
 	return append(img.Bytes(), tail...)
+}
+
+// start starts a draft in the call and returns its path.
+func (c *client) start(callID int64, partnership string) (string, int, error) {
+	req, _ := http.NewRequest("POST", c.s.base+"/ansokningar/ny", strings.NewReader(url.Values{
+		"call": {strconv.FormatInt(callID, 10)}, "partnership": {partnership}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := c.c.Do(req)
+	if err != nil {
+		return "", 0, err
+	}
+	defer res.Body.Close()
+	if _, err := io.Copy(io.Discard, res.Body); err != nil {
+		return "", 0, err
+	}
+	return res.Header.Get("Location"), res.StatusCode, nil
+}
+
+// completeApplication is a whole application for the default form, sent
+// to be submitted.
+func completeApplication() url.Values {
+	return url.Values{"version": {"1"}, "action": {"submit"},
+		"title": {"Krasch i Kalix och Masaka"}, "summary": {"Vi berättar för politiker och elever om partnerskapet."},
+		"objectives":            {"Fler ska känna till partnerskapet och mål 12."},
+		"target_groups.0.group": {"politicians"}, "target_groups.0.message": {"Partnerskapet minskar plasten i Masaka och Kalix."},
+		"activities.0.title": {"Utställning i Kalix bibliotek"}, "activities.0.target_group": {"citizens"}, "activities.0.channel": {"exhibition"},
+		"activities.0.start": {"2027-09-01"}, "activities.0.end": {"2027-09-30"}, "activities.0.cost": {"40 000"},
+		"survey_plan":       {"Samma enkät före och efter utställningen, med egen kod."},
+		"budget.0.category": {"communicator"}, "budget.0.description": {"Kommunikatör 20 %"}, "budget.0.amount": {"150 000"},
+		"budget.1.category": {"material"}, "budget.1.description": {"Skärmar"}, "budget.1.amount": {"50 000,50"},
+		"targets": {"12.5", "4.7"}}
 }
