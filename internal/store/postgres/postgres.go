@@ -11,10 +11,12 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"embed"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/icld/partnerskap/internal/clock"
@@ -126,6 +128,15 @@ func (s *Store) migrate(ctx context.Context) error {
 	return store.Migrate(ctx, dialect, migrations, "migrations", func(fn func(*sql.Tx) error) error { return inTx(ctx, conn, fn) }, s.clock.Now)
 }
 
+// deadConn reports whether err says a connection the pool held is gone,
+// not that a new one could not be made: trying again after a refused or
+// timed-out connect would only make the request wait longer for the same
+// answer.
+func deadConn(err error) bool {
+	var connect *pgconn.ConnectError
+	return store.Unavailable(err) && !errors.As(err, &connect)
+}
+
 // txBeginner is a *sql.DB or a *sql.Conn.
 type txBeginner interface {
 	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
@@ -147,7 +158,7 @@ type txBeginner interface {
 func inTx(ctx context.Context, db txBeginner, fn func(tx *sql.Tx) error) error {
 	opts := &sql.TxOptions{Isolation: sql.LevelReadCommitted}
 	tx, err := db.BeginTx(ctx, opts)
-	for try := 0; err != nil && try < maxConns && store.Unavailable(err) && ctx.Err() == nil; try++ {
+	for try := 0; err != nil && try < maxConns && deadConn(err) && ctx.Err() == nil; try++ {
 		if _, ok := db.(*sql.DB); !ok {
 			break // a dedicated connection (migrate) has no other to try
 		}
