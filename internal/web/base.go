@@ -35,6 +35,10 @@ type Base struct {
 	req       *http.Request
 	route     route
 	failed    bool // an error page: it has no canonical address
+	// unavailable is the error of a form that came back because the
+	// database could not take its change (formFailed), logged once the
+	// page is sent.
+	unavailable error
 }
 
 // page wraps a handler: it builds the Base, enforces sign-in for staff
@@ -78,6 +82,9 @@ func (s *Server) page(rt route, lang string) http.Handler {
 		}
 		limitBody(w, r, b.User != nil)
 		err := rt.h(w, r, b)
+		if b.unavailable != nil {
+			s.log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", b.unavailable)
+		}
 		if err == nil {
 			return
 		}

@@ -234,6 +234,7 @@ func formFailed(err error, b *Base) (int, bool) {
 		// dropped): the form comes back with what was typed, saying
 		// nothing was saved, so it can be sent again in a moment.
 		b.Errors = validate.Errors{"form": "error.unavailable"}
+		b.unavailable = err
 		return http.StatusServiceUnavailable, true
 	}
 	return 0, false
