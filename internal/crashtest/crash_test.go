@@ -291,7 +291,11 @@ func crash(t *testing.T, cfg app.Config) {
 		uploads: map[string][]byte{}, apps: map[string]bool{}, refused: map[string]int{}}
 	var total atomic.Int64
 	for round := 1; round <= rounds; round++ {
+		before := total.Load()
 		storm(t, srv, tg, a, round, &total)
+		if total.Load() == before {
+			t.Errorf("round %d: nothing was acknowledged before the kill", round)
+		}
 		srv = start(t, cfg)
 		verify(t, cfg, tg, a)
 		if t.Failed() {
