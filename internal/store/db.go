@@ -128,7 +128,7 @@ func (s *DB) cut(t time.Time) time.Time {
 
 // tx runs fn in a write transaction (Engine.WriteTx).
 func (s *DB) tx(ctx context.Context, fn func(tx *conn) error) error {
-	return s.eng.WriteTx(ctx, func(tx *sql.Tx) error { return fn(&conn{tx, s.d}) })
+	return unavailable(s.eng.WriteTx(ctx, func(tx *sql.Tx) error { return fn(&conn{tx, s.d}) }))
 }
 
 // writeAudit records a change in the transaction that makes it, with the

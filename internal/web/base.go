@@ -35,6 +35,10 @@ type Base struct {
 	req       *http.Request
 	route     route
 	failed    bool // an error page: it has no canonical address
+	// unavailable is the error of a form that came back because the
+	// database could not take its change (formFailed), logged once the
+	// page is sent.
+	unavailable error
 }
 
 // page wraps a handler: it builds the Base, enforces sign-in for staff
@@ -45,6 +49,10 @@ func (s *Server) page(rt route, lang string) http.Handler {
 		if rt.kind == staff || rt.name == "logout" {
 			w.Header().Set("Cache-Control", "no-store")
 			u, pending, err := s.sessionAuth(r)
+			if store.Unavailable(err) {
+				s.unavailable(w, r, b, err)
+				return
+			}
 			if err != nil {
 				s.log.Error("session", "err", err)
 				s.renderError(w, b, http.StatusInternalServerError)
@@ -74,6 +82,9 @@ func (s *Server) page(rt route, lang string) http.Handler {
 		}
 		limitBody(w, r, b.User != nil)
 		err := rt.h(w, r, b)
+		if b.unavailable != nil {
+			s.log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", b.unavailable)
+		}
 		if err == nil {
 			return
 		}
@@ -85,6 +96,8 @@ func (s *Server) page(rt route, lang string) http.Handler {
 			s.renderError(w, b, http.StatusForbidden)
 		case errors.Is(err, store.ErrConflict):
 			s.renderError(w, b, http.StatusConflict)
+		case store.Unavailable(err):
+			s.unavailable(w, r, b, err)
 		case errors.As(err, &verr):
 			// Handlers re-render their forms themselves; reaching here
 			// means a request no form sends.
@@ -133,6 +146,16 @@ func (s *Server) renderError(w http.ResponseWriter, b *Base, status int) {
 		s.log.Error("render error page", "err", err)
 		http.Error(w, http.StatusText(status), status)
 	}
+}
+
+// unavailable answers a request the database could not take (the disk is
+// full, the connection to it was dropped; store.Unavailable): nothing was
+// saved, and the same request may work in a moment, so the page says that
+// rather than "something went wrong", with 503 and a Retry-After.
+func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, b *Base, err error) {
+	s.log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+	w.Header().Set("Retry-After", "30")
+	s.renderError(w, b, http.StatusServiceUnavailable)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request, b *Base) error {

@@ -213,9 +213,10 @@ func plainFlashValue(s string) bool {
 // ---- Forms ----
 
 // formFailed reports whether err is one a form shows to the user, and with
-// which status: field errors (422), or a conflict (409) when someone else
-// saved the record first. A conflict becomes a message at the top of the
-// form, which keeps what the user typed.
+// which status: field errors (422), a conflict (409) when someone else
+// saved the record first, or a database that could not take the change
+// (503, store.Unavailable). A conflict or an unavailable database becomes
+// a message at the top of the form, which keeps what the user typed.
 func formFailed(err error, b *Base) (int, bool) {
 	var verr validate.Errors
 	switch {
@@ -228,6 +229,13 @@ func formFailed(err error, b *Base) (int, bool) {
 	case errors.Is(err, grant.ErrClosed):
 		b.Errors = validate.Errors{"form": "error.grant.closed"}
 		return http.StatusConflict, true
+	case store.Unavailable(err):
+		// The database could not take the change (disk full, connection
+		// dropped): the form comes back with what was typed, saying
+		// nothing was saved, so it can be sent again in a moment.
+		b.Errors = validate.Errors{"form": "error.unavailable"}
+		b.unavailable = err
+		return http.StatusServiceUnavailable, true
 	}
 	return 0, false
 }

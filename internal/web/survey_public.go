@@ -210,12 +210,12 @@ func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request, b *Base) e
 	if errors.Is(err, survey.ErrClosed) || errors.Is(err, grant.ErrClosed) {
 		return s.renderAnswer(w, b, http.StatusGone, s.newAnswerPage(b, sc, "closed"))
 	}
-	var verr validate.Errors
-	if errors.As(err, &verr) {
-		b.Errors = verr
+	if status, ok := formFailed(err, b); ok && status != http.StatusConflict {
+		// Field errors, or a database that could not take the answer:
+		// the form comes back with what was answered.
 		pg := s.newAnswerPage(b, sc, "form")
 		pg.fill(sc, resp.Answers, resp.TargetGroup, r.PostForm.Get("code"))
-		return s.renderAnswer(w, b, http.StatusUnprocessableEntity, pg)
+		return s.renderAnswer(w, b, status, pg)
 	}
 	if err != nil {
 		return err

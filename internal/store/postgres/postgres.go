@@ -11,10 +11,12 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"embed"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/icld/partnerskap/internal/clock"
@@ -65,12 +67,22 @@ func Open(ctx context.Context, url string, clk clock.Clock) (*Store, error) {
 	}
 	s := &Store{db: db, clock: clk}
 	s.DB = store.New(dialect, db, db, hooks{s}, clk)
-	follow := func(ctx context.Context) error { return s.version.start(ctx, db, cfg, url) }
+	follow := func(ctx context.Context) error { return s.version.start(ctx, db, cfg, url, s.dropIdle) }
 	if err := s.Init(ctx, follow, s.migrate); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// dropIdle closes the pool's idle connections, when the listening
+// connection was lost: the database has probably ended (restarted, failed
+// over, terminated) the others too, and a request should not be the one
+// to find out. Connections in use are closed when they come back if they
+// are dead.
+func (s *Store) dropIdle() {
+	s.db.SetMaxIdleConns(0)
+	s.db.SetMaxIdleConns(maxConns)
 }
 
 // Close stops following changes and closes the pool.
@@ -116,6 +128,15 @@ func (s *Store) migrate(ctx context.Context) error {
 	return store.Migrate(ctx, dialect, migrations, "migrations", func(fn func(*sql.Tx) error) error { return inTx(ctx, conn, fn) }, s.clock.Now)
 }
 
+// deadConn reports whether err says a connection the pool held is gone,
+// not that a new one could not be made: trying again after a refused or
+// timed-out connect would only make the request wait longer for the same
+// answer.
+func deadConn(err error) bool {
+	var connect *pgconn.ConnectError
+	return store.Unavailable(err) && !errors.As(err, &connect)
+}
+
 // txBeginner is a *sql.DB or a *sql.Conn.
 type txBeginner interface {
 	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
@@ -127,8 +148,22 @@ type txBeginner interface {
 // sees what was committed before it, so after a SELECT … FOR UPDATE has
 // waited for a lock, the sums read next include the work of the
 // transaction that held it.
+//
+// A BEGIN that fails because its connection is gone (the server ended the
+// session: a restart, a failover, pg_terminate_backend) is tried again on
+// another connection, up to once per connection the pool holds: nothing
+// was done yet, and pgx has marked the dead connection closed, so the
+// pool drops it. After the database dropped every connection, writes thus
+// go on at once instead of failing once per pooled connection.
 func inTx(ctx context.Context, db txBeginner, fn func(tx *sql.Tx) error) error {
-	tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	opts := &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+	tx, err := db.BeginTx(ctx, opts)
+	for try := 0; err != nil && try < maxConns && deadConn(err) && ctx.Err() == nil; try++ {
+		if _, ok := db.(*sql.DB); !ok {
+			break // a dedicated connection (migrate) has no other to try
+		}
+		tx, err = db.BeginTx(ctx, opts)
+	}
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,7 @@ type versionWatch struct {
 	url      string        // for Reopen
 	cancel   context.CancelFunc
 	done     chan struct{}
+	lost     func() // called when the listening connection is lost
 }
 
 // errNotListening is DataVersion's answer while changes by other
@@ -58,7 +59,9 @@ const listenPing = 5 * time.Second
 // so a store is following changes when Open returns; if it fails (say a
 // pooler that doesn't support LISTEN), the store still opens, keeps
 // trying, and reports errNotListening meanwhile.
-func (v *versionWatch) start(ctx context.Context, db *sql.DB, cfg *pgx.ConnConfig, url string) error {
+//
+// lost is called each time the listening connection is lost.
+func (v *versionWatch) start(ctx context.Context, db *sql.DB, cfg *pgx.ConnConfig, url string, lost func()) error {
 	var schema string
 	if err := db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
 		return fmt.Errorf("postgres: schema: %w", err)
@@ -75,6 +78,7 @@ func (v *versionWatch) start(ctx context.Context, db *sql.DB, cfg *pgx.ConnConfi
 	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	v.cancel, v.done = cancel, make(chan struct{})
 	conn, _ := v.listen(ctx, cfg)
+	v.lost = lost
 	go v.run(lctx, cfg, conn)
 	return nil
 }
@@ -127,6 +131,13 @@ func (v *versionWatch) run(ctx context.Context, cfg *pgx.ConnConfig, conn *pgx.C
 		if ctx.Err() != nil {
 			return
 		}
+		if v.lost != nil {
+			v.lost()
+		}
+		// At once the first time: a session ended by the server (a
+		// restart, a terminated backend) can usually be made again at
+		// once; later tries wait listenRetry.
+		conn, _ = v.listen(ctx, cfg)
 	}
 }
 
