@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -127,10 +128,9 @@ func checkMultipart(body io.Reader, boundary string) *badInput {
 		cd := p.Header.Get("Content-Disposition")
 		_, dp, err := mime.ParseMediaType(cd)
 		if err != nil {
-			if !cleanText(cd) {
-				return &badInput{}
-			}
-			continue
+			// A header no parser reads (a bare " in a file name): the
+			// handler would see no file, and drop it without a word.
+			return &badInput{FileName: strings.Contains(strings.ToLower(cd), "filename")}
 		}
 		name := dp["name"]
 		if !cleanText(name) {

@@ -1,10 +1,16 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"mime"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -144,5 +150,97 @@ func TestBadFileName(t *testing.T) {
 	res := e.postMaterial(cl, "/mitt-material/ny", materialFields(pid, "Filnamnsprovet"), "Plast i älven – 2021.pdf", testPDF)
 	if res.status != http.StatusSeeOther {
 		t.Fatalf("a good upload: %d\n%s", res.status, res.body)
+	}
+}
+
+// rawUpload posts a multipart form whose file part's Content-Disposition
+// is written as given (a browser writes a " in a file name as %22; an
+// older client as \" or bare).
+func (e *env) rawUpload(c *http.Client, path string, form url.Values, field, disposition string, data []byte) response {
+	e.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="`+field+`"; filename=`+disposition)
+	h.Set("Content-Type", "application/octet-stream")
+	fw, _ := mw.CreatePart(h)
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", e.srv.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return e.do(c, req)
+}
+
+// downloadName is the file name a browser saves a download as: the
+// UTF-8 filename* of RFC 6266, which Go's parser prefers.
+func downloadName(t *testing.T, res response) string {
+	t.Helper()
+	cd := res.header.Get("Content-Disposition")
+	_, params, err := mime.ParseMediaType(cd)
+	if err != nil {
+		t.Fatalf("Content-Disposition %q: %v", cd, err)
+	}
+	if !strings.Contains(cd, "filename*=UTF-8''") {
+		t.Errorf("Content-Disposition %q has no UTF-8 filename*", cd)
+	}
+	return params["filename"]
+}
+
+// A file name with " (and other characters a header quotes) is kept as
+// typed, from the upload to the download's name, for material and for an
+// application's attachment.
+func TestFileNameRoundTrip(t *testing.T) {
+	e := newEnv(t, "http://localhost")
+	pid := e.partnershipID("Kalix – Masaka")
+	cl := e.login(applicant)
+	const want = `Plan "B" för älven; 50% klart.pdf`
+	for i, disp := range []string{
+		`"Plan %22B%22 för älven; 50% klart.pdf"`, // as browsers send it (HTML's multipart encoding)
+		`"Plan \"B\" för älven; 50% klart.pdf"`,   // as a quoted-string
+	} {
+		title := fmt.Sprintf("Namnprovet %d", i)
+		res := e.rawUpload(cl, "/mitt-material/ny", materialFields(pid, title), "file", disp, testPDF)
+		if res.status != http.StatusSeeOther {
+			t.Fatalf("upload %s: %d\n%s", disp, res.status, res.body)
+		}
+		it := e.materialNamed(title)
+		if it.File == nil || it.File.Filename != want {
+			t.Errorf("stored name of %s: %+v", disp, it.File)
+			continue
+		}
+		res = e.get(cl, fmt.Sprintf("/mitt-material/%d/fil", it.ID))
+		if res.status != http.StatusOK {
+			t.Fatalf("download: %d", res.status)
+		}
+		if got := downloadName(t, res); got != want {
+			t.Errorf("download name of %s: %q", disp, got)
+		}
+	}
+	// A bare " no parser can read is refused, not saved under another name.
+	res := e.rawUpload(cl, "/mitt-material/ny", materialFields(pid, "Namnprovet bar"), "file", `"Plan "B".pdf"`, testPDF)
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Filnamnet") {
+		t.Errorf("a bare quote in a file name: %d", res.status)
+	}
+
+	// An application's attachment.
+	c := openCall(t, e)
+	path := startApplication(t, e, cl, c.ID)
+	res = e.rawUpload(cl, path, url.Values{"version": {"1"}, "action": {"save"}, "title": {"Med bilaga"}}, "attachments",
+		`"Plan %22B%22 för älven; 50% klart.pdf"`, testPDF)
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("attachment upload: %d\n%s", res.status, res.body)
+	}
+	files, _ := e.store.AttachmentList(context.Background(), e.app(path).ID)
+	if len(files) != 1 || files[0].Filename != want {
+		t.Fatalf("attachments: %+v", files)
+	}
+	res = e.get(cl, path+"/bilagor/"+strconv.FormatInt(files[0].ID, 10))
+	if got := downloadName(t, res); res.status != http.StatusOK || got != want {
+		t.Errorf("attachment download: %d %q", res.status, got)
 	}
 }
