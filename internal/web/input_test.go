@@ -113,21 +113,6 @@ func atoi(s string) int {
 	return n
 }
 
-// A GET with bad text in a query parameter (a search) is refused too.
-func TestBadTextInQuery(t *testing.T) {
-	e := newEnv(t, "http://localhost")
-	c := e.client()
-	for _, q := range []string{"%00", "%FF", "Kalix%C3"} {
-		res := e.get(c, "/partnerskap?q="+q)
-		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, badInputTitle) {
-			t.Errorf("GET /partnerskap?q=%s: %d", q, res.status)
-		}
-	}
-	if res := e.get(c, "/partnerskap?q=Kalix%09Masaka"); res.status != http.StatusOK {
-		t.Errorf("a tab in a search: %d", res.status)
-	}
-}
-
 // A file name that is not UTF-8 or holds a control character is refused
 // with the file name's message; the form is multipart, as the browser
 // sends it.
