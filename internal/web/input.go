@@ -124,7 +124,7 @@ func checkMultipart(body io.Reader, boundary string) *badInput {
 	}
 	mr := multipart.NewReader(body, boundary)
 	for {
-		p, err := mr.NextRawPart()
+		p, err := mr.NextPart() // decoded as the handler reads it (quoted-printable too)
 		if errors.Is(err, io.EOF) {
 			return nil
 		}

@@ -229,3 +229,55 @@ func TestFileNameRoundTrip(t *testing.T) {
 		t.Errorf("attachment download: %d %q", res.status, got)
 	}
 }
+
+// A field sent quoted-printable is checked as the handler reads it,
+// decoded: "=00" is a NUL.
+func TestBadTextQuotedPrintable(t *testing.T) {
+	e := newEnv(t, "http://localhost")
+	pid := e.partnershipID("Kalix – Masaka")
+	cl := e.login(applicant)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, vs := range materialFields(pid, "Kodprovet") {
+		if k == "title_sv" {
+			continue
+		}
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="title_sv"`)
+	h.Set("Content-Transfer-Encoding", "quoted-printable")
+	w, _ := mw.CreatePart(h)
+	w.Write([]byte("Kodprovet=00"))
+	fw, _ := mw.CreateFormFile("file", "plast.pdf")
+	fw.Write(testPDF)
+	mw.Close()
+	req, _ := http.NewRequest("POST", e.srv.URL+"/mitt-material/ny", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if res := e.do(cl, req); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, badInputTitle) {
+		t.Errorf("a quoted-printable NUL: %d", res.status)
+	}
+}
+
+// An upload larger than the check keeps in memory (kept in a temporary
+// file while it is checked) reaches the handler whole, and a bad name
+// after it is still found.
+func TestBadTextLargeUpload(t *testing.T) {
+	e := newEnv(t, "http://localhost")
+	pid := e.partnershipID("Kalix – Masaka")
+	cl := e.login(applicant)
+	big := append(append([]byte{}, testPDF...), bytes.Repeat([]byte("% utfyllnad\n"), 6<<20/12)...)
+	res := e.postMaterial(cl, "/mitt-material/ny", materialFields(pid, "Storprovet"), "stor.pdf", big)
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("a 6 MB upload: %d\n%s", res.status, res.body)
+	}
+	if it := e.materialNamed("Storprovet"); it.File == nil || it.File.Size != int64(len(big)) {
+		t.Errorf("stored: %+v, want %d bytes", it.File, len(big))
+	}
+	res = e.postMaterial(cl, "/mitt-material/ny", materialFields(pid, "Storprovet 2"), "stor\x00.pdf", big)
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, badInputTitle) {
+		t.Errorf("a 6 MB upload with a NUL in its name: %d", res.status)
+	}
+}
