@@ -86,9 +86,9 @@ func checkValues(v url.Values) *badInput {
 func checkInput(r *http.Request) (bad *badInput, done func()) {
 	done = func() {}
 	if r.Method != http.MethodPost {
-		// A page that is only read keeps no text of its request: the
-		// search reads control characters as spaces and invalid bytes
-		// as nothing (TestPartnershipSearchBadInput).
+		// A page that is only read keeps no text of its request, and
+		// the search copes with control characters and invalid bytes
+		// in its query (TestPartnershipSearchBadInput).
 		return nil, done
 	}
 	if bad := checkValues(r.URL.Query()); bad != nil {
