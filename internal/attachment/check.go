@@ -271,8 +271,12 @@ func oleStreams(r io.ReaderAt, size int64) (map[string]bool, error) {
 // file of contentType: the folder part (from either kind of separator)
 // and control characters dropped, and the usual extension of contentType
 // added when the name has none of its extensions. A PNG uploaded as
-// "budget.pdf" is offered as "budget.pdf.png".
+// "budget.pdf" is offered as "budget.pdf.png". A " in a name reaches
+// the server as %22 (HTML's encoding of a file name in a multipart form,
+// which browsers follow), and is given back as ", so the name is kept as
+// typed (issue 11): the download's header quotes it (RFC 6266).
 func SafeName(filename, contentType string) string {
+	filename = strings.ReplaceAll(filename, "%22", `"`)
 	if i := strings.LastIndexAny(filename, `/\`); i >= 0 {
 		filename = filename[i+1:]
 	}

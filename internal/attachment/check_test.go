@@ -101,6 +101,8 @@ func TestSafeName(t *testing.T) {
 		{"a\x00b\r\n.gif", "image/gif", "ab.gif"},
 		{"", "image/png", "fil.png"},
 		{"setup.msi", "application/msword", "setup.msi.doc"},
+		{`Plan %22B%22; 50% klart.pdf`, "application/pdf", `Plan "B"; 50% klart.pdf`},
+		{`Plan "B".pdf`, "application/pdf", `Plan "B".pdf`},
 	}
 	for _, tt := range tests {
 		if got := attachment.SafeName(tt.name, tt.ct); got != tt.want {

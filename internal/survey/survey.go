@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -130,8 +129,10 @@ func (r *Response) Check(qs []Question, groups []form.Option) validate.Errors {
 		q := qs[i]
 		switch q.Kind {
 		case Scale:
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 5 {
+			// One of the five values the form offers, written as the
+			// results count them: "03" or "+3" would count in the mean
+			// and in no bar.
+			if len(v) != 1 || v[0] < '1' || v[0] > '5' {
 				e.Add("q_"+key, "error.invalid_choice")
 			}
 		case YesNo:

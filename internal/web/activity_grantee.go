@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -541,7 +540,7 @@ func (s *Server) grantActivityEvidence(w http.ResponseWriter, r *http.Request, b
 	h := w.Header()
 	h.Set("Content-Type", a.File.ContentType)
 	h.Set("Content-Length", strconv.FormatInt(a.File.Size, 10))
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.File.Filename}))
+	h.Set("Content-Disposition", contentDisposition(a.File.Filename))
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	_, err = io.Copy(w, rc)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"mime"
 	"net/http"
 	"slices"
 	"strconv"
@@ -542,7 +541,7 @@ func (s *Server) appFile(w http.ResponseWriter, r *http.Request, b *Base) error 
 	h := w.Header()
 	h.Set("Content-Type", att.ContentType)
 	h.Set("Content-Length", strconv.FormatInt(att.Size, 10))
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": att.Filename}))
+	h.Set("Content-Disposition", contentDisposition(att.Filename))
 	h.Set("Cache-Control", "private, no-store")
 	_, err = io.Copy(w, rc)
 	return err

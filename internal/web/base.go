@@ -81,6 +81,12 @@ func (s *Server) page(rt route, lang string) http.Handler {
 			b.Flash, b.flashArgs = s.takeFlash(w, r)
 		}
 		limitBody(w, r, b.User != nil)
+		bad, done := checkInput(r)
+		defer done()
+		if bad != nil {
+			s.refuseInput(w, b, bad)
+			return
+		}
 		err := rt.h(w, r, b)
 		if b.unavailable != nil {
 			s.log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", b.unavailable)

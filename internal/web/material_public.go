@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"golang.org/x/net/idna"
 	"io"
 	"net/http"
 	"net/url"
@@ -103,6 +104,34 @@ func (m materialLabels) LinkHost(link string) string {
 		return ""
 	}
 	return strings.TrimPrefix(u.Hostname(), "www.")
+}
+
+// linkAddress is the whole address an external link goes to, shown
+// before the reader leaves the site (issue 11): its origin (the site,
+// set apart so it can't hide in a long address) and the rest, and, for
+// a site named in other scripts than Latin letters, the name as the
+// browser will look it up, so a look-alike (а in Cyrillic for a) shows.
+type linkAddress struct {
+	Origin string // https://host[:port]
+	Rest   string // path, query and fragment, as stored
+	ASCII  string // the host in ASCII (punycode) when it differs
+}
+
+// LinkAddress splits an external link for showing it whole.
+func (m materialLabels) LinkAddress(link string) linkAddress {
+	u, err := url.Parse(link)
+	if err != nil || u.Host == "" {
+		return linkAddress{Rest: link}
+	}
+	origin := u.Scheme + "://" + u.Host
+	a := linkAddress{Origin: origin, Rest: strings.TrimPrefix(link, origin)}
+	if !strings.HasPrefix(link, origin) { // a scheme written in capitals
+		a.Origin, a.Rest = link[:len(origin)], link[len(origin):]
+	}
+	if ascii, err := idna.Lookup.ToASCII(u.Hostname()); err == nil && ascii != u.Hostname() {
+		a.ASCII = ascii
+	}
+	return a
 }
 
 // kindOptions, languageOptions, licenceOptions and groupOptions are the
