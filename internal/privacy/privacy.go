@@ -16,6 +16,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/icld/partnerskap/internal/form"
 )
 
 // ErasedName is the name an erased person has from then on: the same in
@@ -241,3 +243,28 @@ const RetentionSetting = "privacy.retention_days"
 // RetainedStates are the application states whose personal data the
 // retention removes: no grant came of them.
 var RetainedStates = []string{"rejected", "withdrawn"}
+
+// StripAnswers removes from a the personal data the retention removes:
+// the answers to f's fields marked personal and every attachment
+// reference (the files go too). It reports whether a changed.
+func StripAnswers(f *form.Form, a *form.Answers) bool {
+	changed := false
+	for _, fl := range f.Fields() {
+		if !fl.Personal {
+			continue
+		}
+		if _, ok := a.Values[fl.Key]; ok {
+			delete(a.Values, fl.Key)
+			changed = true
+		}
+		if _, ok := a.Multi[fl.Key]; ok {
+			delete(a.Multi, fl.Key)
+			changed = true
+		}
+	}
+	if len(a.Files) > 0 {
+		a.Files = nil
+		changed = true
+	}
+	return changed
+}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/icld/partnerskap/internal/form"
 )
 
 func TestScrub(t *testing.T) {
@@ -67,5 +69,23 @@ func TestRetention(t *testing.T) {
 	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
 	if got := (Retention{30}).Cutoff(now); !got.Equal(time.Date(2026, 11, 7, 10, 0, 0, 0, time.UTC)) {
 		t.Errorf("Cutoff = %v", got)
+	}
+}
+
+func TestStripAnswers(t *testing.T) {
+	f := &form.Form{Sections: []form.Section{{Key: "s", Fields: []form.Field{
+		{Key: "title", Kind: form.ShortText},
+		{Key: "contact_name", Kind: form.ShortText, Personal: true},
+		{Key: "files", Kind: form.File},
+	}}}}
+	a := &form.Answers{Values: map[string]string{"title": "Plast i Masaka", "contact_name": "Åsa Öberg"}, Files: map[string][]int64{"files": {3}}}
+	if !StripAnswers(f, a) {
+		t.Fatal("StripAnswers changed nothing")
+	}
+	if a.Values["title"] != "Plast i Masaka" || a.Values["contact_name"] != "" || len(a.Files) != 0 {
+		t.Errorf("after StripAnswers: %+v", a)
+	}
+	if StripAnswers(f, a) {
+		t.Error("a second StripAnswers changed something")
 	}
 }

@@ -55,6 +55,7 @@ type Store interface {
 	Accounts
 	Members
 	CallReviewers
+	Privacy
 
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
