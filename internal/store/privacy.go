@@ -495,3 +495,37 @@ func stripAnswers(ctx context.Context, tx *conn, f *form.Form, sel, upd string, 
 	}
 	return nil
 }
+
+// TableText returns the text of every row of every table (the search
+// index and the audit log included), table by table, each row as one
+// string: what a check that an erasure left nothing behind searches. It
+// lists the tables from the database itself, so a table added later is
+// searched too.
+func (s *DB) TableText(ctx context.Context) (map[string][]string, error) {
+	list := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
+	if s.d.Name == "postgres" {
+		list = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`
+	}
+	tables, err := queryAll(ctx, s.r, func(row scanner) (string, error) {
+		var n string
+		return n, row.Scan(&n)
+	}, list)
+	if err != nil {
+		return nil, fmt.Errorf("table text: %w", err)
+	}
+	out := map[string][]string{}
+	for _, t := range tables {
+		rows, err := rowMaps(ctx, s.r, `SELECT * FROM `+t)
+		if err != nil {
+			return nil, fmt.Errorf("table text %s: %w", t, err)
+		}
+		for _, r := range rows {
+			var b strings.Builder
+			for k, v := range r {
+				fmt.Fprintf(&b, "%s=%v\x1f", k, v)
+			}
+			out[t] = append(out[t], b.String())
+		}
+	}
+	return out, nil
+}
