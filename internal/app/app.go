@@ -196,6 +196,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 	}
 	go cleanSessions(ctx, s, clk, log)
 	go runReminders(ctx, s, reminders, clk, log)
+	go runRetention(ctx, s, files, clk, log)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
