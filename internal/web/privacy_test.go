@@ -13,7 +13,6 @@ import (
 	"github.com/icld/partnerskap/internal/privacy"
 )
 
-
 // TestPrivacyNotice: the notice in both languages, linked from every
 // page's footer and from the forms that take personal data.
 func TestPrivacyNotice(t *testing.T) {
