@@ -15,7 +15,6 @@ import (
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/clock"
 	"github.com/icld/partnerskap/internal/decision"
-	"github.com/icld/partnerskap/internal/form"
 	"github.com/icld/partnerskap/internal/mail"
 	"github.com/icld/partnerskap/internal/privacy"
 	"github.com/icld/partnerskap/internal/registry"
@@ -205,12 +204,10 @@ func testErasePerson(t *testing.T, s store.Store, clk *clock.Fixed) {
 // applications kept past the retention, once, and nothing else.
 func testRetention(t *testing.T, s store.Store, clk *clock.Fixed) {
 	e := newAppEnv(t, s, clk)
-	cfg := e.call.Config
-	cfg.Form.Sections = append(cfg.Form.Sections, form.Section{Key: "contact", Title: form.Text{SV: "Kontakt"}, Fields: []form.Field{
-		{Key: "contact_name", Kind: form.ShortText, Label: form.Text{SV: "Kontaktperson"}, Personal: true},
-	}})
-	e.call.Config = cfg
-	must(t, s.UpdateCall(ctx(), officer, e.call))
+	// The default form asks for a contact person, marked personal.
+	if f := e.call.Config.Form.Field("contact_name"); f == nil || !f.Personal {
+		t.Fatalf("the call's form has no personal contact field: %+v", f)
+	}
 	mk := func(title string) *application.Application {
 		ans := e.answers(title, "10 000")
 		ans.Values["contact_name"] = "Per Persson"
