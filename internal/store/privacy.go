@@ -57,6 +57,7 @@ type PersonData struct {
 	Sessions      []map[string]any `json:"sessions"`
 	Invitations   []map[string]any `json:"invitations"`
 	Applications  []map[string]any `json:"applications"`
+	Named         []map[string]any `json:"applications_naming_them"`
 	CaseEvents    []map[string]any `json:"application_events"`
 	Attachments   []map[string]any `json:"attachments"`
 	Assignments   []map[string]any `json:"review_assignments"`
@@ -145,6 +146,19 @@ func (s *DB) PersonData(ctx context.Context, id int64) (*PersonData, error) {
 	}
 	if d.Mail, err = rowMaps(ctx, s.r, `SELECT recipient, subject, body, created_at, sent_at FROM outbox WHERE lower(recipient) = ? ORDER BY id`, email); err != nil {
 		return nil, fmt.Errorf("person data %d: %w", id, err)
+	}
+	// Applications that name them (a contact person, say) without being
+	// theirs.
+	all, err := rowMaps(ctx, s.r, `SELECT id, organisation_id, state, reg_number, CAST(answers AS TEXT) AS answers FROM applications
+		WHERE created_by IS NULL OR created_by <> ? ORDER BY id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("person data %d: %w", id, err)
+	}
+	d.Named = []map[string]any{}
+	for _, a := range all {
+		if text, _ := a["answers"].(string); sub.Mentions(text) {
+			d.Named = append(d.Named, a)
+		}
 	}
 	entries, err := s.auditOf(ctx, s.r, sub)
 	if err != nil {

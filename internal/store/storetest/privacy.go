@@ -110,10 +110,15 @@ func testErasePerson(t *testing.T, s store.Store, clk *clock.Fixed) {
 	regBefore, err := s.RegistryList(ctx(), registry.Filter{ApplicationID: a.ID})
 	must(t, err)
 
+	// An application of someone else's that names Karin as its contact.
+	other := e.answers("Annan ansökan", "10 000")
+	other.Values["contact_name"] = name
+	e.create(e.call, other)
+
 	data, err := s.PersonData(ctx(), karin.ID)
 	must(t, err)
 	if data.User["email"] != email || len(data.Sessions) != 1 || len(data.Applications) != 1 || len(data.Invitations) != 1 ||
-		len(data.Mail) != 4 || len(data.Attachments) != 1 || len(data.Audit) == 0 || len(data.Roles) != 1 {
+		len(data.Mail) != 4 || len(data.Attachments) != 1 || len(data.Named) != 1 || len(data.Audit) == 0 || len(data.Roles) != 1 {
 		t.Errorf("person data: %d sessions, %d applications, %d invitations, %d mails, %d attachments, %d audit entries, %d roles",
 			len(data.Sessions), len(data.Applications), len(data.Invitations), len(data.Mail), len(data.Attachments), len(data.Audit), len(data.Roles))
 	}
