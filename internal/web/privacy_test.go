@@ -23,6 +23,7 @@ func TestPrivacyNotice(t *testing.T) {
 	res = e.get(e.client(), "/en/privacy")
 	wantContains(t, "notice en", res.body, "Controller", "public interest", "IMY", "730 days", `href="/en/privacy" aria-current="page"`)
 	anon := e.client()
+	wantContains(t, "sitemap", e.get(anon, "/sitemap.xml").body, "http://localhost/integritet</loc>", `hreflang="en" href="http://localhost/en/privacy"`)
 	for _, path := range []string{"/", "/partnerskap", "/mal", "/tillganglighet", "/logga-in"} {
 		if res := e.get(anon, path); res.status != 200 || !strings.Contains(res.body, `<a href="/integritet">Integritet och personuppgifter</a>`) {
 			t.Errorf("%s (%d): no footer link to the privacy notice", path, res.status)
