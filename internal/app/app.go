@@ -194,9 +194,9 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 	if opsLn != nil {
 		go func() { errc <- opsSrv.Serve(opsLn) }()
 	}
+	go runRetention(ctx, s, files, clk, log)
 	go cleanSessions(ctx, s, clk, log)
 	go runReminders(ctx, s, reminders, clk, log)
-	go runRetention(ctx, s, files, clk, log)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
