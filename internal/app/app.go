@@ -194,6 +194,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 	if opsLn != nil {
 		go func() { errc <- opsSrv.Serve(opsLn) }()
 	}
+	go runRetention(ctx, s, files, clk, log)
 	go cleanSessions(ctx, s, clk, log)
 	go runReminders(ctx, s, reminders, clk, log)
 	go runSealer(ctx, s, log)

@@ -264,6 +264,9 @@ func CommunicationForm() Form {
 			{Key: "title", Kind: ShortText, Label: Text{"Projektets namn", "Project title"}, Required: true},
 			{Key: "summary", Kind: LongText, Label: Text{"Sammanfattning", "Summary"}, Help: Text{"Vad vill ni uppnå med kommunikationen?", "What do you want the communication to achieve?"}, Required: true, WordLimit: 300},
 			{Key: "objectives", Kind: LongText, Label: Text{"Mål", "Objectives"}, Required: true, WordLimit: 300},
+			{Key: "contact_name", Kind: ShortText, Label: Text{"Kontaktperson", "Contact person"}, Personal: true},
+			{Key: "contact_email", Kind: ShortText, Label: Text{"Kontaktpersonens e-postadress", "Contact person's e-mail address"}, Personal: true},
+			{Key: "contact_phone", Kind: ShortText, Label: Text{"Kontaktpersonens telefonnummer", "Contact person's telephone number"}, Personal: true},
 		}},
 		{Key: "audience", Title: Text{"Målgrupper och budskap", "Target groups and messages"}, Fields: []Field{
 			{Key: "target_groups", Kind: TargetGroups, Label: Text{"Målgrupper", "Target groups"}, Help: Text{"Ange nyckelbudskapet för varje målgrupp.", "Give the key message for each target group."}, Required: true},

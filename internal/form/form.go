@@ -63,6 +63,11 @@ type Field struct {
 	Required  bool     `json:"required,omitempty"`
 	WordLimit int      `json:"word_limit,omitempty"` // long text
 	Options   []Option `json:"options,omitempty"`    // choices
+	// Personal marks a field that holds personal data (a contact
+	// person's name, e-mail address or telephone number): the retention
+	// of rejected and withdrawn applications blanks its answers
+	// (package privacy).
+	Personal bool `json:"personal,omitempty"`
 }
 
 // Section groups fields under a heading.

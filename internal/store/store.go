@@ -56,6 +56,7 @@ type Store interface {
 	Accounts
 	Members
 	CallReviewers
+	Privacy
 
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error

@@ -243,6 +243,7 @@ func (cb *cfgBuilder) fieldInputs(p string, f form.Field) []field {
 		cb.input(p, "help_sv", "callconfig.help_sv", "textarea", f.Help.SV, "rows=2"),
 		cb.input(p, "help_en", "callconfig.help_en", "textarea", f.Help.EN, "rows=2"),
 		cb.check(p, "required", "callconfig.required", f.Required),
+		cb.check(p, "personal", "privacy.field_personal", f.Personal),
 		cb.input(p, "word_limit", "callconfig.word_limit", "text", limit, "hint", "inputmode=numeric"),
 		cb.input(p, "options", "callconfig.options", "textarea", optionLines(f.Options), "hint", "rows=4"),
 	}
@@ -930,7 +931,7 @@ func isChoice(k form.Kind) bool { return k == form.SingleChoice || k == form.Mul
 func parseField(v url.Values, p string, cfg *call.Config, si, fi int) (form.Field, problems) {
 	get := func(name string) string { return strings.TrimSpace(v.Get(p + "-" + name)) }
 	fl := form.Field{Key: get("key"), Kind: form.Kind(get("kind")), Label: form.Text{SV: get("label_sv"), EN: get("label_en")},
-		Help: form.Text{SV: get("help_sv"), EN: get("help_en")}, Required: get("required") != ""}
+		Help: form.Text{SV: get("help_sv"), EN: get("help_en")}, Required: get("required") != "", Personal: get("personal") != ""}
 	probs := problems{}
 	seen := map[string]bool{}
 	blockTaken := false

@@ -458,7 +458,7 @@ func TestCallConfigBadInput(t *testing.T) {
 		{"an empty list a block uses", "sv", "/listor", url.Values{"lists-target_groups": {"pupils | Skolelever"}, "lists-channels": {" \n"},
 			"lists-budget_categories": {"material | Material"}}, []string{"Listan används av ett block i formuläret", `href="#lists-channels"`}},
 		{"a section with questions, unconfirmed", "sv", "/avsnitt/1", url.Values{"action": {"delete"}},
-			[]string{"Kryssa i att avsnittets frågor också ska tas bort", `href="#s1-confirm"`, "Ta också bort avsnittets 3 frågor"}},
+			[]string{"Kryssa i att avsnittets frågor också ska tas bort", `href="#s1-confirm"`, "Ta också bort avsnittets 6 frågor"}},
 		{"the budget deleted", "sv", "/avsnitt/4/fragor/1", url.Values{"action": {"delete"}},
 			[]string{"Formuläret måste ha ett budgetblock", `href="#field-4-1"`}},
 		{"the budget changed in kind", "sv", "/avsnitt/4/fragor/1", field("s4-f1", "key", "budget", "kind", "money", "label_sv", "Budget typed"),
@@ -502,7 +502,7 @@ func TestCallConfigWithApplications(t *testing.T) {
 
 	// Adding a question, rewording one and moving them are fine.
 	cfg := x.ok("/avsnitt/1/fragor", url.Values{"s1-nf-kind": {"long_text"}, "s1-nf-key": {"lessons"}, "s1-nf-label_sv": {"Lärdomar"},
-		"s1-nf-word_limit": {"100"}}, "#field-1-4")
+		"s1-nf-word_limit": {"100"}}, "#field-1-7")
 	if f := cfg.Form.Field("lessons"); f == nil || f.Kind != form.LongText || f.WordLimit != 100 {
 		t.Errorf("added question: %+v", f)
 	}

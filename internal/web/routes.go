@@ -105,6 +105,7 @@ func (s *Server) table() []route {
 		{"statistics", "GET", "/statistik", "/en/statistics", s.statistics, cached},
 		{"public.grants", "GET", "/beviljade-bidrag", "/en/granted-grants", s.publicGrants, cached.reads("land", "program", "ar", "format")},
 		{"accessibility", "GET", "/tillganglighet", "/en/accessibility", s.accessibilityStatement, cached},
+		{"privacy", "GET", "/integritet", "/en/privacy", s.privacyNotice, cached},
 		{"login", "GET", "/logga-in", "/en/login", s.loginForm, public},
 		{"login.post", "POST", "/logga-in", "/en/login", s.login, public},
 		{"logout", "POST", "/logga-ut", "/en/logout", s.logout, public},
@@ -161,6 +162,13 @@ func (s *Server) table() []route {
 		{"person.edit", "GET", "/personal/personer/{id}", "/en/staff/people/{id}", s.personEdit, staff},
 		{"person.update", "POST", "/personal/personer/{id}", "/en/staff/people/{id}", s.personUpdate, staff},
 		{"person.status", "POST", "/personal/personer/{id}/atkomst", "/en/staff/people/{id}/access", s.personStatus, staff},
+		// Personal data (privacy_staff.go): a person's data as one file, their erasure, and the retention of
+		// rejected and withdrawn applications' personal data; administrators only.
+		{"person.export", "GET", "/personal/personer/{id}/uppgifter.json", "/en/staff/people/{id}/data.json", s.personExport, staff},
+		{"person.erase", "GET", "/personal/personer/{id}/radera", "/en/staff/people/{id}/erase", s.personEraseForm, staff},
+		{"person.erase.do", "POST", "/personal/personer/{id}/radera", "/en/staff/people/{id}/erase", s.personErase, staff},
+		{"privacy.settings", "GET", "/personal/personuppgifter", "/en/staff/personal-data", s.privacySettings, staff},
+		{"privacy.settings.save", "POST", "/personal/personuppgifter", "/en/staff/personal-data", s.privacySettingsSave, staff},
 		// One's own sessions (session_list.go): every signed-in person, staff or not.
 		{"sessions", "GET", "/personal/inloggningar", "/en/staff/sessions", s.sessionList, staff},
 		{"sessions.end", "POST", "/personal/inloggningar/logga-ut", "/en/staff/sessions/sign-out", s.sessionEnd, staff},

@@ -130,6 +130,7 @@ func TestSitemap(t *testing.T) {
 	pair("/partnerskap", "/en/partnerships")
 	pair("/mal", "/en/goals")
 	pair("/tillganglighet", "/en/accessibility")
+	pair("/integritet", "/en/privacy")
 	pair("/beviljade-bidrag", "/en/granted-grants")
 	ps, err := e.store.PartnershipList(context.Background(), partnership.Filter{})
 	if err != nil {
@@ -167,7 +168,7 @@ func TestSitemap(t *testing.T) {
 	if len(stories) == 0 || len(items) == 0 {
 		t.Errorf("the demo has %d published stories and %d published material items; the sitemap test needs some", len(stories), len(items))
 	}
-	if want := 2 * (8 + len(ps) + 17 + len(stories) + len(items)); len(doc.URLs) != want {
+	if want := 2 * (9 + len(ps) + 17 + len(stories) + len(items)); len(doc.URLs) != want {
 		t.Errorf("sitemap has %d addresses, want %d", len(doc.URLs), want)
 	}
 	for _, private := range []string{"/personal", "/logga-in", "/enkat", "/bidrag"} {

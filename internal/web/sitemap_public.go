@@ -117,6 +117,7 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) {
 		add("material.item", it.ID)
 	}
 	add("accessibility")
+	add("privacy")
 	out, err := xml.MarshalIndent(set, "", " ")
 	if err != nil {
 		s.log.Error("sitemap", "err", err)
