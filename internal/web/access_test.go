@@ -92,6 +92,7 @@ import (
 var accessTable = []accessRow{
 	// name                        ids                      form  want: anon own other partner rev free conf blind offin offout admin gone
 	{"home", "", "", "200 200 200 200 200 200 200 200 200 200 200 200"},
+	{"privacy", "", "", "200 200 200 200 200 200 200 200 200 200 200 200"},
 	{"partnerships", "", "", "200 200 200 200 200 200 200 200 200 200 200 200"},
 	{"partnerships.csv", "", "", "200 200 200 200 200 200 200 200 200 200 200 200"},
 	{"partnerships.json", "", "", "200 200 200 200 200 200 200 200 200 200 200 200"},
@@ -142,6 +143,11 @@ var accessTable = []accessRow{
 	{"audit.export.json", "", "", "L 403 403 403 403 403 403 403 403 403 200 L"},
 	{"people", "", "", "L 403 403 403 403 403 403 403 403 403 200 L"},
 	{"person.edit", "person", "", "L 403 403 403 403 403 403 403 403 403 200 L"},
+	{"person.export", "person", "", "L 403 403 403 403 403 403 403 403 403 200 L"},
+	{"person.erase", "person", "", "L 403 403 403 403 403 403 403 403 403 200 L"},
+	{"person.erase.do", "person+", "", "L 403 403 403 403 403 403 403 403 403 303 L"},
+	{"privacy.settings", "", "", "L 403 403 403 403 403 403 403 403 403 200 L"},
+	{"privacy.settings.save", "", "days=365", "L 403 403 403 403 403 403 403 403 403 303 L"},
 	{"person.update", "person+", "rows=1&kind_0=officer&programme_0={prog}", "L 403 403 403 403 403 403 403 403 403 303 L"},
 	{"person.status", "person+", "", "L 403 403 403 403 403 403 403 403 403 303 L"},
 	{"people.invite", "", "", "L 403 403 403 403 403 403 403 403 403 422 L"},

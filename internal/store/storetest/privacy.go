@@ -201,6 +201,11 @@ func testErasePerson(t *testing.T, s store.Store, clk *clock.Fixed) {
 			t.Errorf("entry %d blank but not listed", en.ID)
 		}
 	}
+	// The chain still verifies: each blanked entry is covered by the erasure.
+	sealAll(t, s)
+	if r, err := s.VerifyAudit(ctx(), ""); err != nil || r.Broken != nil || r.Unsealed != 0 {
+		t.Errorf("verify after the erasure: %d ok, %d unsealed, broken %v, err %v", r.OK, r.Unsealed, r.Broken, err)
+	}
 	// Erased once.
 	wantErrIs(t, s.ErasePerson(ctx(), admin, karin.ID), store.ErrConflict)
 }
