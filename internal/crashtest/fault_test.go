@@ -63,15 +63,76 @@ func fileSizeLimit(t *testing.T, s *server, limit uint64) {
 	}
 }
 
-// TestDiskFullSQLite fills the disk under a running server on SQLite:
-// each kind of write answers the clear 503 page and saves nothing, pages
-// that only read go on, and once there is room again the same writes
-// succeed without a restart.
+// TestDiskFullSQLite fills the disk under a running server on SQLite (the
+// server's file size limit set to 0, so every write of the database, its
+// log or a stored file fails with "file too large", as on a full disk).
 func TestDiskFullSQLite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the server")
 	}
-	cfg := app.Config{DataDir: t.TempDir()}
+	diskFull(t, app.Config{DataDir: t.TempDir()},
+		func(srv *server) { fileSizeLimit(t, srv, 0) },
+		func(srv *server) { fileSizeLimit(t, srv, unix.RLIM_INFINITY) })
+}
+
+// TestDiskFullPostgres fills the database server's disk under a running
+// server on PostgreSQL, as far as the server can tell: every change of
+// every table of its schema fails with the error PostgreSQL gives when it
+// cannot extend a file (SQLSTATE 53100 disk_full), while reads go on, as
+// they do on a full disk. Filling the real disk of the shared database
+// server would stop every other test using it.
+func TestDiskFullPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the server")
+	}
+	schemaURL := pgtest.NewSchema(t)
+	admin, err := sql.Open("pgx", schemaURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	exec := func(q string) {
+		t.Helper()
+		if _, err := admin.ExecContext(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	tables := func() []string {
+		rows, err := admin.QueryContext(context.Background(),
+			`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, n)
+		}
+		if err := rows.Err(); err != nil || len(out) == 0 {
+			t.Fatalf("tables: %v %v", out, err)
+		}
+		return out
+	}
+	diskFull(t, app.Config{DataDir: t.TempDir(), Database: schemaURL},
+		func(*server) {
+			exec(`CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+				RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$`)
+			for _, tb := range tables() {
+				exec(fmt.Sprintf(`CREATE TRIGGER disk_full BEFORE INSERT OR UPDATE OR DELETE ON %q FOR EACH STATEMENT EXECUTE FUNCTION disk_full()`, tb))
+			}
+		},
+		func(*server) { exec(`DROP FUNCTION disk_full() CASCADE`) })
+}
+
+// diskFull runs a server on cfg and fills its disk (fill): each kind of
+// write answers the clear 503 page and saves nothing, pages that only
+// read go on, and once there is room again (free) the same writes
+// succeed without a restart.
+func diskFull(t *testing.T, cfg app.Config, fill, free func(*server)) {
 	srv := start(t, cfg)
 	tg := findTargets(t, cfg)
 	officer := newClient(srv).login(t, "handlaggare@demo.partnerskap.se")
@@ -114,7 +175,7 @@ func TestDiskFullSQLite(t *testing.T) {
 		{officer, fmt.Sprintf("/personal/bidrag/%d", g.ID)}, {officer, fmt.Sprintf("/personal/ansokningar/%d", app)},
 	}
 
-	fileSizeLimit(t, srv, 0)
+	fill(srv)
 	for _, w := range writes {
 		status, body, err := w.post("Disken full fullfull")
 		if err != nil {
@@ -133,7 +194,7 @@ func TestDiskFullSQLite(t *testing.T) {
 		}
 	}
 
-	fileSizeLimit(t, srv, unix.RLIM_INFINITY)
+	free(srv)
 	for _, w := range writes {
 		status, body, err := w.post("Plats igen platsigen")
 		if err != nil || (status != http.StatusOK && status != http.StatusSeeOther) {
