@@ -32,7 +32,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -216,7 +215,7 @@ func create(ctx context.Context, src Source, to, work string) (m *Manifest, gone
 	if err := os.Rename(f.Name(), to); err != nil {
 		return nil, nil, fmt.Errorf("backup: %w", err)
 	}
-	if err := syncDir(filepath.Dir(to)); err != nil {
+	if err := filestore.SyncDir(filepath.Dir(to)); err != nil {
 		return nil, nil, fmt.Errorf("backup: %w", err)
 	}
 	return m, nil, nil
@@ -338,17 +337,3 @@ func storedFiles(dir string) ([]string, error) {
 func newHash() hash.Hash { return sha256.New() }
 
 func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
-
-// syncDir makes renames in dir durable. Windows cannot sync a folder (and
-// does not need to); there it does nothing.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	f, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return f.Sync()
-}

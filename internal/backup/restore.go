@@ -103,7 +103,7 @@ func Restore(ctx context.Context, from string, t Target) (m *Manifest, err error
 		return nil, err
 	}
 	for _, dir := range []string{t.FilesDir, filepath.Dir(t.DBPath), t.DataDir} {
-		if err := syncDir(dir); err != nil {
+		if err := filestore.SyncDir(dir); err != nil {
 			return nil, fmt.Errorf("restore: %w", err)
 		}
 	}

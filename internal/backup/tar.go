@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/icld/partnerskap/internal/filestore"
 )
 
 // tarWriter adds regular files to a tar stream, hashing what it writes.
@@ -34,7 +36,7 @@ func (tw *tarWriter) addFile(ctx context.Context, name, path string) (Entry, err
 		return Entry{}, fmt.Errorf("backup: %s: %w", name, err)
 	}
 	h := newHash()
-	n, err := io.Copy(io.MultiWriter(tw, h), ctxReader{ctx, io.LimitReader(f, st.Size())})
+	n, err := io.Copy(io.MultiWriter(tw, h), filestore.ContextReader(ctx, io.LimitReader(f, st.Size())))
 	if err != nil {
 		return Entry{}, fmt.Errorf("backup: %s: %w", name, err)
 	}
@@ -57,17 +59,4 @@ func (tw *tarWriter) addBytes(name string, b []byte) error {
 func header(name string, size int64, mod time.Time) *tar.Header {
 	return &tar.Header{Typeflag: tar.TypeReg, Name: name, Size: size, Mode: 0o640,
 		ModTime: mod.UTC().Truncate(time.Second), Format: tar.FormatPAX}
-}
-
-// ctxReader stops a copy when ctx ends.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (cr ctxReader) Read(p []byte) (int, error) {
-	if err := cr.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return cr.r.Read(p)
 }

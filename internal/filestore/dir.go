@@ -63,7 +63,7 @@ func (d *Dir) Put(ctx context.Context, key string, r io.Reader) (size int64, sum
 	if err = os.Rename(f.Name(), final); err != nil {
 		return 0, "", fmt.Errorf("filestore: put %s: %w", key, err)
 	}
-	if err := syncDir(d.path); err != nil {
+	if err := SyncDir(d.path); err != nil {
 		return 0, "", fmt.Errorf("filestore: put %s: %w", key, err)
 	}
 	return hw.n, hw.sum(), nil
@@ -95,9 +95,9 @@ func (d *Dir) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-// syncDir makes a rename in dir durable. Windows cannot sync a folder (and
+// SyncDir makes a rename in dir durable (the backup's renames too). Windows cannot sync a folder (and
 // does not need to); there it does nothing.
-func syncDir(dir string) error {
+func SyncDir(dir string) error {
 	if runtime.GOOS == "windows" {
 		return nil
 	}

@@ -75,7 +75,10 @@ func (hw *hashingWriter) Write(p []byte) (int, error) {
 
 func (hw *hashingWriter) sum() string { return hex.EncodeToString(hw.h.Sum(nil)) }
 
-// ctxReader stops a copy when ctx ends (a client gone mid-upload).
+// ContextReader returns r stopping a copy when ctx ends (a client gone
+// mid-upload, a backup cancelled).
+func ContextReader(ctx context.Context, r io.Reader) io.Reader { return ctxReader{ctx, r} }
+
 type ctxReader struct {
 	ctx context.Context
 	r   io.Reader
