@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -390,7 +391,7 @@ func (w *writer) terms() {
 	}
 	w.table(rows, []float64{labelWidth - indent - tableGap, 0}, "LL")
 	p.Ln(1.5)
-	w.paragraph(t.reportsContent(percentText(l.Tolerance, l.Lang)))
+	w.paragraph(t.reportsContent(len(l.Reports), percentText(l.Tolerance, l.Lang)))
 	p.Ln(1)
 }
 
@@ -423,7 +424,21 @@ func (w *writer) heading(heading string) {
 // paragraph writes one paragraph of body text.
 func (w *writer) paragraph(s string) {
 	w.font("", 10.5)
-	w.pdf.MultiCell(0, lineHeight, pdfText(s), "", "L", false)
+	w.pdf.MultiCell(0, lineHeight, pdfText(keepAmountsWhole(s)), "", "L", false)
+}
+
+// amountSpace is a space inside an amount as people type it: between
+// groups of digits ("100 000") or before its unit ("000 kr", "40 %").
+var amountSpace = regexp.MustCompile(`(\d) (\d{3}\b|kr\b|SEK\b|%)`)
+
+// keepAmountsWhole makes the spaces inside amounts non-breaking, so an
+// amount an officer typed never splits over two lines. Twice, since the
+// matches of "1 000 000" overlap.
+func keepAmountsWhole(s string) string {
+	for range 2 {
+		s = amountSpace.ReplaceAllString(s, "$1\u00a0$2")
+	}
+	return s
 }
 
 // indent is how far lists and tables sit in from the body text.
@@ -557,7 +572,7 @@ type text struct {
 	reportsIntro                                             func(org, op string, n int) string
 	reportName                                               func(k report.Kind) string
 	by                                                       func(date string) string
-	reportsContent                                           func(tolerance string) string
+	reportsContent                                           func(n int, tolerance string) string
 	appealText                                               func(op string) string
 	questionsText                                            func(op, contact string) string
 }
@@ -664,8 +679,12 @@ var texts = map[string]text{
 			return "Slutrapport"
 		},
 		by: func(date string) string { return "senast " + date },
-		reportsContent: func(tolerance string) string {
-			s := "Rapporterna redovisar de aktiviteter som har genomförts och hur många de nådde, kostnaderna per budgetpost och resultaten."
+		reportsContent: func(n int, tolerance string) string {
+			s := "Rapporterna redovisar"
+			if n == 1 {
+				s = "Rapporten redovisar"
+			}
+			s += " de aktiviteter som har genomförts och hur många de nådde, kostnaderna per budgetpost och resultaten."
 			if tolerance != "" {
 				s += " Om kostnaden för en budgetpost avviker med mer än " + tolerance + " från budgeten ska avvikelsen förklaras."
 			}
@@ -760,8 +779,12 @@ var texts = map[string]text{
 			return "Final report"
 		},
 		by: func(date string) string { return "by " + date },
-		reportsContent: func(tolerance string) string {
-			s := "The reports set out the activities carried out and whom they reached, the costs per budget line and the results."
+		reportsContent: func(n int, tolerance string) string {
+			s := "The reports set out"
+			if n == 1 {
+				s = "The report sets out"
+			}
+			s += " the activities carried out and whom they reached, the costs per budget line and the results."
 			if tolerance != "" {
 				s += " Where spending on a budget line differs from the budget by more than " + tolerance + ", the difference must be explained."
 			}

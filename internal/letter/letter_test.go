@@ -241,6 +241,28 @@ func TestRenderLong(t *testing.T) {
 	}
 }
 
+// TestRenderKeepsAmountsWhole checks that an amount the officer typed in
+// the reasons ("100 000 kr") is never split over two lines: the demo's
+// reason put "(100" at the end of one line and "000 kr)" on the next.
+func TestRenderKeepsAmountsWhole(t *testing.T) {
+	l := grantedSv()
+	l.Reason = "Utställningen, skolbesöken och webbmaterialet beviljas. Den tryckta katalogen till alla hushåll (100 000 kr) beviljas inte: samma innehåll når målgrupperna genom webben och utställningen, och utskicket saknar en plan för uppföljning. Resan kostar 12 500 SEK och 40 %."
+	pdf, err := Render(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := extract(t, pdf)
+	for _, w := range []string{"(100 000 kr)", "12 500 SEK", "40 %"} {
+		found := false
+		for _, line := range strings.Split(text, "\n") {
+			found = found || strings.Contains(strings.ReplaceAll(line, "\u00a0", " "), w)
+		}
+		if !found {
+			t.Errorf("%q is split over two lines:\n%s", w, text)
+		}
+	}
+}
+
 // TestRenderInstalmentsAddUp checks that the instalments the letter states
 // add up to the grant to the öre, the last taking the remainder.
 func TestRenderInstalmentsAddUp(t *testing.T) {
