@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/icld/partnerskap/internal/audit"
 	"github.com/icld/partnerskap/internal/i18n"
@@ -37,7 +38,9 @@ type auditRow struct {
 	Changes []auditChange
 }
 
-type auditChange struct{ Field, Before, After string }
+// auditChange is one field that changed: its name in the snapshot, its
+// label in the page's language, and its values as shown.
+type auditChange struct{ Field, Label, Before, After string }
 
 // logFilter is the log's filters as typed: the days from and to (ISO,
 // inclusive, in Stockholm), the kind of record (post) and its id.
@@ -124,7 +127,7 @@ func (s *Server) renderAuditLog(w http.ResponseWriter, r *http.Request, b *Base,
 		return err
 	}
 	for _, e := range entries {
-		page.Entries = append(page.Entries, auditRow{Entry: e, Changes: auditChanges(e.Before, e.After)})
+		page.Entries = append(page.Entries, auditRow{Entry: e, Changes: auditChanges(b, e.Before, e.After)})
 	}
 	b.Title = b.T("audit.title")
 	return s.render(w, b, status, "audit", page)
@@ -158,17 +161,19 @@ func auditKinds(b *Base) ([]option, error) {
 	return append([]option{{Value: "", Label: b.T("audit.filter.all_kinds")}}, out...), nil
 }
 
-// auditChanges compares two snapshots field by field. Nested values are
+// auditChanges compares two snapshots field by field, each named in the
+// page's language (audit.field.*; a field without a name shows as it is
+// stored). Times show in Stockholm, yes and no in words; nested values are
 // compared as JSON and shown shortened; a creation lists what was set.
-func auditChanges(before, after json.RawMessage) []auditChange {
-	var b, a map[string]json.RawMessage
-	json.Unmarshal(before, &b)
+func auditChanges(b *Base, before, after json.RawMessage) []auditChange {
+	var old, a map[string]json.RawMessage
+	json.Unmarshal(before, &old)
 	json.Unmarshal(after, &a)
 	keys := map[string]bool{}
 	for k := range a {
 		keys[k] = true
 	}
-	for k := range b {
+	for k := range old {
 		keys[k] = true
 	}
 	var out []auditChange
@@ -176,12 +181,40 @@ func auditChanges(before, after json.RawMessage) []auditChange {
 		if k == "Version" || k == "UpdatedAt" || k == "CreatedAt" {
 			continue
 		}
-		if string(a[k]) == string(b[k]) {
+		if string(a[k]) == string(old[k]) {
 			continue
 		}
-		out = append(out, auditChange{Field: k, Before: shortJSON(b[k]), After: shortJSON(a[k])})
+		label := b.T("audit.field." + k)
+		if label == "audit.field."+k {
+			label = k
+		}
+		c := auditChange{Field: k, Label: label, Before: shownValue(b, old[k]), After: shownValue(b, a[k])}
+		if c.Before == c.After {
+			continue // a zero time set, an empty list made: nothing to read
+		}
+		out = append(out, c)
 	}
 	return out
+}
+
+// shownValue is a snapshot's value as the log shows it.
+func shownValue(b *Base, v json.RawMessage) string {
+	switch string(v) {
+	case "true":
+		return b.T("audit.value.yes")
+	case "false":
+		return b.T("audit.value.no")
+	}
+	var str string
+	if json.Unmarshal(v, &str) == nil {
+		if t, err := time.Parse(time.RFC3339Nano, str); err == nil {
+			if t.IsZero() {
+				return "–"
+			}
+			return b.DateTime(t)
+		}
+	}
+	return shortJSON(v)
 }
 
 func shortJSON(v json.RawMessage) string {

@@ -284,7 +284,7 @@ func TestAuditLogPerRecord(t *testing.T) {
 		t.Fatalf("audit log: %d", res.status)
 	}
 	wantContains(t, "audit log for one record", res.body, "Visar ändringarna av organisation #"+id, "Olle Handläggare",
-		"<strong>Name</strong>: Komuna e Prizrenit → Prizren", "<strong>Country</strong>: – → XK")
+		"<strong>Namn</strong>: Komuna e Prizrenit → Prizren", "<strong>Land</strong>: – → XK")
 	if strings.Count(res.body, "<tr><td>") != 2 {
 		t.Errorf("entries for one record: %d, want 2 (create and update)", strings.Count(res.body, "<tr><td>"))
 	}
