@@ -43,7 +43,10 @@ func (s *DB) CreateSession(ctx context.Context, sess user.Session) error {
 	if seen.IsZero() {
 		seen = sess.CreatedAt
 	}
-	err := s.tx(ctx, func(tx *conn) error {
+	// No public page shows a session or a last sign-in, so signing in is
+	// not a data change: cached public pages stay.
+	err := s.eng.UnannouncedTx(ctx, func(sqlTx *sql.Tx) error {
+		tx := &conn{sqlTx, s.d}
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, user_agent, client_address, pending)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			sess.TokenHash, sess.UserID, s.cut(sess.CreatedAt), s.cut(sess.ExpiresAt), s.cut(seen), sess.UserAgent, sess.Address, sess.Pending)
