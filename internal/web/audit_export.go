@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"time"
 
@@ -70,29 +69,15 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request, b *Base, fo
 	if err := s.store.RecordEventDetail(r.Context(), actor(b.User), "export", "audit", 0, exported(b, typed.values())); err != nil {
 		return err
 	}
-	name := b.T("audit.export.filename") + "." + format
-	return s.streamDownload(w, r, func(h http.Header) {
-		setDownloadHeaders(h, b, name, format)
-	}, func(out io.Writer) error {
-		each := func(fn func(audit.Entry) error) error { return s.store.EachAuditEntry(r.Context(), f, fn) }
-		if format == "json" {
-			a := &jsonArray{w: out}
-			if err := each(func(e audit.Entry) error { return a.add(newAuditEntryJSON(e)) }); err != nil {
-				return err
-			}
-			return a.close()
-		}
-		t := export.NewCSV(out)
-		t.Header(auditColumns...)
-		err := each(func(e audit.Entry) error {
+	return sendStaffExport(s, w, r, b, format, staffExport[audit.Entry]{
+		filename: "audit.export.filename", columns: auditColumns,
+		each: func(fn func(audit.Entry) error) error { return s.store.EachAuditEntry(r.Context(), f, fn) },
+		item: func(e audit.Entry) any { return newAuditEntryJSON(e) },
+		row: func(e audit.Entry) []export.Cell {
 			j := newAuditEntryJSON(e)
-			return t.Row(export.Int(j.ID), export.Text(j.At), export.Int(j.ActorID), export.Text(j.Actor), export.Text(j.Action),
-				export.Text(j.Entity), export.Int(j.EntityID), export.Text(string(j.Before)), export.Text(string(j.After)))
-		})
-		if err != nil {
-			return err
-		}
-		return t.Close()
+			return []export.Cell{export.Int(j.ID), export.Text(j.At), export.Int(j.ActorID), export.Text(j.Actor), export.Text(j.Action),
+				export.Text(j.Entity), export.Int(j.EntityID), export.Text(string(j.Before)), export.Text(string(j.After))}
+		},
 	})
 }
 

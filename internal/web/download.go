@@ -156,3 +156,37 @@ func exported(b *Base, filters url.Values) exportEvent {
 	}
 	return e
 }
+
+// staffExport is a staff export of the rows each gives: the message key
+// of the file's name (without its extension), and each row in the JSON
+// export (item) and in the CSV, whose columns are columns (row).
+type staffExport[T any] struct {
+	filename string
+	columns  []string
+	each     func(fn func(T) error) error
+	item     func(T) any
+	row      func(T) []export.Cell
+}
+
+// sendStaffExport streams the export as format, "csv" or "json". The
+// caller logs it first (exported): one that cannot be logged is not sent.
+func sendStaffExport[T any](s *Server, w http.ResponseWriter, r *http.Request, b *Base, format string, x staffExport[T]) error {
+	name := b.T(x.filename) + "." + format
+	return s.streamDownload(w, r, func(h http.Header) {
+		setDownloadHeaders(h, b, name, format)
+	}, func(out io.Writer) error {
+		if format == "json" {
+			a := &jsonArray{w: out}
+			if err := x.each(func(v T) error { return a.add(x.item(v)) }); err != nil {
+				return err
+			}
+			return a.close()
+		}
+		t := export.NewCSV(out)
+		t.Header(x.columns...)
+		if err := x.each(func(v T) error { return t.Row(x.row(v)...) }); err != nil {
+			return err
+		}
+		return t.Close()
+	})
+}

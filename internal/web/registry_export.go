@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -63,30 +62,16 @@ func (s *Server) registryExport(w http.ResponseWriter, r *http.Request, b *Base,
 	if err := s.store.RecordEventDetail(r.Context(), actor(b.User), "export", "registry", 0, exported(b, f.values())); err != nil {
 		return err
 	}
-	name := b.T("registry.export.filename") + "." + format
-	return s.streamDownload(w, r, func(h http.Header) {
-		setDownloadHeaders(h, b, name, format)
-	}, func(out io.Writer) error {
-		each := func(fn func(registry.Entry) error) error { return s.store.EachRegistryEntry(r.Context(), rf, fn) }
-		if format == "json" {
-			a := &jsonArray{w: out}
-			if err := each(func(e registry.Entry) error { return a.add(newRegistryEntryJSON(e)) }); err != nil {
-				return err
-			}
-			return a.close()
-		}
-		t := export.NewCSV(out)
-		t.Header(registryColumns...)
-		err := each(func(e registry.Entry) error {
+	return sendStaffExport(s, w, r, b, format, staffExport[registry.Entry]{
+		filename: "registry.export.filename", columns: registryColumns,
+		each: func(fn func(registry.Entry) error) error { return s.store.EachRegistryEntry(r.Context(), rf, fn) },
+		item: func(e registry.Entry) any { return newRegistryEntryJSON(e) },
+		row: func(e registry.Entry) []export.Cell {
 			j := newRegistryEntryJSON(e)
-			return t.Row(export.Int(j.ID), export.Text(j.Number), export.Text(j.CaseNumber), export.Text(j.FormerNumber),
+			return []export.Cell{export.Int(j.ID), export.Text(j.Number), export.Text(j.CaseNumber), export.Text(j.FormerNumber),
 				export.Text(j.At), export.Text(j.Kind), export.Text(j.Title), export.Int(j.ApplicationID),
-				export.Text(strconv.FormatBool(j.Confidential)), export.Text(j.Reason))
-		})
-		if err != nil {
-			return err
-		}
-		return t.Close()
+				export.Text(strconv.FormatBool(j.Confidential)), export.Text(j.Reason)}
+		},
 	})
 }
 
