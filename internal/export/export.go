@@ -121,16 +121,20 @@ func (t *CSV) Header(names ...string) error {
 	return t.Row(cells...)
 }
 
+// start writes the byte order mark before the first row (or at Close,
+// for a table with none) and returns the first error so far.
+func (t *CSV) start() error {
+	if t.err == nil && !t.started {
+		t.started = true
+		_, t.err = io.WriteString(t.out, BOM)
+	}
+	return t.err
+}
+
 // Row writes one row.
 func (t *CSV) Row(cells ...Cell) error {
-	if t.err != nil {
+	if t.start() != nil {
 		return t.err
-	}
-	if !t.started {
-		t.started = true
-		if _, t.err = io.WriteString(t.out, BOM); t.err != nil {
-			return t.err
-		}
 	}
 	if len(cells) == 1 && cells[0].value == "" {
 		// encoding/csv writes a lone empty field as an empty line, which
@@ -152,14 +156,8 @@ func (t *CSV) Row(cells ...Cell) error {
 // Close flushes what is buffered and reports the first error. A table
 // with no row at all is still a file: its byte order mark.
 func (t *CSV) Close() error {
-	if t.err != nil {
+	if t.start() != nil {
 		return t.err
-	}
-	if !t.started {
-		t.started = true
-		if _, t.err = io.WriteString(t.out, BOM); t.err != nil {
-			return t.err
-		}
 	}
 	t.w.Flush()
 	t.err = t.w.Error()
